@@ -1,0 +1,34 @@
+# Two entry points on a fresh machine: `make run` (the app on Iris) and `make test` (every test).
+# Both create .venv on first use and reinstall when pyproject.toml changes.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+
+.PHONY: run test browser lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+# Browser tests need Chromium: this step finds it or says what to install, before pytest starts.
+browser: $(VENV)/.installed
+	$(BIN)/python tests/browser/find_chromium.py
+
+test: $(VENV)/.installed browser
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_loader.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -91,7 +91,8 @@ class DatasetSpec:
         return self.default_noise is not None
 
 
-@dataclass(frozen=True)
+# eq=False: fields hold arrays/frames, whose == is elementwise.
+@dataclass(frozen=True, eq=False)
 class Dataset:
     """A loaded dataset.
 

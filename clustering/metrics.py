@@ -152,7 +152,8 @@ INTERNAL = tuple(k for k, m in METRICS.items() if not m.needs_labels)
 EXTERNAL = tuple(k for k, m in METRICS.items() if m.needs_labels)
 
 
-@dataclass(frozen=True)
+# eq=False: fields hold arrays/frames, whose == is elementwise.
+@dataclass(frozen=True, eq=False)
 class Evaluation:
     """Result of ``evaluate``.
 

@@ -453,8 +453,10 @@ def _within_sum_of_squares(X: np.ndarray, labels: np.ndarray) -> float:
     inverse = inverse.ravel()
     k = inverse.max() + 1
     counts = np.bincount(inverse, minlength=k)
-    sums = np.zeros((k, X.shape[1]))
-    np.add.at(sums, inverse, X)
+    # bincount per column: np.add.at is an order of magnitude slower on a million rows.
+    sums = np.column_stack(
+        [np.bincount(inverse, weights=X[:, j], minlength=k) for j in range(X.shape[1])]
+    )
     means = sums / counts[:, None]
     return float(((X - means[inverse]) ** 2).sum())
 

@@ -234,3 +234,12 @@ def test_per_sample_silhouette_matches_evaluate(big_blobs):
 def test_per_sample_silhouette_raises_with_reason_when_undefined():
     with pytest.raises(ValueError, match="single cluster"):
         per_sample_silhouette(np.zeros((4, 2)), [1, 1, 1, 1])
+
+
+def test_default_threshold_samples_above_it():
+    X = load_dataset("blobs", n_samples=SILHOUETTE_SAMPLE_SIZE + 1000, random_state=2).X
+    labels = (X[:, 0] > np.median(X[:, 0])).astype(int)
+    ev = evaluate(X, labels)
+    assert ev.silhouette_sampled == SILHOUETTE_SAMPLE_SIZE
+    expected = skm.silhouette_score(X, labels, sample_size=SILHOUETTE_SAMPLE_SIZE, random_state=0)
+    assert ev.values["silhouette"] == pytest.approx(expected, rel=1e-12)

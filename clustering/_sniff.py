@@ -1,0 +1,366 @@
+"""Content sniffing for uploads: file kind, text encoding and delimited-text dialect.
+
+Private helpers of :mod:`clustering.loader`. Everything here looks at bytes or at a
+bounded sample of text; nothing is executed and nothing depends on the file name.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+import numpy as np
+
+from clustering._errors import TableError
+
+#: Bytes of text examined when guessing the dialect and the header.
+SAMPLE_BYTES = 64 * 1024
+#: Delimiters we consider, in the order preferred when two fit equally well. A comma
+#: loses ties because in ';'- or tab-separated files commas are usually decimal marks.
+DELIMITERS = ("\t", ";", "|", ",")
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+# (prefix, offset, description). Checked in order; the first match wins.
+_MAGIC: tuple[tuple[bytes, int, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", 0, "a PNG image"),
+    (b"\xff\xd8\xff", 0, "a JPEG image"),
+    (b"GIF87a", 0, "a GIF image"),
+    (b"GIF89a", 0, "a GIF image"),
+    (b"WEBP", 8, "a WebP image"),
+    (b"II*\x00", 0, "a TIFF image"),
+    (b"MM\x00*", 0, "a TIFF image"),
+    (b"%PDF-", 0, "a PDF document"),
+    (b"\x7fELF", 0, "a program (ELF executable)"),
+    (b"MZ", 0, "a Windows program"),
+    (b"\xca\xfe\xba\xbe", 0, "a compiled program"),
+    (b"\xcf\xfa\xed\xfe", 0, "a macOS program"),
+    (b"\x00asm", 0, "a WebAssembly program"),
+    (b"\x1f\x8b", 0, "a gzip-compressed file"),
+    (b"BZh", 0, "a bzip2-compressed file"),
+    (b"\xfd7zXZ\x00", 0, "an xz-compressed file"),
+    (b"(\xb5/\xfd", 0, "a zstd-compressed file"),
+    (b"7z\xbc\xaf\x27\x1c", 0, "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", 0, "a RAR archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 0, "an old Excel 97-2003 (.xls) or Office file"),
+    (b"SQLite format 3\x00", 0, "an SQLite database"),
+    (b"ARROW1", 0, "an Arrow/Feather file"),
+    (b"ID3", 0, "an MP3 audio file"),
+    (b"OggS", 0, "an Ogg audio file"),
+    (b"ftyp", 4, "a video file"),
+    (b"\x1aE\xdf\xa3", 0, "a video file"),
+    (b"RIFF", 0, "a media file"),
+)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What the bytes are: ``"text"``, ``"xlsx"`` or ``"parquet"``."""
+
+    name: str
+
+
+def describe_binary(data: bytes) -> str | None:
+    """Name the non-table format the bytes look like, or None.
+
+    Parameters
+    ----------
+    data : bytes
+        The start of the upload (a few hundred bytes is enough).
+
+    Returns
+    -------
+    str or None
+        A phrase such as ``"a PNG image"``.
+    """
+    for magic, offset, what in _MAGIC:
+        if data[offset : offset + len(magic)] == magic:
+            return what
+    if data[:2] == b"BM" and len(data) >= 14 and data[6:10] == b"\x00\x00\x00\x00":
+        return "a BMP image"
+    head = data[:512].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        return "a web page (HTML)"
+    if head.startswith(b"<?xml") or head.startswith(b"<svg"):
+        return "an XML or SVG file"
+    return None
+
+
+def sniff_kind(data: bytes, max_unpacked: int) -> Kind:
+    """Decide from the content (never the name) how to read the upload.
+
+    Raises
+    ------
+    TableError
+        If the bytes are an image, archive, program or other format we do not read.
+    """
+    if data[:4] == b"PAR1":
+        if data[-4:] != b"PAR1":
+            raise TableError("This Parquet file is incomplete (its end is missing).")
+        return Kind("parquet")
+    if data[:2] == b"PK":
+        return Kind(_zip_kind(data, max_unpacked))
+    what = describe_binary(data)
+    if what is not None:
+        raise TableError(f"This looks like {what}, not a CSV file.")
+    return Kind("text")
+
+
+def _zip_kind(data: bytes, max_unpacked: int) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            names = {info.filename for info in infos}
+            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise TableError("This looks like a damaged ZIP archive, not a CSV file.") from exc
+    if "xl/workbook.xml" in names:
+        unpacked = sum(info.file_size for info in infos)
+        if unpacked > max_unpacked:
+            raise TableError(
+                f"This Excel file unpacks to {unpacked / 1e6:,.0f} MB, "
+                f"more than the limit of {max_unpacked / 1e6:,.0f} MB."
+            )
+        return "xlsx"
+    if "xl/workbook.bin" in names:
+        raise TableError(
+            "This is a binary Excel workbook (.xlsb); save it as .xlsx or CSV and upload that."
+        )
+    if b"opendocument.spreadsheet" in mimetype:
+        raise TableError(
+            "This is an OpenDocument spreadsheet (.ods); save it as .xlsx or CSV and upload that."
+        )
+    if any(name.startswith("word/") for name in names):
+        raise TableError("This looks like a Word document, not a CSV file.")
+    if any(name.startswith("ppt/") for name in names):
+        raise TableError("This looks like a PowerPoint presentation, not a CSV file.")
+    raise TableError("This looks like a ZIP archive, not a CSV file; unzip it first.")
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Text bytes ready for pandas plus how they were decoded.
+
+    ``body`` is UTF-8 unless ``encoding`` is a single-byte code page, in which case it is
+    the original bytes (pandas decodes them); ASCII delimiters and newlines are the same
+    single bytes either way, which the line scanner relies on.
+    """
+
+    body: bytes
+    encoding: str  # codec for pandas
+    label: str  # plain name for the note
+
+
+def decode(data: bytes) -> Decoded:
+    """Pick the text encoding: UTF-8 (BOM stripped), UTF-16 with BOM, then cp1252/latin-1.
+
+    Raises
+    ------
+    TableError
+        If the bytes contain NUL characters outside UTF-16 (binary data).
+    """
+    if data[:3] == b"\xef\xbb\xbf":
+        return Decoded(_check_utf8(data[3:]), "utf-8", "UTF-8 with a byte-order mark")
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data[:2] == bom:
+            return _from_utf16(data[2:], codec)
+    sample = data[:SAMPLE_BYTES]
+    if b"\x00" in sample or b"\x00" in data:
+        codec = _bomless_utf16(sample)
+        if codec is not None:
+            return _from_utf16(data, codec)
+        raise TableError("This file contains binary data, not text, so it is not a CSV file.")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return Decoded(data, "utf-8", "UTF-8")
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return Decoded(data, "latin-1", "Latin-1 (ISO-8859-1)")
+    return Decoded(data, "cp1252", "Windows-1252 (Western European)")
+
+
+def _check_utf8(body: bytes) -> bytes:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise TableError(
+            f"The file says it is UTF-8 but byte {exc.start + 3:,} is not valid UTF-8."
+        ) from exc
+    if b"\x00" in body:
+        raise TableError("This file contains binary data, not text, so it is not a CSV file.")
+    return body
+
+
+def _from_utf16(raw: bytes, codec: str) -> Decoded:
+    try:
+        text = raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise TableError("The file says it is UTF-16 but its text is damaged.") from exc
+    if "\x00" in text:
+        raise TableError("This file contains binary data, not text, so it is not a CSV file.")
+    return Decoded(text.encode("utf-8"), "utf-8", f"UTF-16 ({codec[-2:].upper()})")
+
+
+def _bomless_utf16(sample: bytes) -> str | None:
+    # ASCII text in UTF-16 has a NUL in every other byte; binary data does not.
+    even = sample[0::2]
+    odd = sample[1::2]
+    if len(sample) >= 8:
+        if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+            return "utf-16-le"
+        if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+            return "utf-16-be"
+    return None
+
+
+def text_sample(body: bytes, encoding: str) -> tuple[str, bool]:
+    """Decode the first :data:`SAMPLE_BYTES` of ``body``; say whether it was truncated."""
+    truncated = len(body) > SAMPLE_BYTES
+    chunk = body[:SAMPLE_BYTES]
+    if truncated:
+        # Drop the partial last line (and a partial multi-byte character with it).
+        cut = chunk.rfind(b"\n")
+        if cut > 0:
+            chunk = chunk[:cut]
+    return chunk.decode(encoding, errors="replace"), truncated
+
+
+def sample_rows(text: str, delimiter: str, limit: int = 200) -> list[list[str]]:
+    """Parse up to ``limit`` non-blank records of the sample with the csv module."""
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"', strict=False)
+    try:
+        for row in reader:
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            rows.append(row)
+            if len(rows) >= limit:
+                break
+    except csv.Error:
+        pass
+    return rows
+
+
+def sniff_delimiter(text: str) -> str:
+    """Choose the delimiter among ``, ; TAB |`` that splits the sample most consistently.
+
+    A delimiter scores by the share of records (the header included) whose field count
+    equals the most common count, which must be at least 2; ties follow
+    :data:`DELIMITERS`. A file with no delimiter at all is one column, read with ','.
+    """
+    best, best_score = ",", 0.0
+    for delim in DELIMITERS:
+        if delim not in text:
+            continue
+        counts = [len(row) for row in sample_rows(text, delim)]
+        if not counts:
+            continue
+        values, freq = np.unique(counts, return_counts=True)
+        mode = int(values[np.argmax(freq)])
+        if mode < 2:
+            continue
+        share = float(freq.max()) / len(counts)
+        header_fits = counts[0] == mode
+        score = share + (0.5 if header_fits else 0.0)
+        if score > best_score + 1e-9:
+            best, best_score = delim, score
+    return best
+
+
+_COMMA_DEC = re.compile(r"^[+-]?(\d+|\d{1,3}(\.\d{3})+),\d+$")
+_DOT_DEC = re.compile(r"^[+-]?\d*\.\d+([eE][+-]?\d+)?$")
+_DOT_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
+_COMMA_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def sniff_number_format(rows: list[list[str]], delimiter: str) -> tuple[str, str | None]:
+    """Guess the decimal mark and thousands separator from sample cells.
+
+    Returns
+    -------
+    decimal : {".", ","}
+    thousands : {".", ",", None}
+        Only set when every dotted (or comma'd) number in the sample fits the
+        thousands pattern, so that ``1.5`` is never read as ``15``.
+    """
+    cells = [c.strip() for row in rows[1:] for c in row]
+    comma = sum(1 for c in cells if _COMMA_DEC.match(c))
+    dot = sum(1 for c in cells if _DOT_DEC.match(c))
+    decimal = "," if delimiter != "," and comma > dot else "."
+    dotted = [c for c in cells if "." in c and re.match(r"^[+-]?[\d.,]+$", c)]
+    commaed = [c for c in cells if "," in c and re.match(r"^[+-]?[\d.,]+$", c)]
+    thousands = None
+    if decimal == "," and dotted and all(_DOT_THOUSANDS.match(c) for c in dotted):
+        thousands = "."
+    elif decimal == "." and commaed and all(_COMMA_THOUSANDS.match(c) for c in commaed):
+        # In ';'/tab files "1,234" alone is ambiguous; require a decimal point somewhere.
+        if delimiter == "," or any("." in c for c in commaed) or dot > 0:
+            thousands = ","
+    return decimal, thousands
+
+
+@dataclass(frozen=True)
+class Lines:
+    """Record boundaries found by a quote-aware scan of the whole body."""
+
+    starts: np.ndarray  # byte offset of each non-blank record
+    ends: np.ndarray  # byte offset just past its terminator
+    fields: np.ndarray  # number of fields in each record
+
+
+def scan_lines(body: bytes, delimiter: str, chunk: int = 8 << 20) -> Lines:
+    """Count the fields of every record without parsing values.
+
+    Vectorised with numpy in chunks: a delimiter or newline is structural when the
+    number of quote characters before it is even (doubled quotes toggle twice), so
+    embedded newlines inside quoted cells do not split records.
+    """
+    arr = np.frombuffer(body, dtype=np.uint8)
+    newline = ord("\n") if b"\n" in body else ord("\r")
+    delim = ord(delimiter)
+    has_quotes = b'"' in body
+    nl_parts, dl_parts = [], []
+    parity = np.uint8(0)
+    for start in range(0, len(arr), chunk):
+        part = arr[start : start + chunk]
+        if has_quotes:
+            q = np.cumsum(part == 34, dtype=np.uint8)
+            q += parity
+            parity = q[-1]
+            outside = (q & 1) == 0
+            # A quote character itself is never a delimiter or newline, so using the
+            # parity after it is harmless.
+            nl_parts.append(np.flatnonzero((part == newline) & outside) + start)
+            dl_parts.append(np.flatnonzero((part == delim) & outside) + start)
+        else:
+            nl_parts.append(np.flatnonzero(part == newline) + start)
+            dl_parts.append(np.flatnonzero(part == delim) + start)
+    newlines = np.concatenate(nl_parts) if nl_parts else np.empty(0, np.int64)
+    delims = np.concatenate(dl_parts) if dl_parts else np.empty(0, np.int64)
+    ends = newlines + 1
+    if len(arr) and (not len(newlines) or newlines[-1] != len(arr) - 1):
+        ends = np.append(ends, len(arr))
+    starts = np.concatenate(([0], ends[:-1])).astype(np.int64)
+    fields = np.bincount(np.searchsorted(ends, delims, side="right"), minlength=len(ends))
+    fields = fields[: len(ends)] + 1
+    length = ends - starts
+    # Blank records: empty, or only a line terminator (\n, \r\n, \r).
+    last = arr[np.maximum(ends - 1, 0)] if len(arr) else np.empty(0, np.uint8)
+    before = arr[np.maximum(ends - 2, 0)] if len(arr) else np.empty(0, np.uint8)
+    blank = (length == 0) | ((length == 1) & ((last == 10) | (last == 13)))
+    blank |= (length == 2) & (before == 13) & (last == 10)
+    blank &= fields == 1
+    keep = ~blank
+    return Lines(starts[keep], ends[keep], fields[keep])
+
+
+def line_number(body: bytes, offset: int) -> int:
+    """1-based physical line number of the byte at ``offset``."""
+    head = body[:offset]
+    return head.count(b"\n") + 1 if b"\n" in body else head.count(b"\r") + 1

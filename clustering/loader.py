@@ -1,0 +1,409 @@
+"""Load an uploaded table (CSV/TSV/TXT, Excel .xlsx, Parquet) robustly.
+
+The format is decided from the content, never from the file name. Text files go through
+encoding detection, delimiter and number-format sniffing on a bounded sample, a
+vectorised quote-aware scan that finds ragged lines, and pandas' C parser. Every change
+made to the data is reported as a plain sentence in :attr:`Table.notes`; anything that
+cannot be read raises :class:`TableError` with one sentence for the analyst.
+
+Nothing from the file is ever executed: cells and names are only data.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from clustering import _sniff
+from clustering._columns import classify, join_names, quote
+from clustering._errors import TableError
+from clustering._sheets import read_parquet, read_xlsx
+
+__all__ = ["DEFAULT_LIMITS", "Limits", "Table", "TableError", "load_table"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Upload limits; each is refused with its number.
+
+    Attributes
+    ----------
+    max_bytes : int
+        Largest upload accepted.
+    max_rows : int
+        Most data rows.
+    max_columns : int
+        Most columns.
+    max_unpacked_bytes : int
+        Largest total size an .xlsx (a ZIP archive) may unpack to.
+    """
+
+    max_bytes: int = 100_000_000
+    max_rows: int = 1_000_000
+    max_columns: int = 500
+    max_unpacked_bytes: int = 400_000_000
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass
+class Table:
+    """A loaded table and what the loader suggests doing with its columns.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame of shape (n_rows, n_columns)
+        The data with unique string column names and a 0..n-1 RangeIndex (row positions
+        that :func:`clustering.preprocess.prepare` and the export refer to).
+    notes : list of str
+        Plain sentences: how the file was read and what was changed.
+    numeric_columns : list of str
+        Columns usable as features (numbers, or text that is almost all numbers).
+    default_features : list of str
+        The numeric columns selected by default (no IDs, constants or label-like codes).
+    label_candidates : list of str
+        Low-cardinality text, boolean or integer columns offered as the optional label.
+    excluded : dict of str to str
+        Every column not in ``default_features``, with the reason.
+    sheet_names : list of str
+        Sheets of an .xlsx workbook (empty for other formats).
+    source_format : {"csv", "xlsx", "parquet"}
+    dialect : dict
+        For text: ``delimiter``, ``decimal``, ``thousands``, ``encoding``; for .xlsx: ``sheet``.
+    header : bool
+        Whether the first row was used as column names.
+    n_skipped_lines : int
+        Lines skipped because their number of values was wrong.
+    """
+
+    frame: pd.DataFrame
+    notes: list[str]
+    numeric_columns: list[str]
+    default_features: list[str]
+    label_candidates: list[str]
+    excluded: dict[str, str]
+    sheet_names: list[str] = field(default_factory=list)
+    source_format: str = "csv"
+    dialect: dict = field(default_factory=dict)
+    header: bool = True
+    n_skipped_lines: int = 0
+
+
+def load_table(
+    data: bytes,
+    filename: str,
+    *,
+    sheet: str | int | None = None,
+    header: bool | None = None,
+    skip_bad_lines: bool = False,
+    limits: Limits | None = None,
+) -> Table:
+    """Read an uploaded table.
+
+    Parameters
+    ----------
+    data : bytes
+        The uploaded file's content.
+    filename : str
+        The uploaded name. Only used to mention a misleading extension in the notes;
+        the format is decided from the content.
+    sheet : str or int, optional
+        Excel sheet by name or 0-based position; the first sheet by default.
+    header : bool, optional
+        Force the first row to be (True) or not be (False) column names. By default it
+        is a header unless every cell in it is a number.
+    skip_bad_lines : bool, default False
+        Skip lines whose number of values differs from the first line (and report how
+        many) instead of refusing the file.
+    limits : Limits, optional
+        Size limits; :data:`DEFAULT_LIMITS` by default.
+
+    Returns
+    -------
+    Table
+
+    Raises
+    ------
+    TableError
+        With one plain sentence, for anything that cannot be loaded.
+    """
+    limits = DEFAULT_LIMITS if limits is None else limits
+    if isinstance(data, (bytearray, memoryview)):
+        data = bytes(data)
+    if not isinstance(data, bytes):
+        raise TypeError(f"data must be bytes, got {type(data).__name__}")
+    if len(data) == 0:
+        raise TableError("The file is empty.")
+    if len(data) > limits.max_bytes:
+        raise TableError(
+            f"The file is {_mb(len(data))}, more than the limit of {_mb(limits.max_bytes)}."
+        )
+    kind = _sniff.sniff_kind(data, limits.max_unpacked_bytes).name
+    notes: list[str] = []
+    _note_extension(str(filename or ""), kind, notes)
+    sheet_names: list[str] = []
+    skipped = 0
+    if kind == "text":
+        frame, used_header, dialect, skipped = _read_text(
+            data, header, skip_bad_lines, limits, notes
+        )
+    elif kind == "xlsx":
+        frame, used_header, sheet_names, chosen = read_xlsx(data, sheet, header, limits, notes)
+        dialect = {"sheet": chosen}
+    else:
+        frame = read_parquet(data, limits, notes)
+        used_header, dialect = True, {}
+    frame = _clean(frame, limits, notes)
+    roles = classify(frame)
+    return Table(
+        frame=frame,
+        notes=notes + roles.notes,
+        numeric_columns=roles.numeric_columns,
+        default_features=roles.default_features,
+        label_candidates=roles.label_candidates,
+        excluded=roles.excluded,
+        sheet_names=sheet_names,
+        source_format="csv" if kind == "text" else kind,
+        dialect=dialect,
+        header=used_header,
+        n_skipped_lines=skipped,
+    )
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:,.1f} MB"
+
+
+def _note_extension(filename: str, kind: str, notes: list[str]) -> None:
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    expected = {"xlsx": "xlsx", "xlsm": "xlsx", "parquet": "parquet", "pq": "parquet"}
+    said = expected.get(ext, "text" if ext in {"csv", "tsv", "txt", "tab", "dat"} else None)
+    if said is not None and said != kind:
+        what = {"text": "delimited text", "xlsx": "an Excel workbook", "parquet": "Parquet"}
+        notes.append(
+            f"The file name ends in .{ext} but the content is {what[kind]}; read it as such."
+        )
+
+
+_DELIM_SHOWN = {",": "','", ";": "';'", "\t": "tab", "|": "'|'"}
+
+
+def _read_text(
+    data: bytes, header: bool | None, skip_bad_lines: bool, limits: Limits, notes: list[str]
+) -> tuple[pd.DataFrame, bool, dict, int]:
+    decoded = _sniff.decode(data)
+    body = decoded.body
+    sample, _ = _sniff.text_sample(body, decoded.encoding)
+    if not sample.strip():
+        raise TableError("The file is empty.")
+    delim = _sniff.sniff_delimiter(sample)
+    rows = _sniff.sample_rows(sample, delim)
+    decimal, thousands = _sniff.sniff_number_format(rows, delim)
+    lines = _sniff.scan_lines(body, delim)
+    if not len(lines.starts) or not rows:
+        raise TableError("The file is empty.")
+    expected = int(lines.fields[0])
+    if expected > limits.max_columns:
+        raise TableError(
+            f"The file has {expected:,} columns, more than the limit of {limits.max_columns:,}."
+        )
+    first = rows[0]
+    auto_header = not all(_is_number(c, decimal, thousands) for c in first)
+    use_header = auto_header if header is None else bool(header)
+    n_records = len(lines.starts)
+    if use_header and n_records == 1:
+        raise TableError("The file has a header but no data rows.")
+
+    skipped = 0
+    bad = np.flatnonzero(lines.fields != expected)
+    if bad.size:
+        first_bad = int(bad[0])
+        line_no = _sniff.line_number(body, int(lines.starts[first_bad]))
+        if not skip_bad_lines:
+            raise TableError(
+                f"Line {line_no:,} has {int(lines.fields[first_bad]):,} values but the first "
+                f"line has {expected:,}; fix the file or choose to skip bad lines."
+            )
+        skipped = int(bad.size)
+        body = _drop_records(body, lines, bad)
+        notes.append(
+            f"Skipped {skipped:,} line{'s' if skipped != 1 else ''} whose number of values "
+            f"did not match the first line (the first was line {line_no:,})."
+        )
+        n_records -= skipped
+        if n_records - int(use_header) <= 0:
+            raise TableError("No data rows are left after skipping the bad lines.")
+    n_rows = n_records - int(use_header)
+    if n_rows > limits.max_rows:
+        raise TableError(
+            f"The file has {n_rows:,} rows, more than the limit of {limits.max_rows:,}."
+        )
+    frame = _parse(body, delim, decimal, thousands, decoded.encoding, use_header)
+    names = [c.strip() for c in first] if use_header else None
+    if names is not None and len(names) == frame.shape[1]:
+        frame.columns = names
+    elif names is None:
+        frame.columns = [f"column_{i + 1}" for i in range(frame.shape[1])]
+    parts = [f"delimiter {_DELIM_SHOWN[delim]}", f"decimal '{decimal}'"]
+    if thousands:
+        parts.append(f"thousands separator '{thousands}'")
+    notes.append(f"Read as text with {', '.join(parts)}, encoding {decoded.label}.")
+    if decoded.encoding in {"cp1252", "latin-1"}:
+        notes.append(
+            f"The file is not valid UTF-8, so it was read as {decoded.label}; check that "
+            "accented letters look right."
+        )
+    if not use_header:
+        notes.append(
+            "The first row was read as data"
+            + (" because it holds only numbers" if header is None else "")
+            + f", and the columns were named column_1 to column_{frame.shape[1]}; choose "
+            "'first row is header' if that is wrong."
+        )
+    dialect = {
+        "delimiter": delim,
+        "decimal": decimal,
+        "thousands": thousands,
+        "encoding": decoded.label,
+    }
+    return frame, use_header, dialect, skipped
+
+
+def _is_number(cell: str, decimal: str, thousands: str | None) -> bool:
+    text = cell.strip()
+    if thousands:
+        text = text.replace(thousands, "")
+    if decimal == ",":
+        text = text.replace(",", ".")
+    if not text:
+        return False
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _drop_records(body: bytes, lines: _sniff.Lines, bad: np.ndarray) -> bytes:
+    keep = np.ones(len(lines.starts), dtype=bool)
+    keep[bad] = False
+    pieces = []
+    for idx in np.flatnonzero(keep):
+        chunk = body[int(lines.starts[idx]) : int(lines.ends[idx])]
+        pieces.append(chunk if chunk.endswith((b"\n", b"\r")) else chunk + b"\n")
+    return b"".join(pieces)
+
+
+def _parse(
+    body: bytes, delim: str, decimal: str, thousands: str | None, encoding: str, header: bool
+) -> pd.DataFrame:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return pd.read_csv(
+                io.BytesIO(body),
+                sep=delim,
+                decimal=decimal,
+                thousands=thousands,
+                header=0 if header else None,
+                encoding=encoding,
+                index_col=False,
+                engine="c",
+                quotechar='"',
+                skip_blank_lines=True,
+                low_memory=False,
+            )
+    except pd.errors.EmptyDataError as exc:
+        raise TableError("The file is empty.") from exc
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        detail = str(exc)
+        if "EOF inside string" in detail:
+            line = detail.rsplit("line", 1)[-1].strip(" .")
+            raise TableError(f"A quoted value that starts on line {line} is never closed.") from exc
+        raise TableError("The file could not be read as a table of values.") from exc
+
+
+def _clean(frame: pd.DataFrame, limits: Limits, notes: list[str]) -> pd.DataFrame:
+    """Name columns readably and uniquely, drop empty columns, make ±inf missing."""
+    frame = frame.reset_index(drop=True)
+    if frame.shape[1] > limits.max_columns:
+        raise TableError(
+            f"The file has {frame.shape[1]:,} columns, more than the limit of "
+            f"{limits.max_columns:,}."
+        )
+    if len(frame) > limits.max_rows:
+        raise TableError(
+            f"The file has {len(frame):,} rows, more than the limit of {limits.max_rows:,}."
+        )
+    frame.columns = _unique_names(list(frame.columns), notes)
+    empty = [c for c in frame.columns if not frame[c].notna().any()]
+    if empty:
+        frame = frame.drop(columns=empty)
+        notes.append(
+            f"Dropped {len(empty):,} empty column{'s' if len(empty) != 1 else ''}: "
+            f"{join_names(empty)}."
+        )
+    if frame.shape[1] == 0:
+        raise TableError("Every column in the file is empty.")
+    if len(frame) == 0:
+        raise TableError("The file has a header but no data rows.")
+    inf_counts = {}
+    for name in frame.columns:
+        col = frame[name]
+        if pd.api.types.is_float_dtype(col.dtype):
+            mask = np.isinf(col.to_numpy(dtype=np.float64, na_value=np.nan))
+            count = int(np.count_nonzero(mask))
+            if count:
+                frame[name] = col.mask(mask)
+                inf_counts[name] = count
+    if inf_counts:
+        total = sum(inf_counts.values())
+        where = ", ".join(f"{quote(k)} ({v:,})" for k, v in inf_counts.items())
+        notes.append(
+            f"Treated {total:,} infinite value{'s' if total != 1 else ''} as missing: {where}."
+        )
+    return frame
+
+
+def _unique_names(raw: list, notes: list[str]) -> list[str]:
+    names: list[str] = []
+    blanks: list[str] = []
+    for i, name in enumerate(raw):
+        text = "" if name is None or (isinstance(name, float) and np.isnan(name)) else str(name)
+        # Control characters in a header only hurt readability; they are not data.
+        text = " ".join(text.replace("\x00", " ").split())
+        if not text:
+            text = f"column_{i + 1}"
+            blanks.append(text)
+        names.append(text)
+    seen: dict[str, int] = {}
+    taken = set(names)
+    renamed: list[str] = []
+    out: list[str] = []
+    for name in names:
+        if name not in seen:
+            seen[name] = 1
+            out.append(name)
+            continue
+        count = seen[name]
+        while True:
+            count += 1
+            candidate = f"{name} ({count})"
+            if candidate not in taken:
+                break
+        seen[name] = count
+        taken.add(candidate)
+        renamed.append(candidate)
+        out.append(candidate)
+    if blanks:
+        notes.append(f"Blank column names were filled in: {join_names(blanks)}.")
+    if renamed:
+        notes.append(
+            f"Duplicate column names were renamed to keep them apart: {join_names(renamed)}."
+        )
+    return out

@@ -1,5 +1,7 @@
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.spatial.distance import pdist
 from sklearn.decomposition import PCA
 
@@ -184,3 +186,29 @@ def test_data_bounds_degenerate_axes():
         data_bounds(np.zeros((3, 2)), np.zeros((2, 3)))
     with pytest.raises(ValueError, match="pad=-1"):
         data_bounds(np.zeros((3, 2)), pad=-1)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(2, 30),
+    d=st.integers(1, 5),
+    c=st.sampled_from([2, 3]),
+    method=st.sampled_from(["pca", "features"]),
+    seed=st.integers(0, 2**16),
+)
+def test_any_shape_projects_and_stays_inside_its_bounds(n, d, c, method, seed):
+    rng = np.random.RandomState(seed)
+    X = rng.randn(n, d) * rng.uniform(0.1, 100)
+    proj = fit_projection(X, method=method, n_components=c)
+    P = proj.transform(X)
+    history = proj.transform(X[rng.randint(0, n, size=(4, 2))])
+    assert P.shape == (n, c) and history.shape == (4, 2, c)
+    assert len(proj.axis_titles) == c and np.isfinite(P).all()
+    if proj.explained_variance_ratio is not None:
+        assert proj.explained_variance_ratio.sum() <= 1 + 1e-9
+    bounds = data_bounds(P, history)
+    for j, (lo, hi) in enumerate(bounds):
+        assert lo < hi
+        assert lo <= P[:, j].min() and P[:, j].max() <= hi
+    if proj.is_invertible:
+        np.testing.assert_allclose(proj.inverse_transform(P), X, atol=1e-8 * np.abs(X).max())

@@ -1,0 +1,228 @@
+"""Layout pieces of the animated run figure: legend key, fixed axes, play button and scrubber.
+
+Split from :mod:`clustering.figures.run` so that module holds only the per-step traces.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from clustering.figures.style import (
+    CLUSTER_COLORS,
+    MAX_LABEL_LENGTH,
+    OUTLINE_COLOR,
+    FigureStyle,
+    class_symbol,
+    cluster_color,
+    cluster_name,
+    cluster_symbol,
+    escape_text,
+)
+
+PLAY_ARGS = {
+    "frame": {"duration": 600, "redraw": True},
+    "fromcurrent": True,
+    "transition": {"duration": 0},
+    "mode": "immediate",
+}
+"""Play settings. ``redraw`` must be True: scattergl, scatter3d and heatmap traces do not
+update on a redraw-free animation (plotly.js issue #5688, checked in Chromium); only SVG
+scatter can tween, so a transition would only add a delay."""
+
+PAUSE_ARGS = {
+    "frame": {"duration": 0, "redraw": False},
+    "mode": "immediate",
+    "transition": {"duration": 0},
+}
+
+# Markers scatter3d can draw; the 2-D symbol lists include shapes it cannot.
+SYMBOLS_3D = ("circle", "square", "diamond", "cross", "x", "circle-open", "square-open")
+
+# Slider tick labels are hidden when they would not fit side by side (px, a typical width
+# of the scrubber); the current-value text above the rail still names the step.
+_SLIDER_WIDTH_PX = 650
+
+
+def frame_name(iteration: int, phase: str) -> str:
+    """Name of the frame for a step, e.g. ``"3 · update"`` (also its slider label)."""
+    return f"{int(iteration)} \u00b7 {phase}"
+
+
+def point_symbol(j: int, d: int) -> str:
+    """Symbol of cluster ``j``'s points in a ``d``-D plot (see ``cluster_symbol``)."""
+    if d == 2:
+        return cluster_symbol(j)
+    rounds = max(j, 0) // len(CLUSTER_COLORS)
+    return SYMBOLS_3D[rounds % len(SYMBOLS_3D)]
+
+
+def class_marker(i: int, d: int) -> str:
+    """Symbol of the ``i``-th true class in a ``d``-D plot."""
+    return class_symbol(i) if d == 2 else SYMBOLS_3D[i % len(SYMBOLS_3D)]
+
+
+def legend_key(
+    k: int, has_unassigned: bool, classes: list[str] | None, style: FigureStyle, d: int
+) -> list:
+    """Legend-only traces (drawn nowhere): clusters, unassigned, centroid, true classes.
+
+    The points are one trace whose colours change per frame, so the legend is a key, not
+    a set of toggles; the figure turns legend clicks off.
+    """
+    scatter = go.Scattergl if d == 2 else go.Scatter3d
+    empty = {"x": [None], "y": [None], "mode": "markers"}
+    if d == 3:
+        empty["z"] = [None]
+    size = style.marker_size * 1.4
+    key = []
+    for j in range(k):
+        sym = point_symbol(j, d) if classes is None else "circle"
+        key.append(
+            scatter(
+                **empty,
+                name=cluster_name(j),
+                legendgroup="clusters",
+                legendgrouptitle_text="Clusters" if j == 0 else None,
+                marker={"color": cluster_color(j), "size": size, "symbol": sym},
+            )
+        )
+    if has_unassigned:
+        key.append(
+            scatter(
+                **empty,
+                name=cluster_name(-1),
+                legendgroup="clusters",
+                marker={"color": cluster_color(-1), "size": size},
+            )
+        )
+    key.append(
+        scatter(
+            **empty,
+            name="centroid",
+            legendgroup="centroids",
+            marker={
+                "symbol": "x",
+                "color": "#FFFFFF",
+                "size": style.centroid_size * 0.7,
+                "line": {"width": 2, "color": OUTLINE_COLOR},
+            },
+        )
+    )
+    for i, c in enumerate(classes or []):
+        key.append(
+            scatter(
+                **empty,
+                name=escape_text(c, MAX_LABEL_LENGTH),
+                legendgroup="classes",
+                legendgrouptitle_text="True class" if i == 0 else None,
+                marker={"color": "#555555", "size": size, "symbol": class_marker(i, d)},
+            )
+        )
+    return key
+
+
+def fix_axes(
+    fig: go.Figure,
+    names: list[str],
+    ranges,
+    equal_aspect: bool,
+    style: FigureStyle,
+) -> None:
+    """Set escaped axis titles and fixed ranges (2-D axes, or the 3-D scene)."""
+    rng = [[float(lo), float(hi)] for lo, hi in ranges]
+    if len(names) == 2:
+        fig.update_xaxes(title_text=names[0], range=rng[0], autorange=False, zeroline=False)
+        fig.update_yaxes(title_text=names[1], range=rng[1], autorange=False, zeroline=False)
+        if equal_aspect:
+            fig.update_yaxes(scaleanchor="x", scaleratio=1, constrain="domain")
+            fig.update_xaxes(constrain="domain")
+        return
+    axis = {
+        "tickfont": {"size": style.font_size},
+        "title": {"font": {"size": style.title_size}},
+        "gridcolor": style.grid_color,
+        "backgroundcolor": "rgba(0,0,0,0)",
+        "autorange": False,
+    }
+    fig.update_layout(
+        scene={
+            "xaxis": {**axis, "range": rng[0]},
+            "yaxis": {**axis, "range": rng[1]},
+            "zaxis": {**axis, "range": rng[2]},
+            "aspectmode": "cube",
+            "uirevision": "|".join(names),
+        }
+    )
+    fig.update_layout(
+        scene_xaxis_title_text=names[0],
+        scene_yaxis_title_text=names[1],
+        scene_zaxis_title_text=names[2],
+    )
+
+
+def add_controls(
+    fig: go.Figure, frame_names: list[str], active: int, style: FigureStyle, d: int
+) -> None:
+    """Play/Pause buttons and a scrubber with one step per frame, below the plot.
+
+    Spacing is in pixels from the style's font sizes, so the controls clear the x-axis
+    title at any size.
+    """
+    font = {"size": style.font_size, "color": style.font_color}
+    widest = max(len(n) for n in frame_names)
+    show_ticks = len(frame_names) * widest * style.font_size * 0.6 <= _SLIDER_WIDTH_PX
+    # 2-D: tick labels and the x-axis title sit between the plot and the controls.
+    axis_block = (style.font_size * 1.6 + style.title_size * 1.8 + 12) if d == 2 else 8
+    current_h = style.font_size * 1.6
+    steps = [
+        {
+            "label": name,
+            "method": "animate",
+            "args": [
+                [name],
+                {
+                    "frame": {"duration": 0, "redraw": True},
+                    "mode": "immediate",
+                    "transition": {"duration": 0},
+                },
+            ],
+        }
+        for name in frame_names
+    ]
+    fig.update_layout(
+        updatemenus=[
+            {
+                "type": "buttons",
+                "direction": "left",
+                "showactive": False,
+                "x": 0,
+                "xanchor": "left",
+                "y": 0,
+                "yanchor": "top",
+                "pad": {"t": axis_block + current_h, "r": 10},
+                "font": font,
+                "buttons": [
+                    {"label": "\u25b6 Play", "method": "animate", "args": [None, PLAY_ARGS]},
+                    {
+                        "label": "\u275a\u275a Pause",
+                        "method": "animate",
+                        "args": [[None], PAUSE_ARGS],
+                    },
+                ],
+            }
+        ],
+        sliders=[
+            {
+                "active": active,
+                "steps": steps,
+                "x": 0.3 if style.font_size < 18 else 0.36,
+                "len": 0.7 if style.font_size < 18 else 0.64,
+                "y": 0,
+                "yanchor": "top",
+                "pad": {"t": axis_block, "b": 0},
+                "font": {**font, "color": style.font_color if show_ticks else "rgba(0,0,0,0)"},
+                "currentvalue": {"prefix": "Step ", "font": font, "xanchor": "left"},
+            }
+        ],
+        margin={"b": axis_block + current_h + style.font_size * 3 + 30},
+    )

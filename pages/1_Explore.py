@@ -1,0 +1,56 @@
+"""Explore: run k-means on the sidebar's data and replay it step by step."""
+
+import streamlit as st
+
+from clustering.summary import cluster_profiles, describe_run
+from ui import cache
+from ui.data import pick_features, pick_source
+from ui.downloads import download_buttons
+from ui.errors import page_guard
+from ui.knobs import run_knobs
+from ui.layout import notices, setup_page
+from ui.manual import manual_rows
+from ui.metrics_panel import metrics_panel
+from ui.run_view import replay, view_controls
+from ui.state import sync_url
+
+setup_page("Explore")
+st.title("Explore k-means")
+
+with page_guard():
+    source = pick_source()
+    active = pick_features(source)
+    prepared = active.prepared
+    run = run_knobs(prepared.n_distinct)
+    notices()
+    with st.expander(f"Data: {source.title} · {prepared.X.shape[0]:,} rows × "
+                     f"{prepared.X.shape[1]} features"):
+        for note in [*source.notes, *prepared.notes]:
+            st.write(note)
+    view = view_controls(active, "explore")
+    picked = manual_rows(active, run.n_clusters, view) if run.init == "manual" else ()
+    if picked is not None:
+        result = cache.run(active.key, prepared.X, run.n_clusters, run.init, run.distance,
+                           run.center, run.seed, run.max_iter, run.n_init, picked)
+        run_key = cache.content_key(active.key, run, picked)
+        st.success(describe_run(prepared.X.shape[0], prepared.X.shape[1], run.n_clusters,
+                                result.n_iter, result.n_iter < run.max_iter, result.inertia,
+                                "total reconstruction error"), icon=":material/check_circle:")
+        replay(active, run_key, result.history, view, run.distance, run.resolved_center,
+               "explore")
+        metrics_tab, profile_tab, download_tab = st.tabs(
+            ["Quality metrics", "Cluster profiles", "Download"])
+        with metrics_tab:
+            evaluation = cache.evaluation(run_key, prepared.X, result.labels,
+                                          prepared.true_labels, result.inertia, run.distance)
+            metrics_panel(evaluation, prepared.true_labels is not None, "explore")
+        with profile_tab:
+            st.caption("Size and mean of every feature per cluster, in the table's own units.")
+            st.dataframe(cluster_profiles(source.frame, prepared.row_index, result.labels,
+                                          prepared.feature_names, run.n_clusters),
+                         key="explore_profiles", width="stretch")
+        with download_tab:
+            download_buttons(active, run_key, result, run.distance,
+                             {**run.as_dict(), "data": source.title,
+                              "features": list(prepared.feature_names)}, "explore")
+sync_url()

@@ -1,0 +1,125 @@
+"""The sidebar's k-means knobs, shared by the pages that run k-means."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from clustering.distances import DEFAULT_CENTER, DISTANCES
+from ui.state import CENTER_CHOICES, INITS, MAX_K, bind, notice, set_value, settings, store
+
+INIT_LABELS = {
+    "random": "Random points (Forgy)",
+    "random-partition": "Random partition",
+    "k-means++": "k-means++",
+    "farthest": "Farthest point (maximin)",
+    "manual": "Manual: click points on the chart",
+}
+DISTANCE_LABELS = {"euclidean": "Euclidean", "manhattan": "Manhattan (L1)", "cosine": "Cosine"}
+CENTER_LABELS = {
+    "auto": "Matching rule (auto)",
+    "mean": "Mean",
+    "median": "Median",
+    "normalized-mean": "Normalised mean (spherical)",
+    "medoid": "Medoid (a member point)",
+}
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Plain values that, with the prepared data, determine a k-means run exactly."""
+
+    n_clusters: int
+    init: str
+    distance: str
+    center: str | None
+    seed: int
+    max_iter: int
+    n_init: int
+    manual_rows: tuple[int, ...]
+
+    @property
+    def resolved_center(self) -> str:
+        return self.center or DEFAULT_CENTER[self.distance]
+
+    def as_dict(self) -> dict:
+        return {
+            "n_clusters": self.n_clusters,
+            "init": self.init,
+            "distance": self.distance,
+            "center": self.resolved_center,
+            "random_state": self.seed,
+            "max_iter": self.max_iter,
+            "n_init": self.n_init,
+            **({"manual_rows": list(self.manual_rows)} if self.init == "manual" else {}),
+        }
+
+
+def k_cap(n_distinct: int) -> int:
+    """Largest K offered: never above the number of distinct points."""
+    return max(1, min(MAX_K, n_distinct))
+
+
+def mismatch_warning(distance: str, center: str) -> str | None:
+    """A sentence explaining a mismatched distance/centre pair, or None when they match."""
+    matching = DEFAULT_CENTER[distance]
+    if center in (matching, "medoid"):
+        return None
+    return (
+        f"The {CENTER_LABELS[center].lower()} does not minimise the {DISTANCE_LABELS[distance]} "
+        f"distance (the {CENTER_LABELS[matching].lower()} does), so the total error may rise "
+        "between steps. That is the lesson of this pairing."
+    )
+
+
+def run_knobs(n_distinct: int) -> RunSettings:
+    """Draw K, init, distance, centre rule, seed, max_iter and n_init; return the run settings."""
+    s = settings()
+    st.sidebar.header("k-means")
+    cap = k_cap(n_distinct)
+    if s["k"] > cap:
+        notice(f"K={s['k']} is more than the {n_distinct} distinct points in this data; "
+               f"using K={cap}.")
+        set_value("k", cap, "sb_k")
+    if cap == 1:
+        st.sidebar.caption("Only 1 distinct point in this data, so K is 1.")
+        store("k", 1)
+    else:
+        bind("k", "sb_k")
+        store("k", st.sidebar.slider(
+            "Number of clusters K", 1, cap, key="sb_k",
+            help=f"At most {cap}: K can never exceed the number of distinct points.",
+        ))
+    bind("init", "sb_init")
+    store("init", st.sidebar.selectbox("Initialisation", INITS, key="sb_init",
+                                       format_func=INIT_LABELS.get))
+    bind("distance", "sb_distance")
+    store("distance", st.sidebar.selectbox("Distance", tuple(DISTANCES), key="sb_distance",
+                                           format_func=DISTANCE_LABELS.get))
+    bind("center", "sb_center")
+    store("center", st.sidebar.selectbox("Centre rule", CENTER_CHOICES, key="sb_center",
+                                         format_func=CENTER_LABELS.get))
+    center = None if s["center"] == "auto" else s["center"]
+    if center is not None and (warning := mismatch_warning(s["distance"], center)):
+        st.sidebar.warning(warning, icon=":material/warning:")
+    with st.sidebar.expander("Seed and iterations"):
+        bind("seed", "sb_seed")
+        store("seed", st.number_input("Random seed", 0, 2**31 - 1, key="sb_seed"))
+        bind("max_iter", "sb_max_iter")
+        store("max_iter", st.number_input("Max iterations", 1, 1000, key="sb_max_iter"))
+        bind("n_init", "sb_n_init")
+        store("n_init", st.number_input(
+            "Restarts (n_init)", 1, 50, key="sb_n_init",
+            help="Run k-means this many times from different starts and keep the best.",
+        ))
+    return RunSettings(
+        n_clusters=s["k"],
+        init=s["init"],
+        distance=s["distance"],
+        center=center,
+        seed=int(s["seed"]),
+        max_iter=int(s["max_iter"]),
+        n_init=int(s["n_init"]),
+        manual_rows=tuple(s["manual"]),
+    )

@@ -1,0 +1,29 @@
+"""The metrics panel: every score with its one-line meaning, and the contingency heatmap."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from clustering.figures.metrics import contingency_heatmap
+from clustering.metrics import Evaluation
+from clustering.summary import metrics_table
+from ui.layout import figure_style
+
+
+def metrics_panel(evaluation: Evaluation, has_truth: bool, key: str) -> None:
+    """Draw the metrics table, sampling notes and (with a label column) the contingency table."""
+    st.dataframe(
+        metrics_table(evaluation.values, evaluation.reasons, include_external=has_truth),
+        hide_index=True,
+        width="stretch",
+        key=f"{key}_metrics_table",
+        column_config={"What it measures": st.column_config.TextColumn(width="large")},
+    )
+    for note in evaluation.notes:
+        st.caption(note)
+    if not has_truth:
+        st.caption("Choose a true-label column in the sidebar to see homogeneity, completeness, "
+                   "V-measure, ARI and AMI.")
+    elif evaluation.contingency is not None:
+        st.plotly_chart(contingency_heatmap(evaluation.contingency, style=figure_style()),
+                        key=f"{key}_contingency", config={"displaylogo": False})

@@ -1,0 +1,152 @@
+"""The replay: view controls, the animated run chart, step buttons and the objective curve.
+
+The chart's own Play button and slider run in the browser with no server round trip. The step
+buttons live in a fragment, so stepping reruns only this part of the page, and the figure for a
+(run, view, step) is cached, so nothing is rebuilt twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from clustering.figures.run import objective_figure
+from clustering.history import History
+from clustering.metrics import METRICS
+from ui import cache
+from ui.data import ActiveData
+from ui.layout import figure_style, style_name
+from ui.state import bind, set_value, settings, store
+
+_PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+@dataclass(frozen=True)
+class View:
+    """How the run is drawn: plot dimensions, axes and region shading."""
+
+    dims: int
+    method: str  # "pca" or "features"
+    feature_idx: tuple[int, ...] | None
+    voronoi: bool
+
+    @property
+    def key(self) -> tuple:
+        return (self.dims, self.method, self.feature_idx, self.voronoi)
+
+
+def view_controls(active: ActiveData, key: str) -> View:
+    """Radio buttons and pickers for the plot space; returns the chosen view."""
+    s = settings()
+    names = list(active.prepared.feature_names)
+    d = len(names)
+    cols = st.columns([1, 1.3, 2.4, 1.3])
+    with cols[0]:
+        if d >= 3:
+            bind("view", f"{key}_view")
+            store("view", st.radio("View", ["2d", "3d"], key=f"{key}_view", horizontal=True,
+                                   format_func=str.upper))
+        else:
+            set_value("view", "2d", f"{key}_view")
+            st.caption("2-D view (3-D needs at least 3 features).")
+    dims = 3 if s["view"] == "3d" else 2
+    with cols[1]:
+        if d > dims:
+            bind("axes", f"{key}_axes")
+            store("axes", st.radio(
+                "Axes", ["pca", "features"], key=f"{key}_axes", horizontal=True,
+                format_func={"pca": "PCA", "features": "Features"}.get,
+                help="PCA shows the directions of largest spread; Features plots raw columns.",
+            ))
+        else:
+            set_value("axes", "features", f"{key}_axes")
+    feature_idx = None
+    if s["axes"] == "features":
+        with cols[2]:
+            feature_idx = _axis_pickers(names, dims, key)
+    with cols[3]:
+        identity = s["axes"] == "features" and dims == 2 and d == 2
+        if identity:
+            bind("voronoi", f"{key}_voronoi")
+            store("voronoi", st.toggle("Nearest-centre regions", key=f"{key}_voronoi"))
+        else:
+            st.toggle("Nearest-centre regions", value=False, disabled=True,
+                      key=f"{key}_voronoi_off",
+                      help="Regions are drawn only when the plot is the clustering space: "
+                           "exactly two features, shown as the axes.")
+    return View(dims=dims, method=s["axes"], feature_idx=feature_idx,
+                voronoi=bool(s["voronoi"]) and identity)
+
+
+def _axis_pickers(names: list[str], dims: int, key: str) -> tuple[int, ...]:
+    s = settings()
+    picks = []
+    axis_cols = st.columns(dims)
+    for i, axis in enumerate("xyz"[:dims]):
+        if s[axis] not in names:
+            set_value(axis, names[i % len(names)], f"{key}_{axis}")
+        bind(axis, f"{key}_{axis}")
+        with axis_cols[i]:
+            store(axis, st.selectbox(f"{axis.upper()} axis", names, key=f"{key}_{axis}"))
+        picks.append(names.index(s[axis]))
+    return tuple(picks)
+
+
+def replay(active: ActiveData, run_key: str, history: History, view: View, distance: str,
+           center_rule: str, key: str) -> None:
+    """The run chart with its step buttons and the objective curve (a fragment)."""
+    last = history.n_steps - 1
+    step_key = f"{key}_step"
+    if st.session_state.get(f"{step_key}_run") != (run_key, view.key):
+        # A new run or view starts at its end: the converged state is what people expect first.
+        st.session_state[f"{step_key}_run"] = (run_key, view.key)
+        st.session_state[step_key] = last
+    _timeline(active, run_key, history, view, distance, center_rule, key, step_key)
+
+
+@st.fragment
+def _timeline(active, run_key, history, view, distance, center_rule, key, step_key) -> None:
+    last = history.n_steps - 1
+    step = min(st.session_state.get(step_key, last), last)
+    prepared = active.prepared
+    projection = cache.projection(active.key, prepared.X, view.method, view.dims,
+                                  view.feature_idx, tuple(prepared.feature_names))
+    inputs = cache.replay(run_key, view.key, prepared.X, history, projection,
+                          active.source.frame, prepared.row_index, prepared.true_labels,
+                          distance, view.voronoi)
+    figure = cache.run_figure(run_key, view.key, step, style_name(), inputs, history,
+                              tuple(projection.axis_titles), center_rule)
+    chart, side = st.columns([3, 1.25], gap="medium")
+    with chart:
+        st.plotly_chart(figure, key=f"{key}_run_chart", config=_PLOTLY_CONFIG)
+        if len(inputs.rows) < inputs.n_total:
+            st.caption(f"Showing a fixed sample of {len(inputs.rows):,} of {inputs.n_total:,} "
+                       "rows; k-means and the metrics use every row.")
+    with side:
+        back, forward = st.columns(2)
+        if back.button("◀ Step back", key=f"{key}_back", disabled=step == 0,
+                       width="stretch"):
+            st.session_state[step_key] = step - 1
+            st.rerun(scope="fragment")
+        if forward.button("Step ▶", key=f"{key}_forward", disabled=step == last,
+                          width="stretch"):
+            st.session_state[step_key] = step + 1
+            st.rerun(scope="fragment")
+        phase = history.phase[step]
+        st.markdown(f"**Step {step} of {last}** · iteration {history.iteration[step]} · "
+                    f"*{phase}*")
+        st.caption(_PHASE_TEXT[phase])
+        st.plotly_chart(
+            objective_figure(history.objective, history.phase, history.iteration,
+                             current_step=step, metric_label=METRICS["objective"].label,
+                             style=figure_style()),
+            key=f"{key}_objective_chart", config=_PLOTLY_CONFIG,
+        )
+
+
+_PHASE_TEXT = {
+    "init": "The initial centres, before any point is assigned.",
+    "assign": "Assign: every point joins its nearest centre.",
+    "update": "Update: every centre moves to the centre of its points.",
+}

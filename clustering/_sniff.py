@@ -347,8 +347,9 @@ def scan_lines(body: bytes, delimiter: str, chunk: int = 8 << 20) -> Lines:
     if len(arr) and (not len(newlines) or newlines[-1] != len(arr) - 1):
         ends = np.append(ends, len(arr))
     starts = np.concatenate(([0], ends[:-1])).astype(np.int64)
-    fields = np.bincount(np.searchsorted(ends, delims, side="right"), minlength=len(ends))
-    fields = fields[: len(ends)] + 1
+    # Delimiters before each record end; differences give delimiters per record.
+    before_end = np.searchsorted(delims, ends, side="left")
+    fields = np.diff(before_end, prepend=0) + 1
     length = ends - starts
     # Blank records: empty, or only a line terminator (\n, \r\n, \r).
     last = arr[np.maximum(ends - 1, 0)] if len(arr) else np.empty(0, np.uint8)

@@ -123,7 +123,7 @@ def lloyd_fast(X, centers_init, *, max_iter, tol_abs, recorder: HistoryRecorder 
             if recorder is not None:
                 shown = _record_fast(
                     recorder, i + 1, X, centers, centers_new, in_cluster, labels, shown,
-                    total_sq, shift_tot, empties,
+                    changed if shown is labels_old else None, total_sq, shift_tot, empties,
                 )
             centers, centers_new = centers_new, centers
             if changed == 0:
@@ -151,10 +151,11 @@ def lloyd_fast(X, centers_init, *, max_iter, tol_abs, recorder: HistoryRecorder 
     return labels, centers, inertia, i + 1
 
 
-def _record_fast(rec, it, X, c_old, c_new, in_cluster, labels, shown, total_sq, shift_tot,
-                 empties):
+def _record_fast(rec, it, X, c_old, c_new, in_cluster, labels, shown, n_changed, total_sq,
+                 shift_tot, empties):
     """Record the assign and update steps of one fast iteration; return the shown labels."""
-    n_changed = int(np.count_nonzero(labels != shown))
+    if n_changed is None:  # the previous update relocated points: compare with what it showed
+        n_changed = int(np.count_nonzero(labels != shown))
     if empties is None:
         diff = c_old - c_new
         j_update = total_sq - float(in_cluster @ np.einsum("ij,ij->i", c_new, c_new))

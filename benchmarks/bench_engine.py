@@ -1,0 +1,121 @@
+"""Benchmark: our k-means (history on) against scikit-learn's Lloyd, same work on both sides.
+
+Same data (seeded standard normal, which k-means converges on slowly), the same initial centres
+(one k-means++ draw passed to both as an array), ``n_init=1``, ``tol=0`` and a fixed
+``max_iter``, so both run the same number of iterations (printed; parity makes them equal).
+Fit time is the median of several repeats, ours and scikit-learn's interleaved so machine
+noise hits both. Peak memory is traced (``tracemalloc``) in one extra, untimed fit each.
+
+Also times the numpy paths: manhattan/median and cosine/normalized-mean.
+
+Run: ``python benchmarks/bench_engine.py`` (``--quick`` for small sizes, ``--repeats N``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+import tracemalloc
+import warnings
+from pathlib import Path
+
+import numpy as np
+from sklearn.cluster import KMeans as SKKMeans
+from sklearn.cluster import kmeans_plusplus
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from clustering.kmeans import KMeans  # noqa: E402
+
+FULL = [(150, 4, 3, 50), (100_000, 2, 8, 50), (200_000, 16, 16, 30), (1_000_000, 8, 8, 20)]
+QUICK = [(150, 4, 3, 50), (20_000, 2, 8, 30), (20_000, 16, 16, 20)]
+
+
+def make_data(n: int, d: int, k: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.RandomState(seed)
+    X = rng.standard_normal((n, d))
+    init, _ = kmeans_plusplus(X, k, random_state=seed)
+    return X, init
+
+
+def ours(X, init, max_iter, **kw):
+    return KMeans(init.shape[0], init=init, max_iter=max_iter, tol=0.0, **kw).fit(X)
+
+
+def theirs(X, init, max_iter):
+    return SKKMeans(init.shape[0], init=init, n_init=1, max_iter=max_iter, tol=0.0,
+                    algorithm="lloyd").fit(X)
+
+
+def timed(fn, *args, **kwargs) -> float:
+    t0 = time.perf_counter()
+    fn(*args, **kwargs)
+    return time.perf_counter() - t0
+
+
+def peak_mb(fn, *args, **kwargs) -> float:
+    tracemalloc.start()
+    fn(*args, **kwargs)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def bench_lloyd(sizes, repeats: int) -> None:
+    print(f"Euclidean Lloyd, history on vs sklearn (median of {repeats}, tol=0, same init)")
+    head = (f"{'n x d, k':>20} {'iters':>5} {'ours s':>8} {'sklearn s':>9} {'ratio':>6} "
+            f"{'ours MB':>8} {'skl MB':>7} {'hist MB':>7} {'same':>5}")
+    print(head)
+    for n, d, k, max_iter in sizes:
+        X, init = make_data(n, d, k)
+        a, b = ours(X, init, max_iter), theirs(X, init, max_iter)  # warm-up + parity check
+        same = (np.array_equal(a.labels_, b.labels_) and a.n_iter_ == b.n_iter_
+                and np.allclose(a.cluster_centers_, b.cluster_centers_, rtol=0, atol=1e-9))
+        t_ours, t_sk = [], []
+        for r in range(repeats):
+            # Alternate who goes first so drift in machine load favours neither side.
+            pair = [(t_ours, ours), (t_sk, theirs)]
+            for times, fn in pair if r % 2 == 0 else pair[::-1]:
+                times.append(timed(fn, X, init, max_iter))
+        mo, ms = statistics.median(t_ours), statistics.median(t_sk)
+        h = a.history_
+        hist_mb = (h.labels.nbytes + h.centers.nbytes) / 2**20
+        mem_o = peak_mb(ours, X, init, max_iter)
+        mem_s = peak_mb(theirs, X, init, max_iter)
+        print(f"{f'{n:,} x {d}, {k}':>20} {a.n_iter_:>5} {mo:>8.3f} {ms:>9.3f} {mo / ms:>6.2f} "
+              f"{mem_o:>8.1f} {mem_s:>7.1f} {hist_mb:>7.1f} {str(same):>5}")
+
+
+def bench_numpy_paths(n: int, repeats: int) -> None:
+    d, k, max_iter = 16, 16, 50
+    X, _ = make_data(n, d, k)
+    print(f"\nnumpy paths, {n:,} x {d}, k={k}, max_iter={max_iter}, tol=0, history on "
+          f"(median of {repeats})")
+    print(f"{'distance/center':>26} {'iters':>5} {'fit s':>7} {'ms/iter':>8}")
+    for distance, center in (("manhattan", "median"), ("cosine", "normalized-mean"),
+                             ("euclidean", "mean")):
+        init = X[np.random.RandomState(1).choice(n, k, replace=False)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fit = ours(X, init, max_iter, distance=distance, center=center)
+            times = [timed(ours, X, init, max_iter, distance=distance, center=center)
+                     for _ in range(repeats)]
+        t = statistics.median(times)
+        print(f"{distance + '/' + center:>26} {fit.n_iter_:>5} {t:>7.2f} "
+              f"{1000 * t / fit.n_iter_:>8.1f}")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes only")
+    parser.add_argument("--repeats", type=int, default=None)
+    args = parser.parse_args(argv)
+    repeats = args.repeats or (3 if args.quick else 5)
+    bench_lloyd(QUICK if args.quick else FULL, repeats)
+    bench_numpy_paths(20_000 if args.quick else 100_000, max(1, repeats // 2))
+
+
+if __name__ == "__main__":
+    main()

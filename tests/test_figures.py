@@ -1,0 +1,336 @@
+"""Structure of the run figure: frames, traces, fixed axes, escaping, controls, 3-D."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from clustering.figures import (
+    DEFAULT_STYLE,
+    PLAY_ARGS,
+    PRESENTATION_STYLE,
+    frame_name,
+    run_figure,
+)
+from clustering.figures.style import CLUSTER_COLORS, cluster_color, label_colorscale
+from clustering.regions import region_grids
+
+HOSTILE = "<script>alert(1)</script>"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+LINK = '<a href="https://evil.example">click</a>'
+
+
+def make_run(d: int = 2, k: int = 3, m: int = 12, seed: int = 0):
+    """A hand-made 5-step history: init, assign, update, assign, update."""
+    rng = np.random.RandomState(seed)
+    points = rng.normal(size=(m, d))
+    c0 = points[:k].copy()
+    c1 = c0 + 0.1
+    c2 = c1 + 0.05
+    centers = np.stack([c0, c0, c1, c1, c2])
+    first = np.arange(m) % k
+    second = (np.arange(m) + 1) % k
+    labels = np.stack([np.full(m, -1), first, first, second, second])
+    phases = ("init", "assign", "update", "assign", "update")
+    iterations = np.array([0, 1, 1, 2, 2])
+    objective = np.array([np.nan, 10.0, 8.0, 7.5, 7.0])
+    ranges = [(-4.0, 4.0)] * d
+    titles = ["feature a", "feature b", "feature c"][:d]
+    return points, labels, centers, phases, iterations, objective, titles, ranges
+
+
+def build(d=2, k=3, m=12, **kw):
+    points, labels, centers, phases, iterations, objective, titles, ranges = make_run(d, k, m)
+    kw.setdefault("axis_titles", titles)
+    kw.setdefault("ranges", ranges)
+    return run_figure(points, labels, centers, phases, iterations, objective, **kw)
+
+
+def all_strings(obj):
+    """Every string anywhere in a plotly JSON-like structure."""
+    if isinstance(obj, str):
+        yield obj
+    elif isinstance(obj, dict):
+        for v in obj.values():
+            yield from all_strings(v)
+    elif isinstance(obj, (list, tuple)):
+        for v in obj:
+            yield from all_strings(v)
+
+
+def font_sizes(obj):
+    """Every ``font.size`` (and ``*font.size``) set anywhere in a layout-like structure."""
+    if isinstance(obj, dict):
+        for key, v in obj.items():
+            if key.endswith("font") and isinstance(v, dict) and "size" in v:
+                yield key, v["size"]
+            yield from font_sizes(v)
+    elif isinstance(obj, (list, tuple)):
+        for v in obj:
+            yield from font_sizes(v)
+
+
+def points_trace_index(fig) -> int:
+    return next(i for i, t in enumerate(fig.data) if t.name == "points")
+
+
+# --- frames and traces -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("d", [2, 3], ids=["2d", "3d"])
+def test_one_frame_per_step_with_fixed_trace_structure(d):
+    fig = build(d=d)
+    assert len(fig.frames) == 5
+    names = [f.name for f in fig.frames]
+    assert names == ["0 · init", "1 · assign", "1 · update", "2 · assign", "2 · update"]
+    assert len(set(names)) == len(names)
+    types = [t.type for t in fig.data]
+    for f in fig.frames:
+        assert [t.type for t in f.data] == types
+
+
+def test_every_frame_holds_every_point_with_that_steps_labels():
+    points, labels, *_ = make_run()
+    fig = build()
+    p = points_trace_index(fig)
+    assert len(fig.data[p].x) == len(points)
+    for s, f in enumerate(fig.frames):
+        np.testing.assert_array_equal(np.asarray(f.data[p].marker.color), labels[s])
+
+
+def test_centroids_and_trajectories_follow_the_history():
+    _, _, centers, *_ = make_run()
+    fig = build()
+    cen = next(i for i, t in enumerate(fig.data) if t.name == "centroids")
+    paths = [i for i, t in enumerate(fig.data) if (t.name or "").endswith(" path")]
+    assert len(paths) == 3
+    for s, f in enumerate(fig.frames):
+        np.testing.assert_allclose(np.asarray(f.data[cen].x), centers[s, :, 0])
+        # The path of centroid 0 lists each distinct position it has held up to step s.
+        distinct = len({tuple(c) for c in centers[: s + 1, 0]})
+        assert len(f.data[paths[0]].x) == distinct
+    marker = fig.data[cen].marker
+    assert marker.symbol == "x"
+    assert list(marker.color) == [cluster_color(j) for j in range(3)]
+    assert marker.size > fig.data[points_trace_index(fig)].marker.size
+
+
+def test_points_coloured_by_cluster_through_a_stepped_colorscale():
+    k = 4
+    scale, cmin, cmax = label_colorscale(k)
+    for v in range(-1, k):
+        pos = (v - cmin) / (cmax - cmin)
+        band = [
+            c for (lo, c), (hi, _) in zip(scale[::2], scale[1::2], strict=True) if lo < pos < hi
+        ]
+        assert band == [cluster_color(v)]
+
+
+def test_start_step_defaults_to_last_and_can_be_set():
+    _, labels, *_ = make_run()
+    fig = build()
+    p = points_trace_index(fig)
+    np.testing.assert_array_equal(np.asarray(fig.data[p].marker.color), labels[-1])
+    assert fig.layout.sliders[0].active == 4
+    fig0 = build(start_step=0)
+    np.testing.assert_array_equal(np.asarray(fig0.data[p].marker.color), labels[0])
+    assert fig0.layout.sliders[0].active == 0
+    assert "init" in fig0.layout.title.text
+
+
+def test_axis_ranges_fixed_and_frames_do_not_touch_axes():
+    fig = build()
+    assert tuple(fig.layout.xaxis.range) == (-4.0, 4.0)
+    assert fig.layout.xaxis.autorange is False
+    assert fig.layout.yaxis.autorange is False
+    for f in fig.frames:
+        assert f.layout.xaxis.range is None and f.layout.yaxis.range is None
+
+
+def test_3d_uses_scatter3d_and_a_fixed_scene():
+    fig = build(d=3)
+    assert {t.type for t in fig.data} == {"scatter3d"}
+    assert tuple(fig.layout.scene.zaxis.range) == (-4.0, 4.0)
+    assert fig.layout.scene.zaxis.autorange is False
+    assert fig.layout.scene.zaxis.title.text == "feature c"
+
+
+def test_frame_titles_say_the_phase():
+    fig = build()
+    texts = [f.layout.title.text for f in fig.frames]
+    assert "assign: points join their nearest centre" in texts[1]
+    assert "update: centres move to the mean of their points" in texts[2]
+    assert "objective 8" in texts[2]
+    assert "objective" not in texts[0]  # NaN at init is left out
+    median = build(center_rule="median")
+    assert "median" in median.frames[2].layout.title.text
+
+
+# --- controls ----------------------------------------------------------------------------
+
+
+def test_play_pause_and_scrubber():
+    fig = build()
+    buttons = fig.layout.updatemenus[0].buttons
+    assert [b.label.split()[-1] for b in buttons] == ["Play", "Pause"]
+    assert buttons[0].args == (None, PLAY_ARGS) or list(buttons[0].args) == [None, PLAY_ARGS]
+    # scattergl and heatmap only update on redraw (checked in Chromium).
+    assert PLAY_ARGS["frame"]["redraw"] is True and PLAY_ARGS["fromcurrent"] is True
+    steps = fig.layout.sliders[0].steps
+    assert [s.label for s in steps] == [f.name for f in fig.frames]
+    assert all(s.method == "animate" and list(s.args[0]) == [s.label] for s in steps)
+
+
+def test_uirevision_survives_reruns_and_changes_with_the_axes():
+    a, b = build(), build()
+    assert a.layout.uirevision == b.layout.uirevision is not None
+    other = build(axis_titles=["feature x", "feature y"])
+    assert other.layout.uirevision != a.layout.uirevision
+
+
+def test_frame_name():
+    assert frame_name(3, "update") == "3 · update"
+    assert frame_name(np.int64(0), "init") == "0 · init"
+
+
+# --- escaping ----------------------------------------------------------------------------
+
+
+def test_user_text_is_escaped_everywhere():
+    m = 12
+    fig = build(
+        axis_titles=[HOSTILE, LINK],
+        title=HOSTILE,
+        hover_text=[[f"name: {HOSTILE}", "x: 1"]] * m,
+        true_labels=[HOSTILE, LINK, "plain"] * 4,
+    )
+    assert fig.layout.xaxis.title.text == ESCAPED
+    assert fig.layout.yaxis.title.text.startswith("&lt;a href=&#34;")
+    legend = [t.name for t in fig.data if t.showlegend is not False]
+    assert ESCAPED in legend
+    p = points_trace_index(fig)
+    assert fig.data[p].text[0] == f"name: {ESCAPED}<br>x: 1"
+    for s in all_strings(fig.to_plotly_json()):
+        assert "<script" not in s and "<a " not in s, s
+
+
+def test_default_hover_shows_escaped_coordinates():
+    fig = build(axis_titles=[HOSTILE, "b"])
+    text = fig.data[points_trace_index(fig)].text[0]
+    assert text.startswith(ESCAPED + ": ") and "<br>b: " in text
+
+
+def test_true_labels_shape_points_and_get_a_legend():
+    labels = ["setosa", "versicolor", "virginica"] * 4
+    fig = build(true_labels=labels)
+    symbols = list(fig.data[points_trace_index(fig)].marker.symbol)
+    assert len(set(symbols)) == 3
+    assert symbols[0] == symbols[3] != symbols[1]
+    classes = [t for t in fig.data if t.legendgroup == "classes"]
+    assert [t.name for t in classes] == ["setosa", "versicolor", "virginica"]
+    assert classes[0].legendgrouptitle.text == "True class"
+
+
+def test_many_clusters_vary_symbols_beyond_the_palette():
+    k = len(CLUSTER_COLORS) + 3
+    fig = build(k=k, m=3 * k)
+    key = [t for t in fig.data if t.legendgroup == "clusters" and t.name != "unassigned"]
+    pairs = {(t.marker.color, t.marker.symbol) for t in key}
+    assert len(key) == k and len(pairs) == k
+    p = points_trace_index(fig)
+    for f in fig.frames:
+        assert len(f.data[p].marker.symbol) == 3 * k
+
+
+def test_legend_is_a_key_not_toggles():
+    fig = build()
+    assert fig.layout.legend.itemclick is False
+    names = [t.name for t in fig.data if t.showlegend is not False]
+    assert names[:3] == ["Cluster 0", "Cluster 1", "Cluster 2"]
+    assert "unassigned" in names and "centroid" in names
+
+
+# --- regions -----------------------------------------------------------------------------
+
+
+def test_regions_drawn_under_points_and_animated():
+    points, labels, centers, phases, iterations, objective, titles, ranges = make_run()
+    grids = region_grids(centers, "euclidean", ranges[0], ranges[1], resolution=20)
+    fig = run_figure(
+        points, labels, centers, phases, iterations, objective,
+        axis_titles=titles, ranges=ranges, regions=grids,
+    )  # fmt: skip
+    assert fig.data[0].type == "heatmap" and points_trace_index(fig) == 1
+    assert fig.data[0].hoverinfo == "skip"
+    for s, f in enumerate(fig.frames):
+        np.testing.assert_array_equal(np.asarray(f.data[0].z), grids[s].z)
+
+
+def test_regions_refused_in_3d():
+    points, labels, centers, phases, iterations, objective, titles, ranges = make_run(d=3)
+    grids = region_grids(centers[:, :, :2], "euclidean", ranges[0], ranges[1], resolution=10)
+    with pytest.raises(ValueError, match="2-D"):
+        run_figure(
+            points, labels, centers, phases, iterations, objective,
+            axis_titles=titles, ranges=ranges, regions=grids,
+        )  # fmt: skip
+
+
+# --- validation --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"step_labels": np.zeros((5, 11), int)}, r"shape \(n_steps, 12\)"),
+        ({"centers": np.zeros((4, 3, 2))}, r"centers must have shape \(5, k, 2\)"),
+        ({"phases": ("init",)}, "phases has length 1"),
+        ({"step_labels": np.full((5, 12), 3)}, r"-1 \.\. 2"),
+        ({"start_step": 5}, r"start_step=5"),
+        ({"hover_text": ["a"]}, "hover_text has 1 entries"),
+        ({"true_labels": ["a"]}, "true_labels has 1 entries"),
+        ({"axis_titles": ["only one"]}, "axis_titles and ranges need 2"),
+    ],
+    ids=["labels", "centers", "phases", "label-range", "start", "hover", "truth", "titles"],
+)
+def test_bad_inputs_raise_with_values(change, message):
+    points, labels, centers, phases, iterations, objective, titles, ranges = make_run()
+    args = {"points": points, "step_labels": labels, "centers": centers, "phases": phases,
+            "iterations": iterations, "objective": objective}  # fmt: skip
+    kw = {"axis_titles": titles, "ranges": ranges}
+    for key, value in change.items():
+        (args if key in args else kw)[key] = value
+    with pytest.raises(ValueError, match=message):
+        run_figure(*args.values(), **kw)
+
+
+# --- styles ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("d", [2, 3], ids=["2d", "3d"])
+def test_presentation_style_is_big(d):
+    fig = build(d=d, style=PRESENTATION_STYLE, title="t", true_labels=["a", "b", "c"] * 4)
+    layout = fig.to_plotly_json()["layout"]
+    layout.pop("template")
+    sizes = list(font_sizes(layout))
+    assert sizes and all(size >= 18 for _, size in sizes), sizes
+    assert layout["font"]["size"] >= 18
+    p = points_trace_index(fig)
+    small = build(d=d)
+    assert fig.data[p].marker.size > small.data[p].marker.size
+
+
+def test_run_figure_from_the_engine_history():
+    kmeans = pytest.importorskip("clustering.kmeans")
+    rng = np.random.RandomState(1)
+    X = np.vstack([rng.normal(c, 0.3, size=(40, 2)) for c in ((0, 0), (4, 0), (0, 4))])
+    result = kmeans.kmeans(X, 3, init="random", random_state=0)
+    h = result.history
+    cols = np.arange(len(X)) if h.label_rows is None else h.label_rows
+    fig = run_figure(
+        X[cols], h.labels, h.centers, h.phase, h.iteration, h.objective,
+        axis_titles=["x", "y"], ranges=[(-2, 6), (-2, 6)], style=DEFAULT_STYLE,
+    )  # fmt: skip
+    assert len(fig.frames) == h.n_steps
+    assert isinstance(fig, go.Figure)

@@ -225,7 +225,7 @@ def text_sample(body: bytes, encoding: str) -> tuple[str, bool]:
     chunk = body[:SAMPLE_BYTES]
     if truncated:
         # Drop the partial last line (and a partial multi-byte character with it).
-        cut = chunk.rfind(b"\n")
+        cut = max(chunk.rfind(b"\n"), chunk.rfind(b"\r"))
         if cut > 0:
             chunk = chunk[:cut]
     return chunk.decode(encoding, errors="replace"), truncated
@@ -234,7 +234,9 @@ def text_sample(body: bytes, encoding: str) -> tuple[str, bool]:
 def sample_rows(text: str, delimiter: str, limit: int = 200) -> list[list[str]]:
     """Parse up to ``limit`` non-blank records of the sample with the csv module."""
     rows: list[list[str]] = []
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"', strict=False)
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=False
+    )
     try:
         for row in reader:
             if not row or (len(row) == 1 and not row[0].strip()):

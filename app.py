@@ -20,7 +20,7 @@ with left:
         st.image(str(picture), caption="The Explore page on Iris, K=3")
 with right:
     st.subheader("Pages")
-    st.page_link("pages/1_Explore.py", label="Explore: run k-means and replay it", icon="🔎")
+    st.page_link("pages/1_Explore.py", label="Explore: run k-means and replay it", icon=":material/scatter_plot:")
     st.markdown(
         "- Change **K**, the **initialisation**, the **distance** and the **centre rule**.\n"
         "- Replay the run: *assign* recolours the points, *update* moves the centres.\n"

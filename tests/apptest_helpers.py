@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
+import numpy as np
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
@@ -43,3 +45,11 @@ def texts(at: AppTest) -> str:
     for kind in ("markdown", "caption", "success", "info", "warning", "error", "title"):
         parts.extend(str(element.value) for element in at.get(kind))
     return "\n".join(parts)
+
+
+def array(value) -> np.ndarray:
+    """A plotly JSON array: a plain list, or plotly 6+'s typed array ``{dtype, bdata}``."""
+    if isinstance(value, dict) and "bdata" in value:
+        data = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        return data.reshape(value["shape"]) if "shape" in value else data
+    return np.asarray(value)

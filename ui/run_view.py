@@ -125,14 +125,11 @@ def _timeline(active, run_key, history, view, distance, center_rule, key, step_k
                        "rows; k-means and the metrics use every row.")
     with side:
         back, forward = st.columns(2)
-        if back.button("◀ Step back", key=f"{key}_back", disabled=step == 0,
-                       width="stretch"):
-            st.session_state[step_key] = step - 1
-            st.rerun(scope="fragment")
-        if forward.button("Step ▶", key=f"{key}_forward", disabled=step == last,
-                          width="stretch"):
-            st.session_state[step_key] = step + 1
-            st.rerun(scope="fragment")
+        # A click inside a fragment reruns only the fragment; the callback moves the step first.
+        back.button("◀ Step back", key=f"{key}_back", disabled=step == 0, width="stretch",
+                    on_click=_move, args=(step_key, step - 1))
+        forward.button("Step ▶", key=f"{key}_forward", disabled=step == last, width="stretch",
+                       on_click=_move, args=(step_key, step + 1))
         phase = history.phase[step]
         st.markdown(f"**Step {step} of {last}** · iteration {history.iteration[step]} · "
                     f"*{phase}*")
@@ -143,6 +140,10 @@ def _timeline(active, run_key, history, view, distance, center_rule, key, step_k
                              style=figure_style()),
             key=f"{key}_objective_chart", config=_PLOTLY_CONFIG,
         )
+
+
+def _move(step_key: str, step: int) -> None:
+    st.session_state[step_key] = step
 
 
 _PHASE_TEXT = {

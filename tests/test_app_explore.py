@@ -1,0 +1,244 @@
+"""AppTest page tests: the landing page and the Explore page react to every control."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from clustering.datasets import load_dataset
+from clustering.kmeans import kmeans
+from clustering.preprocess import prepare
+from tests.apptest_helpers import REPO, array, figure_by_key, page, texts
+from tests.corpus import corpus_file
+
+pytestmark = pytest.mark.timeout(180)
+
+
+def run_figure(at):
+    return figure_by_key(at, "explore_run_chart")
+
+
+def centroid_count(at) -> int:
+    fig = run_figure(at)
+    (trace,) = [t for t in fig["data"] if t.get("name") == "centroids"]
+    return len(array(trace["x"]))
+
+
+def final_colours(at) -> set:
+    """Distinct point colours in the run's last frame (one per cluster)."""
+    frame = run_figure(at)["frames"][-1]
+    points = frame["data"][0]
+    return set(array(points["marker"]["color"]).tolist())
+
+
+def summary(at) -> str:
+    return at.success[0].value
+
+
+def metric_names(at) -> list[str]:
+    return list(at.dataframe[0].value["Metric"])
+
+
+@pytest.fixture()
+def explore():
+    at = page("pages/1_Explore.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_landing_page_links_to_explore():
+    at = page("app.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Cluster Explorer"
+    links = [link.proto.page for link in at.get("page_link")]
+    assert "Explore" in links
+
+
+def test_explore_opens_on_iris_with_k3(explore):
+    assert explore.selectbox(key="sb_dataset").value == "iris"
+    assert explore.slider(key="sb_k").value == 3
+    assert centroid_count(explore) == 3
+    assert len(final_colours(explore)) == 3
+    assert "K=3 on 150 rows" in summary(explore)
+    fig = run_figure(explore)
+    assert len(fig["frames"]) >= 3  # init, assign, update at least
+    # Iris carries species, so the external metrics and the contingency heatmap show.
+    assert "Homogeneity" in metric_names(explore)
+    figure_by_key(explore, "explore_contingency")
+
+
+def test_k_changes_number_of_clusters_drawn(explore):
+    explore.slider(key="sb_k").set_value(5).run()
+    assert not explore.exception
+    assert centroid_count(explore) == 5
+    assert len(final_colours(explore)) == 5
+    assert "K=5" in summary(explore)
+
+
+def test_distance_changes_objective(explore):
+    before = summary(explore)
+    explore.selectbox(key="sb_distance").set_value("manhattan").run()
+    assert not explore.exception
+    assert summary(explore) != before
+    explore.selectbox(key="sb_distance").set_value("cosine").run()
+    assert not explore.exception
+
+
+def test_init_changes_the_start(explore):
+    start_before = run_figure(explore)["frames"][0]["data"]
+    explore.selectbox(key="sb_init").set_value("farthest").run()
+    assert not explore.exception
+    assert run_figure(explore)["frames"][0]["data"] != start_before
+
+
+def test_label_column_toggles_external_metrics(explore):
+    explore.selectbox(key="sb_label").set_value(None).run()
+    assert not explore.exception
+    assert "Homogeneity" not in metric_names(explore)
+    assert "Silhouette" in metric_names(explore)
+    explore.selectbox(key="sb_label").set_value("label").run()
+    assert "Adjusted Rand index" in metric_names(explore)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("sb_center", "medoid"),
+        ("sb_scaling", "none"),
+        ("sb_seed", 11),
+        ("sb_max_iter", 1),
+        ("sb_n_init", 5),
+    ],
+    ids=["centre-rule", "scaling", "seed", "max-iter", "n-init"],
+)
+def test_every_knob_changes_the_run(explore, key, value):
+    before = (summary(explore), run_figure(explore)["frames"])
+    widget = explore.get_by_key(key) if hasattr(explore, "get_by_key") else None
+    widget = widget or explore.selectbox(key=key)
+    widget.set_value(value).run()
+    assert not explore.exception
+    assert (summary(explore), run_figure(explore)["frames"]) != before
+
+
+def test_mismatched_pair_warns_in_words(explore):
+    explore.selectbox(key="sb_distance").set_value("manhattan")
+    explore.selectbox(key="sb_center").set_value("mean").run()
+    assert not explore.exception
+    assert any("may rise" in w.value for w in explore.sidebar.warning)
+
+
+def test_features_choice_changes_dimensions(explore):
+    explore.multiselect(key="sb_features").set_value(["petal length (cm)", "petal width (cm)"])
+    explore.run()
+    assert not explore.exception
+    assert "× 2 features" in summary(explore)
+
+
+def test_url_reproduces_the_run():
+    query = {"k": "4", "init": "farthest", "distance": "cosine", "seed": "7", "scaling": "none"}
+    at = page("pages/1_Explore.py", query).run()
+    assert not at.exception
+    assert at.slider(key="sb_k").value == 4
+    assert at.selectbox(key="sb_init").value == "farthest"
+    data = load_dataset("iris")
+    prepared = prepare(data.frame, data.feature_names, "label", scaling="none")
+    expected = kmeans(prepared.X, 4, init="farthest", distance="cosine", random_state=7,
+                      max_iter=100)
+    assert f"{expected.inertia:,.4g}" in summary(at)
+    assert at.query_params["k"] == "4"
+
+
+def test_bad_url_values_fall_back_with_a_notice():
+    at = page("pages/1_Explore.py", {"k": "many", "dataset": "nope", "distance": "<b>x</b>"})
+    at.run()
+    assert not at.exception
+    assert at.slider(key="sb_k").value == 3
+    assert at.selectbox(key="sb_dataset").value == "iris"
+    notices = " ".join(info.value for info in at.info)
+    assert "Ignored k=" in notices and "Ignored dataset=" in notices
+
+
+def test_k_above_distinct_points_is_capped():
+    at = page("pages/1_Explore.py", {"dataset": "blobs", "n": "20", "k": "30"}).run()
+    assert not at.exception
+    assert at.slider(key="sb_k").value <= 20
+
+
+def test_manual_init_from_url_uses_the_picked_rows():
+    at = page("pages/1_Explore.py", {"init": "manual", "manual": ["0", "60", "120"]}).run()
+    assert not at.exception
+    assert "picked by hand" in texts(at)
+    assert centroid_count(at) == 3
+
+
+def test_manual_init_asks_for_points():
+    at = page("pages/1_Explore.py", {"init": "manual"}).run()
+    assert not at.exception
+    assert "click 3 more points" in texts(at)
+    figure_by_key(at, "explore_pick_chart")
+
+
+def test_view_switches_do_not_rerun_kmeans(explore, monkeypatch):
+    import clustering.kmeans as engine
+
+    calls = []
+    original = engine.kmeans
+    monkeypatch.setattr(engine, "kmeans", lambda *a, **k: calls.append(1) or original(*a, **k))
+    explore.radio(key="explore_view").set_value("3d").run()
+    assert not explore.exception
+    assert run_figure(explore)["data"][0]["type"] == "scatter3d"
+    explore.radio(key="explore_axes").set_value("features").run()
+    assert not explore.exception
+    assert calls == []
+
+
+def test_regions_on_two_feature_data():
+    at = page("pages/1_Explore.py", {"dataset": "blobs", "axes": "features", "voronoi": "1"})
+    at.run()
+    assert not at.exception
+    fig = run_figure(at)
+    assert any(t["type"] in ("heatmap", "contour") for t in fig["data"])
+
+
+def test_step_buttons_move_through_the_run(explore):
+    last_text = texts(explore)
+    explore.button(key="explore_back").click().run()
+    assert not explore.exception
+    assert texts(explore) != last_text
+    assert "Step" in texts(explore)
+
+
+def test_upload_good_file_clusters_it():
+    at = page("pages/1_Explore.py").run()
+    data = corpus_file("good_baseline.csv").read_bytes()
+    at.file_uploader(key="sb_upload").set_value(("good_baseline.csv", data, "text/csv")).run()
+    assert not at.exception
+    assert at.selectbox(key="sb_dataset").value == "upload"
+    assert at.multiselect(key="sb_features").value == ["f1", "f2", "f3"]
+    assert "on 60 rows × 3 features" in summary(at)
+
+
+def test_refused_upload_keeps_previous_data():
+    at = page("pages/1_Explore.py").run()
+    data = corpus_file("binary_renamed.csv").read_bytes()
+    at.file_uploader(key="sb_upload").set_value(("binary_renamed.csv", data, "text/csv")).run()
+    assert not at.exception
+    errors = [e.value for e in at.sidebar.error]
+    assert len(errors) == 1 and "PNG" in errors[0]
+    assert at.selectbox(key="sb_dataset").value == "iris"
+    assert "K=3 on 150 rows" in summary(at)
+
+
+def test_html_in_names_is_escaped_everywhere():
+    at = page("pages/1_Explore.py").run()
+    data = corpus_file("html_in_header.csv").read_bytes()
+    at.file_uploader(key="sb_upload").set_value(("h.csv", data, "text/csv")).run()
+    assert not at.exception
+    spec = str(figure_by_key(at, "explore_run_chart"))
+    assert "<script" not in spec and "<img" not in spec and "<a href" not in spec
+
+
+def test_no_page_file_is_too_long():
+    for path in [REPO / "app.py", *sorted((REPO / "pages").glob("*.py"))]:
+        assert len(path.read_text().splitlines()) <= 200, path

@@ -302,11 +302,12 @@ def _handle_missing(
 
 
 def _power_of_two_factor(X: np.ndarray) -> np.ndarray:
-    """Per-column power of two near max |x|; dividing by it is exact and bounds |x| < 1."""
+    """Per-column power of two near max |x|; dividing by it is exact and bounds |x| < 2."""
     with np.errstate(invalid="ignore"):
         peak = np.nanmax(np.abs(X), axis=0, initial=0.0) if X.size else np.zeros(X.shape[1])
     _, exponent = np.frexp(np.where(np.isfinite(peak) & (peak > 0), peak, 1.0))
-    return np.ldexp(1.0, exponent).astype(np.float64)
+    # peak < 2**exponent; one power lower keeps the factor finite even for 1.7e308.
+    return np.ldexp(1.0, exponent - 1).astype(np.float64)
 
 
 def _labels(frame: pd.DataFrame, label: str | None, row_index: np.ndarray) -> np.ndarray | None:

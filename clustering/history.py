@@ -122,16 +122,16 @@ class HistoryRecorder:
         Upper bound on the number of steps (``2 * max_iter + 2``), used to size the sample.
     offset : ndarray of shape (d,), optional
         Added to every recorded centre (the engine works on mean-centred data).
-    budget : int
-        Bytes allowed for the final labels array.
+    budget : int, optional
+        Bytes allowed for the final labels array; default :data:`LABEL_BUDGET_BYTES`.
     """
 
-    def __init__(self, n_rows, n_clusters, max_steps, offset=None, budget=LABEL_BUDGET_BYTES):
+    def __init__(self, n_rows, n_clusters, max_steps, offset=None, budget=None):
         self.n_rows = n_rows
         self.dtype = label_dtype(n_clusters)
         self.max_steps = max_steps
         self.offset = offset
-        self.budget = budget
+        self.budget = LABEL_BUDGET_BYTES if budget is None else budget
         self.rows: np.ndarray | None = None
         self.phase: list[str] = []
         self.iteration: list[int] = []

@@ -104,8 +104,22 @@ def random_points(X, n_clusters, *, distance="euclidean", random_state):
     return X[rows]
 
 
+def _require_distinct(X: np.ndarray, n_clusters: int, distance: str) -> None:
+    """Raise unless ``X`` has ``n_clusters`` distinct points; cheap when it clearly has."""
+    # The leading rows usually settle it without sorting the whole data set.
+    if n_distinct_points(X[:4096], distance) >= n_clusters:
+        return
+    if n_distinct_points(X, distance) < n_clusters:
+        raise _too_few(X, n_clusters, distance)
+
+
 def random_partition(X, n_clusters, *, distance="euclidean", random_state):
-    """Random labels (every cluster non-empty), then each cluster's matching centre."""
+    """Random labels (every cluster non-empty), then each cluster's matching centre.
+
+    Means of a partition can differ even when the points do not, so the number of distinct
+    points is checked first.
+    """
+    _require_distinct(X, n_clusters, distance)
     n = X.shape[0]
     labels = random_state.randint(n_clusters, size=n)
     # The first k of a random permutation seed one cluster each, so none starts empty.

@@ -151,6 +151,7 @@ def test_axis_ranges_fixed_and_frames_do_not_touch_axes():
 def test_3d_uses_scatter3d_and_a_fixed_scene():
     fig = build(d=3)
     assert {t.type for t in fig.data} == {"scatter3d"}
+    assert next(t for t in fig.data if t.name == "centroids").marker.symbol == "diamond"
     assert tuple(fig.layout.scene.zaxis.range) == (-4.0, 4.0)
     assert fig.layout.scene.zaxis.autorange is False
     assert fig.layout.scene.zaxis.title.text == "feature c"
@@ -213,6 +214,17 @@ def test_user_text_is_escaped_everywhere():
     assert fig.data[p].text[0] == f"name: {ESCAPED}<br>x: 1"
     for s in all_strings(fig.to_plotly_json()):
         assert "<script" not in s and "<a " not in s, s
+
+
+def test_3d_axis_titles_cannot_form_tags():
+    fig = build(d=3, axis_titles=[HOSTILE, "a & b", "<b>c</b>"], true_labels=[HOSTILE] * 12)
+    scene = fig.layout.scene
+    # WebGL titles show entities literally, so brackets become look-alikes instead.
+    assert scene.xaxis.title.text == "\u2039script\u203aalert(1)\u2039/script\u203a"
+    assert scene.yaxis.title.text == "a & b"
+    assert ESCAPED in [t.name for t in fig.data]  # the legend is SVG: entities work there
+    for s in all_strings(fig.to_plotly_json()):
+        assert "<script" not in s and "<b>" not in s, s
 
 
 def test_default_hover_shows_escaped_coordinates():

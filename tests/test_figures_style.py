@@ -15,6 +15,7 @@ from clustering.figures import (
     cluster_color,
     cluster_name,
     cluster_symbol,
+    escape_gl_text,
     escape_lines,
     escape_text,
 )
@@ -75,6 +76,12 @@ def test_escape_text(raw, shown):
 def test_escape_text_shortens_before_escaping():
     s = escape_text("<" * 100, max_length=10)
     assert s == "&lt;" * 9 + "\u2026"
+
+
+def test_escape_gl_text_uses_look_alike_brackets():
+    assert escape_gl_text("<b>x</b> & y\nz") == "\u2039b\u203ax\u2039/b\u203a & y z"
+    assert escape_gl_text("abcdef", max_length=4) == "abc\u2026"
+    assert escape_gl_text(None) == ""
 
 
 def test_escape_lines_keeps_line_breaks_only_between_lines():

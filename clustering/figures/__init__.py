@@ -18,6 +18,7 @@ from clustering.figures.style import (
     cluster_color,
     cluster_name,
     cluster_symbol,
+    escape_gl_text,
     escape_lines,
     escape_text,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "cluster_sizes_figure",
     "cluster_symbol",
     "contingency_heatmap",
+    "escape_gl_text",
     "escape_lines",
     "escape_text",
     "frame_name",

@@ -16,6 +16,7 @@ from clustering.figures.style import (
     cluster_color,
     cluster_name,
     cluster_symbol,
+    escape_gl_text,
     escape_text,
 )
 
@@ -35,8 +36,16 @@ PAUSE_ARGS = {
     "transition": {"duration": 0},
 }
 
+
+def centroid_symbol(d: int) -> str:
+    """Centroid marker: a big X in 2-D; a diamond in 3-D, where WebGL draws an outlined X
+    as a broken rectangle (seen in Chromium)."""
+    return "x" if d == 2 else "diamond"
+
+
 # Markers scatter3d can draw; the 2-D symbol lists include shapes it cannot.
-SYMBOLS_3D = ("circle", "square", "diamond", "cross", "x", "circle-open", "square-open")
+# No filled diamond (the 3-D centroid marker) and no "x" (drawn broken with an outline).
+SYMBOLS_3D = ("circle", "square", "cross", "circle-open", "square-open", "diamond-open")
 
 # Slider tick labels are hidden when they would not fit side by side (px, a typical width
 # of the scrubber); the current-value text above the rail still names the step.
@@ -101,7 +110,7 @@ def legend_key(
             name="centroid",
             legendgroup="centroids",
             marker={
-                "symbol": "x",
+                "symbol": centroid_symbol(d),
                 "color": "#FFFFFF",
                 "size": style.centroid_size * 0.7,
                 "line": {"width": 2, "color": OUTLINE_COLOR},
@@ -123,40 +132,41 @@ def legend_key(
 
 def fix_axes(
     fig: go.Figure,
-    names: list[str],
+    axis_titles,
     ranges,
     equal_aspect: bool,
     style: FigureStyle,
 ) -> None:
-    """Set escaped axis titles and fixed ranges (2-D axes, or the 3-D scene)."""
+    """Set axis titles (escaped here) and fixed ranges: the 2-D axes, or the 3-D scene."""
     rng = [[float(lo), float(hi)] for lo, hi in ranges]
-    if len(names) == 2:
+    if len(axis_titles) == 2:
+        names = [escape_text(t, MAX_LABEL_LENGTH) for t in axis_titles]
         fig.update_xaxes(title_text=names[0], range=rng[0], autorange=False, zeroline=False)
         fig.update_yaxes(title_text=names[1], range=rng[1], autorange=False, zeroline=False)
         if equal_aspect:
             fig.update_yaxes(scaleanchor="x", scaleratio=1, constrain="domain")
             fig.update_xaxes(constrain="domain")
         return
+    # WebGL scene titles honour tags but show entities literally: see escape_gl_text.
+    names = [escape_gl_text(t, MAX_LABEL_LENGTH) for t in axis_titles]
     axis = {
         "tickfont": {"size": style.font_size},
         "title": {"font": {"size": style.title_size}},
         "gridcolor": style.grid_color,
         "backgroundcolor": "rgba(0,0,0,0)",
         "autorange": False,
+        "nticks": 5,  # big presentation ticks would overlap on a rotated axis
     }
     fig.update_layout(
         scene={
-            "xaxis": {**axis, "range": rng[0]},
-            "yaxis": {**axis, "range": rng[1]},
-            "zaxis": {**axis, "range": rng[2]},
+            "xaxis": {**axis, "range": rng[0], "title": {**axis["title"], "text": names[0]}},
+            "yaxis": {**axis, "range": rng[1], "title": {**axis["title"], "text": names[1]}},
+            "zaxis": {**axis, "range": rng[2], "title": {**axis["title"], "text": names[2]}},
             "aspectmode": "cube",
-            "uirevision": "|".join(names),
+            # Positively correlated features lie along (1, 1, 1), plotly's default eye
+            # direction, and would collapse into a blob; look from another corner.
+            "camera": {"eye": {"x": 1.7, "y": -1.5, "z": 0.9}},
         }
-    )
-    fig.update_layout(
-        scene_xaxis_title_text=names[0],
-        scene_yaxis_title_text=names[1],
-        scene_zaxis_title_text=names[2],
     )
 
 

@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 
 from clustering.figures.animation import (
     add_controls,
+    centroid_symbol,
     class_marker,
     fix_axes,
     frame_name,
@@ -76,7 +77,9 @@ def _check_run(points, step_labels, centers, phases, iterations, objective):
     k = centers.shape[1]
     if step_labels.size and (step_labels.min() < -1 or step_labels.max() >= k):
         raise ValueError(f"step_labels must lie in -1 .. {k - 1} (k={k} centres)")
-    return points, step_labels.astype(np.int16), centers
+    # The smallest integer type keeps each frame's label array small on the wire (plotly
+    # sends numpy arrays as typed binary).
+    return points, step_labels.astype(np.int8 if k < 127 else np.int16), centers
 
 
 def _trajectory(centers: np.ndarray, s: int, j: int) -> np.ndarray:
@@ -237,7 +240,9 @@ def run_figure(
                 showscale=False,
                 size=style.marker_size * marker_scale,
                 opacity=style.point_opacity,
-                line={"width": 0.5, "color": "rgba(0,0,0,0.45)"},
+                # A thin dark edge keeps pale colours (yellow, sand) visible on white;
+                # 3-D markers go without, as WebGL outlines can render broken.
+                line={"width": 0.5 if d == 2 else 0, "color": "rgba(0,0,0,0.45)"},
             )
             if point_symbols is not None:
                 mk["symbol"] = point_symbols
@@ -247,7 +252,7 @@ def run_figure(
         traces = []
         if regions is not None:
             g = regions[s]
-            heat = {"z": g.z}
+            heat = {"z": g.z.astype(step_labels.dtype)}
             if full:
                 heat.update(
                     x=g.x,
@@ -300,7 +305,7 @@ def run_figure(
                 showlegend=False,
                 hovertemplate="%{text}<extra></extra>",
                 marker={
-                    "symbol": "x",
+                    "symbol": centroid_symbol(d),
                     "color": [cluster_color(j) for j in range(k)],
                     "size": style.centroid_size * marker_scale,
                     "line": {"width": max(1.5, style.line_width * 0.75), "color": OUTLINE_COLOR},
@@ -327,7 +332,7 @@ def run_figure(
     fig.frames = frames
     obj0 = float(objective[s0]) if objective[s0] is not None else None
     apply_style(fig, style, _step_title(title, phases[s0], iterations[s0], obj0, phase_text))
-    fix_axes(fig, names, ranges, equal_aspect, style)
+    fix_axes(fig, axis_titles, ranges, equal_aspect, style)
     add_controls(fig, [f.name for f in frames], s0, style, d)
     fig.update_layout(
         uirevision=uirevision if uirevision is not None else "|".join(names),

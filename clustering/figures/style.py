@@ -139,6 +139,21 @@ def escape_text(s: object, max_length: int | None = None) -> str:
     return html.escape(text, quote=False).replace('"', "&#34;").replace("'", "&#39;")
 
 
+def escape_gl_text(s: object, max_length: int | None = None) -> str:
+    """Make a user-provided value safe for text that plotly draws in WebGL (3-D axis titles).
+
+    There plotly honours tags such as ``<b>`` but shows entities literally (checked in
+    Chromium), so :func:`escape_text` would print ``&lt;``. Angle brackets become the
+    look-alike single guillemets instead, which can never form a tag; nothing else changes.
+    """
+    if s is None:
+        return ""
+    text = " ".join(str(s).splitlines())
+    if max_length is not None and len(text) > max_length:
+        text = text[: max(max_length - 1, 0)] + "\u2026"
+    return text.replace("<", "\u2039").replace(">", "\u203a")
+
+
 def escape_lines(s: object) -> str:
     """Escape multi-line text for hover labels: each line escaped, lines joined by ``<br>``.
 

@@ -197,18 +197,21 @@ def classify(frame: pd.DataFrame) -> Roles:
 def _classify_number(name: str, series: pd.Series, n: int, roles: Roles, constant: list) -> None:
     values = series.to_numpy(dtype=np.float64, na_value=np.nan)
     finite = values[np.isfinite(values)]
-    distinct = np.unique(finite)
-    is_int_dtype = pd.api.types.is_integer_dtype(series.dtype)
-    if distinct.size <= 1:
+    if finite.size == 0 or finite.min() == finite.max():
         roles.excluded[name] = "constant: carries no information"
         constant.append(name)
         return
-    if is_int_dtype and n >= MIN_ROWS_FOR_ID and distinct.size == n:
+    is_int_dtype = pd.api.types.is_integer_dtype(series.dtype)
+    if not is_int_dtype:
+        roles.default_features.append(name)
+        return
+    n_distinct = int(series.nunique())  # hash-based; float columns never need it
+    if n >= MIN_ROWS_FOR_ID and n_distinct == n:
         steps = np.diff(values)
         if np.all(steps == steps[0]) or _ID_NAME.search(str(name)):
             roles.excluded[name] = "looks like a row number or ID"
             return
-    if is_int_dtype and distinct.size <= MAX_INT_LABEL_LEVELS and distinct.size < n:
+    if n_distinct <= MAX_INT_LABEL_LEVELS and n_distinct < n:
         roles.label_candidates.append(name)
         if _LABEL_NAME.match(str(name)):
             roles.excluded[name] = "looks like a class label"
@@ -228,9 +231,17 @@ def _classify_text(
         roles.excluded[name] = "true/false values"
         roles.label_candidates.append(name)
         return
-    numeric = to_numeric(series)
     n_present = len(present)
-    if numeric.n_bad <= (1 - NUMERIC_SHARE) * n_present and numeric.n_bad < n_present:
+    # A bounded sample settles plain text columns cheaply; only plausible number
+    # columns pay for converting every cell.
+    head = present.head(2000)
+    plausible = to_numeric(head).n_bad <= 0.5 * len(head)
+    numeric = to_numeric(series) if plausible else None
+    if (
+        numeric is not None
+        and numeric.n_bad <= (1 - NUMERIC_SHARE) * n_present
+        and (numeric.n_bad < n_present)
+    ):
         roles.numeric_columns.append(name)
         finite = numeric.values[np.isfinite(numeric.values)]
         if np.unique(finite).size <= 1:

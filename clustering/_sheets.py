@@ -117,6 +117,8 @@ def _choose_sheet(names: list[str], sheet: str | int | None) -> str:
     if isinstance(sheet, bool) or not isinstance(sheet, (str, int)):
         raise TableError(f"Choose a sheet by name or position, not {sheet!r}.")
     if isinstance(sheet, int):
+        if not 0 <= sheet < len(names) and str(sheet) in names:
+            return str(sheet)  # a sheet named like a number, e.g. "2024"
         if not 0 <= sheet < len(names):
             raise TableError(
                 f"This workbook has {len(names)} sheet{'s' if len(names) != 1 else ''}, "

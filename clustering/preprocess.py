@@ -320,20 +320,43 @@ def _labels(frame: pd.DataFrame, label: str | None, row_index: np.ndarray) -> np
     return series.to_numpy()
 
 
-def _n_distinct(X: np.ndarray) -> int:
-    """Number of distinct rows of a finite float64 matrix (with -0.0 already +0.0).
-
-    A vectorised 64-bit row hash settles the common case exactly: if all hashes differ,
-    all rows differ. Only when hashes repeat is an exact comparison run.
-    """
-    if len(X) == 0:
-        return 0
-    bits = np.ascontiguousarray(X).view(np.uint64).reshape(X.shape)
+def _row_hash(X: np.ndarray) -> np.ndarray:
+    """FNV-style 64-bit hash of each row's bit pattern, shape (n,)."""
+    bits = X.view(np.uint64).reshape(X.shape)
     h = np.full(len(X), 0xCBF29CE484222325, dtype=np.uint64)
     for j in range(bits.shape[1]):
         h ^= bits[:, j]
         h *= np.uint64(0x100000001B3)
         h ^= h >> np.uint64(29)
-    if np.unique(h).size == len(X):
-        return len(X)
-    return int((~pd.DataFrame(X).duplicated()).sum())
+    return h
+
+
+def _n_distinct(X: np.ndarray) -> int:
+    """Number of distinct rows of a finite float64 matrix (with -0.0 already +0.0).
+
+    Rows are grouped by a vectorised 64-bit hash (equal rows always share a hash), and
+    each group is checked against its first row; only groups where a true hash
+    collision shows up are counted exactly with ``np.unique``.
+    """
+    n = len(X)
+    if n == 0:
+        return 0
+    X = np.ascontiguousarray(X)
+    h = _row_hash(X)
+    order = np.argsort(h, kind="stable")
+    hs = h[order]
+    starts = np.ones(n, dtype=bool)
+    starts[1:] = hs[1:] != hs[:-1]
+    n_groups = int(np.count_nonzero(starts))
+    if n_groups == n:
+        return n
+    group_sorted = np.cumsum(starts) - 1
+    group = np.empty(n, dtype=np.int64)
+    group[order] = group_sorted
+    first = order[np.flatnonzero(starts)]  # a representative row of each group
+    differs = (X != X[first[group]]).any(axis=1)
+    collided = np.unique(group[differs])
+    if collided.size == 0:
+        return n_groups
+    members = np.flatnonzero(np.isin(group, collided))
+    return n_groups - int(collided.size) + len(np.unique(X[members], axis=0))

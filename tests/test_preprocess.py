@@ -151,6 +151,15 @@ def test_n_distinct_matches_numpy(rows):
     assert prepared.n_distinct == len(np.unique(X, axis=0))
 
 
+def test_n_distinct_is_exact_even_when_every_hash_collides(monkeypatch):
+    from clustering import preprocess
+
+    monkeypatch.setattr(preprocess, "_row_hash", lambda X: np.zeros(len(X), dtype=np.uint64))
+    X = np.array([[0.0, 1.0], [2.0, 3.0], [0.0, 1.0], [4.0, 4.0], [2.0, 3.0]])
+    assert preprocess._n_distinct(X) == 3
+    assert preprocess._n_distinct(X[:1]) == 1
+
+
 @pytest.mark.parametrize(
     ("features", "label", "message"),
     [

@@ -111,7 +111,10 @@ def normalized_mean(X, labels, n_clusters, *, metric="cosine", previous, random_
 
 
 def _groups(labels: np.ndarray, n_clusters: int) -> tuple[np.ndarray, np.ndarray]:
-    order = np.argsort(labels, kind="stable")
+    """Rows ordered by cluster and each cluster's [start, stop) bounds in that order."""
+    # A stable sort of 16-bit keys is a radix sort in numpy: ~10x faster than on int32.
+    keys = labels.astype(np.int16) if n_clusters <= np.iinfo(np.int16).max else labels
+    order = np.argsort(keys, kind="stable")
     bounds = np.searchsorted(labels[order], np.arange(n_clusters + 1))
     return order, bounds
 
@@ -122,11 +125,14 @@ def median(X, labels, n_clusters, *, metric="manhattan", previous, random_state=
     Parameters and return as :func:`mean`.
     """
     order, bounds = _groups(labels, n_clusters)
-    Xs = X[order]
+    # Features as rows, members grouped by cluster: each median partitions a contiguous
+    # slice in place (overwrite_input) instead of copying a strided block.
+    grouped = np.ascontiguousarray(X[order].T)
     out = previous.copy()
     for j in range(n_clusters):
         if bounds[j + 1] > bounds[j]:
-            out[j] = np.median(Xs[bounds[j] : bounds[j + 1]], axis=0)
+            block = grouped[:, bounds[j] : bounds[j + 1]]
+            out[j] = np.median(block, axis=1, overwrite_input=True)
     return out
 
 

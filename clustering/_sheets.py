@@ -14,6 +14,7 @@ import warnings
 import pandas as pd
 
 from clustering._errors import TableError
+from clustering._sniff import first_row_is_data
 
 
 def read_xlsx(
@@ -82,7 +83,7 @@ def read_xlsx(
         )
     rows = [tuple(r) + (None,) * (width - len(r)) for r in rows]
     first = rows[0]
-    auto = not all(_is_number(v) for v in first)
+    auto = not first_row_is_data(rows[:200], _is_number)
     used_header = auto if header is None else bool(header)
     if used_header:
         columns = [None if v is None else _header_text(v) for v in first]
@@ -102,7 +103,7 @@ def read_xlsx(
     if not used_header:
         notes.append(
             "The first row was read as data"
-            + (" because it holds only numbers" if header is None else "")
+            + (" because it has numbers where the other rows do" if header is None else "")
             + f", and the columns were named column_1 to column_{width}; choose "
             "'first row is header' if that is wrong."
         )

@@ -367,3 +367,43 @@ def line_number(body: bytes, offset: int) -> int:
     """1-based physical line number of the byte at ``offset``."""
     head = body[:offset]
     return head.count(b"\n") + 1 if b"\n" in body else head.count(b"\r") + 1
+
+
+def first_row_is_data(rows: list, is_number) -> bool:
+    """Guess whether the first row holds data rather than column names.
+
+    It is data when every cell is a number, or when it has a number in every column
+    whose other sampled cells are (almost) all numbers and at least one of them is not
+    a whole number. Column names are rarely fractions, so a fraction where numbers
+    belong points to a file without a header; ``country,2019,2020`` stays a header.
+
+    Parameters
+    ----------
+    rows : list of sequences
+        The first records of the file (up to a few hundred).
+    is_number : callable
+        ``is_number(cell) -> bool`` for this file's number format.
+    """
+    first = rows[0]
+    if first and all(is_number(c) for c in first):
+        return True
+    rest = rows[1:200]
+    if not rest:
+        return False
+    numeric_columns = []
+    for j in range(len(first)):
+        cells = [r[j] for r in rest if j < len(r) and r[j] is not None and str(r[j]).strip()]
+        if cells and sum(map(is_number, cells)) >= 0.9 * len(cells):
+            numeric_columns.append(j)
+    if not numeric_columns or not all(is_number(first[j]) for j in numeric_columns):
+        return False
+    # Whole numbers make plausible names (years, wavelengths); a fraction does not.
+    return not all(_whole(first[j]) for j in numeric_columns)
+
+
+def _whole(cell: object) -> bool:
+    if isinstance(cell, float):
+        return cell.is_integer()
+    if isinstance(cell, int):
+        return True
+    return re.fullmatch(r"\s*[+-]?\d+\s*", str(cell)) is not None

@@ -213,7 +213,9 @@ def _read_text(
             f"The file has {expected:,} columns, more than the limit of {limits.max_columns:,}."
         )
     first = rows[0]
-    auto_header = not all(_is_number(c, decimal, thousands) for c in first)
+    auto_header = not _sniff.first_row_is_data(
+        rows, lambda cell: _is_number(cell, decimal, thousands)
+    )
     use_header = auto_header if header is None else bool(header)
     n_records = len(lines.starts)
     if use_header and n_records == 1:
@@ -261,7 +263,7 @@ def _read_text(
     if not use_header:
         notes.append(
             "The first row was read as data"
-            + (" because it holds only numbers" if header is None else "")
+            + (" because it has numbers where the other rows do" if header is None else "")
             + f", and the columns were named column_1 to column_{frame.shape[1]}; choose "
             "'first row is header' if that is wrong."
         )

@@ -180,6 +180,20 @@ def test_header_forced_off_names_columns():
     assert table.frame.iloc[0].tolist() == ["f1", "f2", "f3", "label"]
 
 
+def test_no_header_with_a_text_column():
+    table = load_table(BASE.split(b"\n", 1)[1], "x.csv")
+    assert table.header is False
+    assert list(table.frame.columns) == ["column_1", "column_2", "column_3", "column_4"]
+    assert table.frame["column_4"].tolist() == ["g0", "g0", "g1", "g1"]
+    assert table.label_candidates == ["column_4"]
+
+
+def test_year_like_names_stay_a_header():
+    table = load_table(b"country,2019,2020\nNorway,1.5,2.5\nPeru,3.0,4.5\n", "x.csv")
+    assert table.header is True
+    assert list(table.frame.columns) == ["country", "2019", "2020"]
+
+
 def test_blank_and_duplicate_names():
     data = b"a,,a,a (2), \n1,2,3,4,5\n6,7,8,9,10\n"
     table = load_table(data, "x.csv")

@@ -212,6 +212,9 @@ def _read_text(
         raise TableError(
             f"The file has {expected:,} columns, more than the limit of {limits.max_columns:,}."
         )
+    bad = np.flatnonzero(lines.fields != expected)
+    if bad.size:
+        lines, bad = _drop_whitespace_records(body, lines, bad)
     first = rows[0]
     auto_header = not _sniff.first_row_is_data(
         rows, lambda cell: _is_number(cell, decimal, thousands)
@@ -222,7 +225,6 @@ def _read_text(
         raise TableError("The file has a header but no data rows.")
 
     skipped = 0
-    bad = np.flatnonzero(lines.fields != expected)
     if bad.size:
         first_bad = int(bad[0])
         line_no = _sniff.line_number(body, int(lines.starts[first_bad]))
@@ -291,13 +293,30 @@ def _is_number(cell: str, decimal: str, thousands: str | None) -> bool:
     return True
 
 
-def _drop_records(body: bytes, lines: _sniff.Lines, bad: np.ndarray) -> bytes:
+def _drop_whitespace_records(
+    body: bytes, lines: _sniff.Lines, bad: np.ndarray
+) -> tuple[_sniff.Lines, np.ndarray]:
+    """Forget records that hold only spaces or tabs; pandas skips them like blank lines."""
+    single = bad[lines.fields[bad] == 1][:100_000]
+    blank = [
+        i for i in single.tolist() if not body[int(lines.starts[i]) : int(lines.ends[i])].strip()
+    ]
+    if not blank:
+        return lines, bad
     keep = np.ones(len(lines.starts), dtype=bool)
-    keep[bad] = False
+    keep[blank] = False
+    lines = _sniff.Lines(lines.starts[keep], lines.ends[keep], lines.fields[keep])
+    return lines, np.flatnonzero(lines.fields != lines.fields[0])
+
+
+def _drop_records(body: bytes, lines: _sniff.Lines, bad: np.ndarray) -> bytes:
+    """The body without the ``bad`` records, copying the runs between them."""
     pieces = []
-    for idx in np.flatnonzero(keep):
-        chunk = body[int(lines.starts[idx]) : int(lines.ends[idx])]
-        pieces.append(chunk if chunk.endswith((b"\n", b"\r")) else chunk + b"\n")
+    begin = 0
+    for idx in bad.tolist():
+        pieces.append(body[begin : int(lines.starts[idx])])
+        begin = int(lines.ends[idx])
+    pieces.append(body[begin:])
     return b"".join(pieces)
 
 

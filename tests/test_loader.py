@@ -141,6 +141,19 @@ def test_blank_lines_are_ignored():
     base_check(load_table(data, "x.csv"))
 
 
+def test_whitespace_only_lines_are_blank_not_ragged():
+    data = BASE.replace(b"g0\n-0.5", b"g0\n   \n \t \n-0.5") + b"  \n"
+    base_check(load_table(data, "x.csv"))
+
+
+def test_skipping_many_bad_lines_keeps_the_good_ones_in_order():
+    good = [f"{i},{i * 0.5}" for i in range(300)]
+    lines = ["a,b"] + [g if i % 3 else g + ",extra" for i, g in enumerate(good)]
+    table = load_table("\n".join(lines).encode(), "x.csv", skip_bad_lines=True)
+    assert table.n_skipped_lines == 100
+    assert table.frame["a"].tolist() == [i for i in range(300) if i % 3]
+
+
 def test_single_column_file():
     table = load_table(b"value\n1\n2.5\n4\n", "x.csv")
     assert table.frame["value"].tolist() == [1.0, 2.5, 4.0]

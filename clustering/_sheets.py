@@ -58,8 +58,14 @@ def read_xlsx(
                 f"The sheet {chosen!r} has {declared_rows - 1:,} rows, more than the limit of "
                 f"{limits.max_rows:,}."
             )
+        if declared_rows * declared_cols > limits.max_excel_cells:
+            raise _too_many_cells(chosen, declared_rows * declared_cols, limits)
         rows = []
+        cells = 0
         for row in ws.iter_rows(values_only=True):
+            cells += len(row) if row else 0
+            if cells > limits.max_excel_cells:
+                raise _too_many_cells(chosen, cells, limits, more=True)
             if row is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
                 continue
             rows.append(row)
@@ -108,6 +114,14 @@ def read_xlsx(
             "'first row is header' if that is wrong."
         )
     return frame, used_header, names, chosen
+
+
+def _too_many_cells(chosen: str, cells: int, limits, more: bool = False) -> TableError:
+    if more:
+        size = f"more than the Excel limit of {limits.max_excel_cells:,} cells"
+    else:
+        size = f"{cells:,} cells, more than the Excel limit of {limits.max_excel_cells:,}"
+    return TableError(f"The sheet {chosen!r} has {size}; save it as CSV, which loads faster.")
 
 
 def _choose_sheet(names: list[str], sheet: str | int | None) -> str:

@@ -40,12 +40,16 @@ class Limits:
         Most columns.
     max_unpacked_bytes : int
         Largest total size an .xlsx (a ZIP archive) may unpack to.
+    max_excel_cells : int
+        Most cells (rows x columns) read from an Excel sheet; openpyxl reads roughly
+        100,000 cells a second, so this bounds the wait.
     """
 
     max_bytes: int = 100_000_000
     max_rows: int = 1_000_000
     max_columns: int = 500
     max_unpacked_bytes: int = 400_000_000
+    max_excel_cells: int = 2_000_000
 
 
 DEFAULT_LIMITS = Limits()

@@ -337,6 +337,12 @@ def test_xlsx_unpack_limit():
     assert "unpacks to" in message and "limit" in message
 
 
+def test_xlsx_cell_limit():
+    data = _xlsx({"S": _base_frame()})
+    message = refuse(data, "book.xlsx", limits=Limits(max_excel_cells=10))
+    assert "20 cells" in message and "limit of 10" in message and "CSV" in message
+
+
 def test_empty_xlsx_sheet():
     assert "is empty" in refuse(_xlsx({"S": pd.DataFrame()}), "book.xlsx")
 

@@ -12,6 +12,7 @@ Nothing from the file is ever executed: cells and names are only data.
 from __future__ import annotations
 
 import io
+import json
 import warnings
 from dataclasses import dataclass, field
 
@@ -147,7 +148,7 @@ def load_table(
         raise TableError(
             f"The file is {_mb(len(data))}, more than the limit of {_mb(limits.max_bytes)}."
         )
-    kind = _sniff.sniff_kind(data, limits.max_unpacked_bytes).name
+    kind = _sniff.sniff_kind(data, limits.max_unpacked_bytes, _claimed(filename)).name
     notes: list[str] = []
     _note_extension(str(filename or ""), kind, notes)
     sheet_names: list[str] = []
@@ -183,6 +184,15 @@ def _mb(n: int) -> str:
     return f"{n / 1e6:,.1f} MB"
 
 
+def _claimed(filename: object) -> str:
+    ext = str(filename or "").rsplit(".", 1)[-1].lower()
+    if ext in {"xlsx", "xlsm"}:
+        return "an Excel workbook"
+    if ext in {"parquet", "pq"}:
+        return "a Parquet file"
+    return "a CSV file"
+
+
 def _note_extension(filename: str, kind: str, notes: list[str]) -> None:
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     expected = {"xlsx": "xlsx", "xlsm": "xlsx", "parquet": "parquet", "pq": "parquet"}
@@ -205,6 +215,8 @@ def _read_text(
     sample, _ = _sniff.text_sample(body, decoded.encoding)
     if not sample.strip():
         raise TableError("The file is empty.")
+    if sample.lstrip()[:1] in ("{", "[") and _is_json(body, decoded.encoding):
+        raise TableError("This looks like a JSON file, not a CSV file.")
     delim = _sniff.sniff_delimiter(sample)
     rows = _sniff.sample_rows(sample, delim)
     decimal, thousands = _sniff.sniff_number_format(rows, delim)
@@ -280,6 +292,14 @@ def _read_text(
         "encoding": decoded.label,
     }
     return frame, use_header, dialect, skipped
+
+
+def _is_json(body: bytes, encoding: str) -> bool:
+    try:
+        parsed = json.loads(body.decode(encoding))
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(parsed, (dict, list))
 
 
 def _is_number(cell: str, decimal: str, thousands: str | None) -> bool:

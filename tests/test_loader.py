@@ -251,6 +251,28 @@ def test_other_formats_renamed_csv_are_refused_by_name(head, what):
     assert message.startswith(f"This looks like {what}")
 
 
+@pytest.mark.parametrize("head", [b"MZ", b"PK", b"PAR1", b"RIFF", b"BM", b"ID3", b"BZh", b"OggS"])
+def test_csv_headers_that_spell_a_magic_number_still_load(head):
+    data = head + b",other\n1.5,2\n2.5,3\n3.5,1\n"
+    table = load_table(data, "x.csv")
+    assert list(table.frame.columns) == [head.decode(), "other"]
+    assert table.frame.shape == (3, 2)
+
+
+def test_json_is_refused_by_name():
+    assert refuse(b'[{"a": 1, "b": 2}, {"a": 3, "b": 4}]') == (
+        "This looks like a JSON file, not a CSV file."
+    )
+    # A bracketed header that is not JSON is just a header.
+    assert list(load_table(b"[a],[b]\n1,2\n", "x.csv").frame.columns) == ["[a]", "[b]"]
+
+
+def test_refusal_names_what_the_upload_claimed_to_be():
+    png = b"\x89PNG\r\n\x1a\n" + bytes(40)
+    assert refuse(png, "book.xlsx") == "This looks like a PNG image, not an Excel workbook."
+    assert refuse(png, "t.parquet") == "This looks like a PNG image, not a Parquet file."
+
+
 def _zip(members: dict[str, bytes]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -85,9 +85,14 @@ def test_one_frame_per_step_with_fixed_trace_structure(d):
     names = [f.name for f in fig.frames]
     assert names == ["0 · init", "1 · assign", "1 · update", "2 · assign", "2 · update"]
     assert len(set(names)) == len(names)
-    types = [t.type for t in fig.data]
+    animated = list(fig.frames[0].traces)
+    assert animated == list(range(len(animated)))
+    # Everything but the legend-only key (x = [None]) is animated, in figure order.
+    assert all(list(t.x) != [None] for t in fig.data[: len(animated)])
+    assert all(list(t.x) == [None] for t in fig.data[len(animated) :])
     for f in fig.frames:
-        assert [t.type for t in f.data] == types
+        assert list(f.traces) == animated
+        assert [t.type for t in f.data] == [fig.data[i].type for i in animated]
 
 
 def test_every_frame_holds_every_point_with_that_steps_labels():

@@ -130,35 +130,32 @@ def legend_key(
     return key
 
 
-def fix_axes(
-    fig: go.Figure,
-    axis_titles,
-    ranges,
-    equal_aspect: bool,
-    style: FigureStyle,
-) -> None:
-    """Set axis titles (escaped here) and fixed ranges: the 2-D axes, or the 3-D scene."""
+def axes_layout(axis_titles, ranges, equal_aspect: bool, style: FigureStyle) -> dict:
+    """Layout for axis titles (escaped here) and fixed ranges: 2-D axes, or the 3-D scene."""
     rng = [[float(lo), float(hi)] for lo, hi in ranges]
     if len(axis_titles) == 2:
         names = [escape_text(t, MAX_LABEL_LENGTH) for t in axis_titles]
-        fig.update_xaxes(title_text=names[0], range=rng[0], autorange=False, zeroline=False)
-        fig.update_yaxes(title_text=names[1], range=rng[1], autorange=False, zeroline=False)
+        x = {"title": {"text": names[0]}, "range": rng[0], "autorange": False}
+        y = {"title": {"text": names[1]}, "range": rng[1], "autorange": False}
         if equal_aspect:
-            fig.update_yaxes(scaleanchor="x", scaleratio=1, constrain="domain")
-            fig.update_xaxes(constrain="domain")
-        return
+            x["constrain"] = "domain"
+            y.update(scaleanchor="x", scaleratio=1, constrain="domain")
+        return {"xaxis": x, "yaxis": y}
     # WebGL scene titles honour tags but show entities literally: see escape_gl_text.
     names = [escape_gl_text(t, MAX_LABEL_LENGTH) for t in axis_titles]
     axis = {
         "tickfont": {"size": style.font_size},
         "title": {"font": {"size": style.title_size}},
         "gridcolor": style.grid_color,
-        "backgroundcolor": "rgba(0,0,0,0)",
+        "showbackground": False,
+        "showline": True,
+        "linecolor": style.axis_color,
+        "zeroline": False,
         "autorange": False,
         "nticks": 5,  # big presentation ticks would overlap on a rotated axis
     }
-    fig.update_layout(
-        scene={
+    return {
+        "scene": {
             "xaxis": {**axis, "range": rng[0], "title": {**axis["title"], "text": names[0]}},
             "yaxis": {**axis, "range": rng[1], "title": {**axis["title"], "text": names[1]}},
             "zaxis": {**axis, "range": rng[2], "title": {**axis["title"], "text": names[2]}},
@@ -167,13 +164,11 @@ def fix_axes(
             # direction, and would collapse into a blob; look from another corner.
             "camera": {"eye": {"x": 1.7, "y": -1.5, "z": 0.9}},
         }
-    )
+    }
 
 
-def add_controls(
-    fig: go.Figure, frame_names: list[str], active: int, style: FigureStyle, d: int
-) -> None:
-    """Play/Pause buttons and a scrubber with one step per frame, below the plot.
+def controls_layout(frame_names: list[str], active: int, style: FigureStyle, d: int) -> dict:
+    """Layout for Play/Pause buttons and a scrubber with one step per frame, below the plot.
 
     Spacing is in pixels from the style's font sizes, so the controls clear the x-axis
     title at any size.
@@ -199,7 +194,7 @@ def add_controls(
         }
         for name in frame_names
     ]
-    fig.update_layout(
+    return dict(
         updatemenus=[
             {
                 "type": "buttons",

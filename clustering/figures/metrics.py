@@ -21,6 +21,7 @@ from clustering.figures.style import (
     cluster_color,
     cluster_name,
     escape_text,
+    new_figure,
 )
 
 
@@ -32,7 +33,7 @@ def _cluster_tick(c) -> str:
 
 
 def _empty(style: FigureStyle, message: str) -> go.Figure:
-    fig = go.Figure()
+    fig = new_figure(style)
     fig.add_annotation(
         text=message,
         showarrow=False,
@@ -82,7 +83,8 @@ def contingency_heatmap(
         for r, zrow in zip(rows, z, strict=True)
         for row_title_esc in [escape_text(row_title, MAX_LABEL_LENGTH)]
     ]
-    fig = go.Figure(
+    fig = new_figure(
+        style,
         go.Heatmap(
             z=z,
             x=list(range(len(cols))),
@@ -95,7 +97,7 @@ def contingency_heatmap(
             showscale=False,
             xgap=2,
             ygap=2,
-        )
+        ),
     )
     apply_style(fig, style, escape_text(title) if title else None)
     fig.update_xaxes(
@@ -147,7 +149,8 @@ def cluster_sizes_figure(
     if len(counts) == 0:
         return _empty(style, "No clusters to show.")
     names = [cluster_name(j) for j in ids]
-    fig = go.Figure(
+    fig = new_figure(
+        style,
         go.Bar(
             x=names,
             y=counts,
@@ -161,7 +164,7 @@ def cluster_sizes_figure(
             },
             hovertemplate="%{x}: %{y} points<extra></extra>",
             showlegend=False,
-        )
+        ),
     )
     apply_style(fig, style, escape_text(title) if title else None)
     fig.update_xaxes(type="category", showgrid=False)

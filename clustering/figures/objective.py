@@ -12,8 +12,10 @@ from clustering.figures.style import (
     MAX_LABEL_LENGTH,
     OUTLINE_COLOR,
     FigureStyle,
-    apply_style,
     escape_text,
+    merge,
+    new_figure,
+    style_layout,
 )
 
 
@@ -66,18 +68,18 @@ def objective_figure(
         f"iteration {int(i)} \u00b7 {escape_text(p)}<br>{label}: {v:.6g}"
         for i, p, v in zip(iterations, phases, y, strict=True)
     ]
-    fig = go.Figure()
     ok = np.isfinite(y)
-    fig.add_trace(
-        go.Scatter(
-            x=x[ok],
-            y=y[ok],
-            mode="lines",
-            showlegend=False,
-            hoverinfo="skip",
-            line={"color": "#777777", "width": style.line_width},
-        )
-    )
+    traces = [
+        {
+            "type": "scatter",
+            "x": x[ok],
+            "y": y[ok],
+            "mode": "lines",
+            "showlegend": False,
+            "hoverinfo": "skip",
+            "line": {"color": "#777777", "width": style.line_width},
+        }
+    ]
     # Neutral colours: cluster colours here would suggest the points belong to clusters.
     looks = {
         "assign": ("circle", "#3A3A3A", "after assign"),
@@ -85,50 +87,66 @@ def objective_figure(
     }
     for phase, (symbol, colour, name) in looks.items():
         sel = ok & (ph == phase)
-        fig.add_trace(
-            go.Scatter(
-                x=x[sel],
-                y=y[sel],
-                mode="markers",
-                name=name,
-                text=[hover[i] for i in np.flatnonzero(sel)],
-                hovertemplate="%{text}<extra></extra>",
-                marker={
+        traces.append(
+            {
+                "type": "scatter",
+                "x": x[sel],
+                "y": y[sel],
+                "mode": "markers",
+                "name": name,
+                "text": [hover[i] for i in np.flatnonzero(sel)],
+                "hovertemplate": "%{text}<extra></extra>",
+                "marker": {
                     "symbol": symbol,
                     "color": colour,
                     "size": style.marker_size * 1.6,
                     "line": {"width": 1, "color": OUTLINE_COLOR},
                 },
-            )
+            }
         )
+    shapes = []
     if current_step is not None:
         xc = float(x[current_step])
-        fig.add_vline(
-            x=xc, line={"color": OUTLINE_COLOR, "width": style.line_width, "dash": "dash"}
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": xc,
+                "x1": xc,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": OUTLINE_COLOR, "width": style.line_width, "dash": "dash"},
+            }
         )
         if ok[current_step]:
-            fig.add_trace(
-                go.Scatter(
-                    x=[xc],
-                    y=[y[current_step]],
-                    mode="markers",
-                    name="current step",
-                    hoverinfo="skip",
-                    marker={
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": [xc],
+                    "y": [y[current_step]],
+                    "mode": "markers",
+                    "name": "current step",
+                    "hoverinfo": "skip",
+                    "marker": {
                         "symbol": "circle-open",
                         "color": OUTLINE_COLOR,
                         "size": style.marker_size * 3.2,
                         "line": {"width": style.line_width},
                     },
-                )
+                }
             )
-    apply_style(fig, style, escape_text(title) if title else None)
-    fig.update_xaxes(
-        title_text="Iteration", dtick=1 if np.nanmax(it, initial=0) <= 20 else None, zeroline=False
+    layout = merge(
+        style_layout(style, escape_text(title) if title else None),
+        {
+            "xaxis": {"title": {"text": "Iteration"}},
+            "yaxis": {"title": {"text": label}},
+            "shapes": shapes,
+            "height": max(320, style.height // 2),
+            "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+        },
     )
-    fig.update_yaxes(title_text=label, zeroline=False)
-    fig.update_layout(
-        height=max(320, style.height // 2),
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
-    )
+    if np.nanmax(it, initial=0) <= 20:
+        layout["xaxis"]["dtick"] = 1
+    fig = new_figure(style, traces, layout=layout)
     return fig

@@ -191,12 +191,16 @@ class FigureStyle:
     line_width : float
         Trajectories, outlines and reference lines (px).
     template : str
-        Plotly template name.
+        Plotly template name. ``"none"`` by default: copying a named template costs
+        20-30 ms per figure (measured), so the look comes from the fields below instead.
     font_color : str
     point_opacity : float
     region_opacity : float
         Opacity of the Voronoi shading under the points.
     grid_color : str
+    axis_color : str
+        Axis lines and ticks.
+    background : str
     height : int
         Default figure height (px); pages may override it.
     """
@@ -206,11 +210,13 @@ class FigureStyle:
     marker_size: float = 7.0
     centroid_size: float = 18.0
     line_width: float = 2.0
-    template: str = "plotly_white"
+    template: str = "none"
     font_color: str = "#262626"
     point_opacity: float = 0.85
     region_opacity: float = 0.22
     grid_color: str = "#E5E5E5"
+    axis_color: str = "#595959"
+    background: str = "#FFFFFF"
     height: int = 560
 
 
@@ -222,40 +228,86 @@ PRESENTATION_STYLE = FigureStyle(
     marker_size=11.0,
     centroid_size=30.0,
     line_width=4.0,
-    template="simple_white",
     font_color="#000000",
     point_opacity=0.95,
     region_opacity=0.3,
     grid_color="#BDBDBD",
+    axis_color="#000000",
     height=720,
 )
 
 
-def apply_style(fig: go.Figure, style: FigureStyle, title: str | None = None) -> go.Figure:
-    """Set the fonts, template, legend and margins of ``fig`` from ``style``.
+def merge(*layouts: dict) -> dict:
+    """Deep-merge layout dicts, later ones winning: one ``update_layout`` instead of many
+    (each plotly update call costs a few milliseconds)."""
+    out: dict = {}
+    for layout in layouts:
+        for key, value in layout.items():
+            if isinstance(value, dict) and isinstance(out.get(key), dict):
+                out[key] = merge(out[key], value)
+            else:
+                out[key] = value
+    return out
 
-    ``title`` must already be escaped (builders compose titles from escaped parts).
-    """
+
+def style_layout(style: FigureStyle, title: str | None = None, *, axes: bool = True) -> dict:
+    """Layout dict for ``style``: fonts, colours, legend, margins and (``axes``) the look of
+    ``xaxis``/``yaxis``. ``title`` must already be escaped."""
     font = {"size": style.font_size, "color": style.font_color}
-    fig.update_layout(
-        template=style.template,
-        font=font,
-        height=style.height,
-        legend={"font": font, "itemsizing": "constant"},
-        hoverlabel={"font": {"size": style.font_size}},
-        margin={"l": 10, "r": 10, "t": 70 if title else 30, "b": 10},
-    )
+    layout = {
+        "font": font,
+        "paper_bgcolor": style.background,
+        "plot_bgcolor": style.background,
+        "height": style.height,
+        "legend": {"font": font, "itemsizing": "constant", "bgcolor": "rgba(0,0,0,0)"},
+        "hoverlabel": {"font": {"size": style.font_size}},
+        "margin": {"l": 10, "r": 10, "t": 70 if title else 30, "b": 10},
+    }
     if title is not None:
-        fig.update_layout(title={"text": title, "font": {"size": style.title_size}, "x": 0.01})
-    axis = {
+        layout["title"] = {"text": title, "font": {"size": style.title_size}, "x": 0.01}
+    if axes:
+        layout["xaxis"] = axis_style(style)
+        layout["yaxis"] = axis_style(style)
+    return layout
+
+
+def axis_style(style: FigureStyle) -> dict:
+    """Look of one 2-D axis."""
+    return {
         "title": {"font": {"size": style.title_size}},
         "tickfont": {"size": style.font_size},
         "gridcolor": style.grid_color,
         "showgrid": True,
+        "showline": True,
+        "linecolor": style.axis_color,
         "linewidth": max(1.0, style.line_width / 2),
+        "ticks": "outside",
+        "tickcolor": style.axis_color,
+        "ticklen": max(4.0, style.font_size / 3),
+        "zeroline": False,
+        "automargin": True,
     }
-    fig.update_xaxes(**axis)
-    fig.update_yaxes(**axis)
+
+
+def new_figure(style: FigureStyle, data=None, frames=None, layout: dict | None = None) -> go.Figure:
+    """A figure built in one go, with the style's template set at construction.
+
+    Plotly copies its default template into every new figure unless one is given up
+    front; with ``template="none"`` that saves 20-30 ms per figure (measured).
+    """
+    return go.Figure(
+        data=data, layout={"template": style.template, **(layout or {})}, frames=frames
+    )
+
+
+def apply_style(fig: go.Figure, style: FigureStyle, title: str | None = None) -> go.Figure:
+    """Apply :func:`style_layout` to an existing figure (every x and y axis).
+
+    ``title`` must already be escaped (builders compose titles from escaped parts).
+    """
+    fig.update_layout(template=style.template, **style_layout(style, title, axes=False))
+    fig.update_xaxes(axis_style(style))
+    fig.update_yaxes(axis_style(style))
     return fig
 
 

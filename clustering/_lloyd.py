@@ -105,9 +105,11 @@ def lloyd_fast(X, centers_init, *, max_iter, tol_abs, recorder: HistoryRecorder 
     shift = np.zeros(k)
     labels, labels_old = np.full(n, -1, dtype=np.int32), np.full(n, -1, dtype=np.int32)
     shown = labels_old  # labels of the last recorded step (differ after a relocation)
-    total_sq = float(np.dot(X.ravel(), X.ravel())) if recorder is not None else 0.0
     strict = False
     with _blas_single_thread():
+        # Inside the limit: multi-threaded BLAS workers left spinning would compete with
+        # the kernel's OpenMP threads for the cores.
+        total_sq = float(np.dot(X.ravel(), X.ravel())) if recorder is not None else 0.0
         for i in range(max_iter):
             lloyd_iter_chunked_dense(
                 X, weights, centers, centers_new, in_cluster, labels, shift, n_threads

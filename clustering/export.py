@@ -3,7 +3,8 @@
 CSV exports are safe to open in a spreadsheet: every text cell and header that starts
 with ``= + - @``, TAB, CR, LF or NUL (or their full-width forms) is prefixed with ``'`` as
 OWASP advises against formula injection, while numeric columns are written as numbers
-(``-1.5`` stays ``-1.5``). Text is always quoted, so embedded commas, quotes, CR and LF
+(``-1.5`` stays ``-1.5``; whole floats are written bare, ``2`` for ``2.0``, and
+missing numbers as empty cells). Text is always quoted, so embedded commas, quotes, CR and LF
 survive a round trip through Python's csv module, pandas and spreadsheets.
 Download names are fixed (:data:`EXPORT_FILENAMES`) and never taken from the upload.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import math
 import re
@@ -20,6 +22,8 @@ from pathlib import PurePath
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 __all__ = [
     "CLUSTER_COLUMN",
@@ -87,26 +91,60 @@ def _unique(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    out = {}
-    for name in frame.columns:
-        col = frame[name]
-        dtype = col.dtype
-        if (
-            pd.api.types.is_object_dtype(dtype)
-            or pd.api.types.is_string_dtype(dtype)
-            or isinstance(dtype, pd.CategoricalDtype)
-        ):
-            col = col.astype(object).map(neutralise, na_action="ignore")
-        out[len(out)] = col
-    safe = pd.DataFrame(out)
-    safe.columns = [neutralise(str(c)) for c in frame.columns]
-    return safe
+def _is_text(dtype) -> bool:
+    return (
+        pd.api.types.is_object_dtype(dtype)
+        or pd.api.types.is_string_dtype(dtype)
+        or isinstance(dtype, pd.CategoricalDtype)
+    )
 
 
-def _to_csv(frame: pd.DataFrame, bom: bool) -> bytes:
-    text = frame.to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
-    return text.encode("utf-8-sig" if bom else "utf-8")
+def _safe_columns(frame: pd.DataFrame) -> tuple[list[str], list[pd.Series]]:
+    """Neutralised names and columns; text cells become ``str`` (or None), defused."""
+    names = [neutralise(str(c)) for c in frame.columns]
+    columns = []
+    for j in range(frame.shape[1]):
+        col = frame.iloc[:, j]
+        if _is_text(col.dtype):
+            col = col.astype(object).map(
+                lambda v: neutralise(v if isinstance(v, str) else str(v)), na_action="ignore"
+            )
+        columns.append(col.reset_index(drop=True))
+    return names, columns
+
+
+def _write_csv(names: list[str], columns: list, bom: bool) -> bytes:
+    """CSV bytes: text quoted, numbers bare, missing values empty, CRLF line ends.
+
+    pyarrow's C++ writer is several times faster than pandas on big tables; pandas
+    (with csv.QUOTE_NONNUMERIC) takes over for column types Arrow cannot write.
+    """
+    prefix = b"\xef\xbb\xbf" if bom else b""
+    try:
+        return prefix + _arrow_csv(names, columns)
+    except (pa.ArrowException, TypeError, ValueError):
+        pass
+    table = pd.DataFrame({j: col for j, col in enumerate(columns)})
+    table.columns = names
+    text = table.to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
+    return prefix + text.encode("utf-8")
+
+
+def _arrow_csv(names: list[str], columns: list) -> bytes:
+    arrays = []
+    for col in columns:
+        col = pd.Series(col)
+        if _is_text(col.dtype):
+            values = col.astype(object).where(col.notna(), None)
+            arrays.append(pa.array(values.to_numpy(), type=pa.string()))
+        elif pd.api.types.is_bool_dtype(col.dtype) or pd.api.types.is_numeric_dtype(col.dtype):
+            arrays.append(pa.array(col, from_pandas=True))  # NaN and NA -> empty cell
+        else:
+            raise TypeError(f"no fast CSV path for {col.dtype}")
+    table = pa.Table.from_arrays(arrays, names=names)
+    sink = io.BytesIO()
+    pa_csv.write_csv(table, sink, pa_csv.WriteOptions(quoting_style="needed", eol="\r\n"))
+    return sink.getvalue()
 
 
 def labelled_csv(
@@ -155,22 +193,25 @@ def labelled_csv(
             )
         if np.unique(row_index).size != row_index.size:
             raise ValueError("row_index must not repeat a row")
-    safe = _safe_frame(frame)
-    taken = set(safe.columns)
+    names, columns = _safe_columns(frame)
+    taken = set(names)
     cluster = pd.array(np.full(n, pd.NA, dtype=object), dtype="Int64")
     cluster[row_index] = labels.astype(np.int64)
     status = np.full(n, STATUS_DROPPED, dtype=object)
     status[row_index] = STATUS_CLUSTERED
-    safe[_unique(CLUSTER_COLUMN, taken)] = cluster
+    names.append(_unique(CLUSTER_COLUMN, taken))
+    columns.append(pd.Series(cluster))
     if distances is not None:
         distances = np.asarray(distances, dtype=np.float64)
         if distances.shape != row_index.shape:
             raise ValueError(f"distances {distances.shape} must match row_index {row_index.shape}")
         full = np.full(n, np.nan)
         full[row_index] = distances
-        safe[_unique(DISTANCE_COLUMN, taken)] = full
-    safe[_unique(STATUS_COLUMN, taken)] = status
-    return _to_csv(safe, bom)
+        names.append(_unique(DISTANCE_COLUMN, taken))
+        columns.append(pd.Series(full))
+    names.append(_unique(STATUS_COLUMN, taken))
+    columns.append(pd.Series(status, dtype=object))
+    return _write_csv(names, columns, bom)
 
 
 def centroids_csv(
@@ -211,10 +252,9 @@ def centroids_csv(
             raise ValueError(f"sizes {sizes.shape} must be ({len(centers)},)")
         data[len(data)] = sizes.astype(np.int64)
         headers.append("size")
-    table = pd.DataFrame(data)
     taken: set[str] = set()
-    table.columns = [neutralise(_unique(h, taken)) for h in headers]
-    return _to_csv(table, bom)
+    names = [neutralise(_unique(h, taken)) for h in headers]
+    return _write_csv(names, [pd.Series(v) for v in data.values()], bom)
 
 
 def _plain(value: object) -> object:

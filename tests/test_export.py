@@ -95,7 +95,33 @@ def test_added_columns_do_not_clobber_existing_ones():
     frame = pd.DataFrame({"cluster": [7, 8], "status": ["a", "b"], "x": [1.0, 2.0]})
     rows = read_rows(labelled_csv(frame, [0, 1], [0, 1]))
     assert rows[0] == ["cluster", "status", "x", "cluster (2)", "status (2)"]
-    assert rows[1] == ["7", "a", "1.0", "0", "clustered"]
+    assert rows[1] == ["7", "a", "1", "0", "clustered"]  # whole floats are written bare
+
+
+def test_column_types_arrow_cannot_write_fall_back_to_pandas():
+    frame = pd.DataFrame({
+        "when": pd.to_datetime(["2024-01-01", "2024-01-02"]),
+        "span": pd.to_timedelta([1, 2], unit="D"),
+        "mixed": [1, "=x"],
+        "cat": pd.Categorical(["-a", "b"]),
+    })  # fmt: skip
+    rows = read_rows(labelled_csv(frame, [1], [0]))
+    assert rows[0] == ["when", "span", "mixed", "cat", "cluster", "status"]
+    assert rows[1][2:] == ["1", "'-a", "", STATUS_DROPPED]
+    assert rows[2][2:] == ["'=x", "b", "0", STATUS_CLUSTERED]
+    assert rows[1][0].startswith("2024-01-01")
+
+
+def test_big_export_is_fast_enough():
+    rng = np.random.default_rng(0)
+    n = 200_000
+    frame = pd.DataFrame(rng.normal(size=(n, 10)), columns=[f"f{i}" for i in range(10)])
+    frame["tag"] = rng.choice(["a", "=b"], n)
+    out = labelled_csv(frame, np.arange(n), rng.integers(0, 5, n), rng.random(n))
+    back = pd.read_csv(io.BytesIO(out))  # the 10 s timeout bounds the write
+    assert back.shape == (n, 14)
+    np.testing.assert_array_equal(back["f3"].to_numpy(), frame["f3"].to_numpy())
+    assert set(back["tag"]) == {"a", "'=b"}
 
 
 @pytest.mark.parametrize(

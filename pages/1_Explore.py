@@ -10,7 +10,7 @@ from ui.errors import page_guard
 from ui.knobs import run_knobs
 from ui.layout import notices, setup_page
 from ui.manual import manual_rows
-from ui.metrics_panel import metrics_panel
+from ui.metrics_panel import headline_metrics, metrics_panel
 from ui.run_view import replay, view_controls
 from ui.state import sync_url
 
@@ -36,14 +36,16 @@ with page_guard():
         st.success(describe_run(prepared.X.shape[0], prepared.X.shape[1], run.n_clusters,
                                 result.n_iter, result.n_iter < run.max_iter, result.inertia,
                                 "total reconstruction error"), icon=":material/check_circle:")
+        evaluation = cache.evaluation(run_key, prepared.X, result.labels, prepared.true_labels,
+                                      result.inertia, run.distance)
+        has_truth = prepared.true_labels is not None
+        headline_metrics(evaluation, result.n_iter, has_truth)
         replay(active, run_key, result.history, view, run.distance, run.resolved_center,
                "explore")
         metrics_tab, profile_tab, download_tab = st.tabs(
             ["Quality metrics", "Cluster profiles", "Download"])
         with metrics_tab:
-            evaluation = cache.evaluation(run_key, prepared.X, result.labels,
-                                          prepared.true_labels, result.inertia, run.distance)
-            metrics_panel(evaluation, prepared.true_labels is not None, "explore")
+            metrics_panel(evaluation, has_truth, "explore")
         with profile_tab:
             st.caption("Size and mean of every feature per cluster, in the table's own units.")
             st.dataframe(cluster_profiles(source.frame, prepared.row_index, result.labels,

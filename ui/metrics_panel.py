@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from clustering.figures.metrics import contingency_heatmap
-from clustering.metrics import Evaluation
+from clustering.metrics import METRICS, Evaluation
 from clustering.summary import metrics_table
 from ui.layout import figure_style
 
@@ -27,3 +27,18 @@ def metrics_panel(evaluation: Evaluation, has_truth: bool, key: str) -> None:
     elif evaluation.contingency is not None:
         st.plotly_chart(contingency_heatmap(evaluation.contingency, style=figure_style()),
                         key=f"{key}_contingency", config={"displaylogo": False})
+
+
+def headline_metrics(evaluation: Evaluation, n_iter: int, has_truth: bool) -> None:
+    """Big numbers for the back row: the objective, silhouette, ARI and iterations."""
+    shown = ["objective", "silhouette", "ari" if has_truth else "davies_bouldin"]
+    cols = st.columns(len(shown) + 1)
+    for col, name in zip(cols, shown, strict=False):
+        value = evaluation.values.get(name)
+        info = METRICS[name]
+        col.metric(info.label, "n/a" if value is None else f"{value:.4g}",
+                   help=f"{info.explanation} Range {info.range}; "
+                        f"{'higher' if info.higher_is_better else 'lower'} is better.",
+                   border=True)
+    cols[-1].metric("Iterations", n_iter, border=True,
+                    help="Assign + update rounds until the labels stopped changing.")

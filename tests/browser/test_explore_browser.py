@@ -1,0 +1,160 @@
+"""The Explore page in Chromium, served by the real `streamlit run`.
+
+Each test saves a screenshot under test-artifacts/screenshots/ (look at them: a chart that
+renders blank passes every JSON assertion and fails a person).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.browser.conftest import screenshot, wait_for_app
+from tests.corpus import corpus_file
+
+pytestmark = pytest.mark.timeout(240)
+
+RUN_CHART = ".st-key-explore_run_chart .js-plotly-plot"
+
+
+def open_explore(page, app_url: str, query: str = "") -> None:
+    page.goto(f"{app_url}/Explore{query}")
+    page.wait_for_selector(RUN_CHART, timeout=90_000)
+    wait_for_app(page)
+
+
+def legend_clusters(page) -> list[str]:
+    texts = page.locator(RUN_CHART).locator(".legendtext").all_text_contents()
+    return [t for t in texts if re.fullmatch(r"Cluster \d+", t)]
+
+
+def headline(page) -> dict[str, str]:
+    labels = page.locator("[data-testid=stMetricLabel]").all_text_contents()
+    values = page.locator("[data-testid=stMetricValue]").all_text_contents()
+    return dict(zip([label.strip() for label in labels], values, strict=False))
+
+
+def summary(page) -> str:
+    return page.locator("[data-testid=stAlertContentSuccess]").first.inner_text()
+
+
+def coloured_pixels(page, selector: str) -> int:
+    """Saturated pixels in a chart's screenshot: zero for a blank or grey-only chart."""
+    png = page.locator(selector).first.screenshot()
+    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    saturation = rgb.max(axis=2) - rgb.min(axis=2)
+    return int((saturation > 60).sum())
+
+
+def choose(page, key: str, option: str) -> None:
+    """Pick an option of a selectbox by its visible text."""
+    page.locator(f".st-key-{key} [role=combobox]").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_for_rerun(page)
+
+
+def wait_for_rerun(page) -> None:
+    page.wait_for_timeout(300)
+    wait_for_app(page)
+
+
+def test_opens_on_iris_with_k3_and_draws_the_chart(page, app_url):
+    open_explore(page, app_url)
+    assert page.locator(".st-key-sb_k input[type=range]").get_attribute("value") == "3"
+    assert legend_clusters(page) == ["Cluster 0", "Cluster 1", "Cluster 2"]
+    # Points are drawn in WebGL: check the rendered pixels, not the JSON.
+    assert coloured_pixels(page, RUN_CHART) > 2000
+    assert page.locator(".js-plotly-plot").count() >= 3  # run, objective, contingency
+    assert "K=3 on 150 rows" in summary(page)
+    screenshot(page, "explore_iris_k3")
+
+
+def test_moving_k_and_switching_init_change_chart_and_metrics(page, app_url):
+    open_explore(page, app_url)
+    before = headline(page)
+    slider = page.locator(".st-key-sb_k input[type=range]")
+    slider.focus()
+    slider.press("ArrowRight")
+    slider.press("ArrowRight")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stAlertContentSuccess]')"
+        ".innerText.includes('K=5')", timeout=60_000)
+    wait_for_rerun(page)
+    assert len(legend_clusters(page)) == 5
+    after_k = headline(page)
+    assert after_k["Objective (total error)"] != before["Objective (total error)"]
+    screenshot(page, "explore_k5")
+
+    choose(page, "sb_init", "Farthest point (maximin)")
+    assert page.locator(".st-key-sb_init [role=combobox]").input_value().startswith("Farthest")
+    assert headline(page) != after_k or coloured_pixels(page, RUN_CHART) > 2000
+    assert len(legend_clusters(page)) == 5
+    screenshot(page, "explore_k5_farthest")
+
+
+def test_animation_plays_in_the_browser(page, app_url):
+    open_explore(page, app_url, "?k=4&init=random&seed=3")
+    chart = page.locator(RUN_CHART)
+    current = chart.locator(".slider-group > text.slider-label").first
+
+    def shown_step() -> str:
+        return current.text_content()
+
+    # Go to the first frame with the scrubber, then press Play and watch the label move.
+    rail = chart.locator("rect.slider-rail-touch-rect").first
+    box = rail.bounding_box()
+    page.mouse.click(box["x"] + 3, box["y"] + box["height"] / 2)
+    page.wait_for_timeout(800)
+    start = shown_step()
+    chart.get_by_text("Play").first.click()
+    page.wait_for_timeout(2500)
+    assert shown_step() != start
+    screenshot(page, "explore_animation_playing")
+
+
+def test_upload_good_file_clusters_it_and_downloads_labels(page, app_url):
+    open_explore(page, app_url)
+    path = corpus_file("good_baseline.csv")
+    page.locator(".st-key-sb_upload input[type=file]").set_input_files(str(path))
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stAlertContentSuccess]')"
+        ".innerText.includes('60 rows')", timeout=60_000)
+    wait_for_rerun(page)
+    assert coloured_pixels(page, RUN_CHART) > 500
+    screenshot(page, "explore_upload_good")
+
+    page.get_by_role("tab", name="Download").click()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Labelled table (CSV)").click()
+    download = info.value
+    assert download.suggested_filename.endswith(".csv")
+    assert "good_baseline" not in download.suggested_filename  # never named after the upload
+    rows = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8-sig").read())))
+    assert len(rows) == 60
+    assert all(row["cluster"] != "" for row in rows)
+
+
+def test_refused_upload_shows_one_sentence_and_keeps_working(page, app_url):
+    open_explore(page, app_url)
+    path = corpus_file("binary_renamed.csv")
+    page.locator(".st-key-sb_upload input[type=file]").set_input_files(str(path))
+    error = page.locator("[data-testid=stSidebar] [data-testid=stAlertContentError]")
+    error.wait_for(timeout=60_000)
+    message = error.inner_text().strip()
+    assert "PNG" in message and message.count(".") <= 2
+    wait_for_rerun(page)
+    assert "K=3 on 150 rows" in summary(page)
+    assert coloured_pixels(page, RUN_CHART) > 2000
+    screenshot(page, "explore_upload_refused")
+    # Still working: K moves the chart after the refusal.
+    slider = page.locator(".st-key-sb_k input[type=range]")
+    slider.focus()
+    slider.press("ArrowRight")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stAlertContentSuccess]')"
+        ".innerText.includes('K=4')", timeout=60_000)

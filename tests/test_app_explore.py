@@ -36,7 +36,7 @@ def summary(at) -> str:
 
 
 def metric_names(at) -> list[str]:
-    return list(at.dataframe[0].value["Metric"])
+    return list(at.table[0].value.index)
 
 
 @pytest.fixture()

@@ -12,13 +12,9 @@ from ui.layout import figure_style
 
 def metrics_panel(evaluation: Evaluation, has_truth: bool, key: str) -> None:
     """Draw the metrics table, sampling notes and (with a label column) the contingency table."""
-    st.dataframe(
-        metrics_table(evaluation.values, evaluation.reasons, include_external=has_truth),
-        hide_index=True,
-        width="stretch",
-        key=f"{key}_metrics_table",
-        column_config={"What it measures": st.column_config.TextColumn(width="large")},
-    )
+    # A static table wraps the one-line explanations instead of cutting them off.
+    table = metrics_table(evaluation.values, evaluation.reasons, include_external=has_truth)
+    st.table(table.set_index("Metric"))
     for note in evaluation.notes:
         st.caption(note)
     if not has_truth:

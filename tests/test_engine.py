@@ -116,6 +116,16 @@ def test_history_layout_and_consistency():
             assert h.n_changed[s] == np.count_nonzero(h.labels[s] != h.labels[s - 1])
 
 
+def test_recorded_objectives_stay_accurate_for_tight_far_apart_clusters():
+    # sum ||x||^2 is ~1e10 times the objective here: the cheap formula alone would lose it.
+    X, _ = make_blobs(4000, 3, centers=5, cluster_std=1e-3, center_box=(-1e3, 1e3),
+                      random_state=4)
+    h = kmeans(X + 5e3, 5, init="farthest", random_state=0, tol=0).history
+    for s in range(1, h.n_steps):
+        direct = objective_terms(X + 5e3, h.centers[s], h.labels[s]).sum()
+        assert h.objective[s] == pytest.approx(direct, rel=1e-8), (s, h.phase[s])
+
+
 def test_strict_convergence_ends_on_an_update_and_tol_stop_adds_a_final_assign():
     X = DATASETS["iris"]()
     strict = kmeans(X, 3, random_state=0, tol=0)

@@ -170,9 +170,7 @@ class HistoryRecorder:
         else:
             stored = labels if self.rows is None else labels[self.rows]
             stored = stored.astype(self.dtype)
-        c = np.array(centers, dtype=np.float64)
-        if self.offset is not None:
-            c += self.offset
+        c = centers + self.offset if self.offset is not None else np.array(centers, float)
         self.phase.append(phase)
         self.iteration.append(iteration)
         self.centers.append(c)

@@ -126,7 +126,8 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     repeats = args.repeats or (3 if args.quick else 7)
     print(f"scikit-learn {sklearn.__version__}, numpy {np.__version__}, "
-          f"{_openmp_effective_n_threads()} OpenMP threads, {os.cpu_count()} CPUs")
+          f"{_openmp_effective_n_threads()} OpenMP threads, {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.1f} at start")
     bench_lloyd(QUICK if args.quick else FULL, repeats)
     bench_numpy_paths(20_000 if args.quick else 100_000, max(1, repeats // 2))
 

@@ -168,22 +168,22 @@ def run_figure(
     )
 
 
-@st.cache_data(max_entries=4, show_spinner="Preparing downloads…")
-def exports(
+@st.cache_data(max_entries=6, show_spinner=False)
+def export_file(
     run_key: str,
+    which: str,
     _frame: pd.DataFrame,
     _prepared: Prepared,
     _result: KMeansResult,
     distance: str,
     run_settings: dict,
-) -> dict[str, bytes]:
-    """The three downloads of a run, built once per run."""
-    X = _prepared.X
-    labels = _result.labels
-    distances = pairwise(X, _result.centers, distance)[np.arange(X.shape[0]), labels]
-    return {
-        "labelled": labelled_csv(_frame, _prepared.row_index, labels, distances),
-        "centroids": centroids_csv(_prepared.to_original_units(_result.centers),
-                                   list(_prepared.feature_names)),
-        "settings": settings_json(run_settings),
-    }
+) -> bytes:
+    """One download of a run ("labelled", "centroids" or "settings"), built when first asked."""
+    if which == "labelled":
+        X, labels = _prepared.X, _result.labels
+        distances = pairwise(X, _result.centers, distance)[np.arange(X.shape[0]), labels]
+        return labelled_csv(_frame, _prepared.row_index, labels, distances)
+    if which == "centroids":
+        return centroids_csv(_prepared.to_original_units(_result.centers),
+                             list(_prepared.feature_names))
+    return settings_json(run_settings)

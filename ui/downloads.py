@@ -1,4 +1,8 @@
-"""Download buttons for a finished run: labelled table, centroids and the run's settings."""
+"""Download buttons for a finished run: labelled table, centroids and the run's settings.
+
+Files are built only when their button is clicked (a callable ``data``), then cached per run,
+so a big table costs nothing until someone asks for it.
+"""
 
 from __future__ import annotations
 
@@ -9,25 +13,26 @@ from clustering.kmeans import KMeansResult
 from ui import cache
 from ui.data import ActiveData
 
+_BUTTONS = (
+    ("labelled", "Labelled table (CSV)", "text/csv",
+     "Every original row with its cluster and distance to its centre; rows left out of the "
+     "clustering are marked, never given a cluster."),
+    ("centroids", "Centroids (CSV)", "text/csv",
+     "One row per cluster, in the original units of the features."),
+    ("settings", "Run settings (JSON)", "application/json",
+     "Everything needed to reproduce this run."),
+)
+
 
 def download_buttons(active: ActiveData, run_key: str, result: KMeansResult, distance: str,
                      run_settings: dict, key: str) -> None:
-    files = cache.exports(run_key, active.source.frame, active.prepared, result, distance,
-                          run_settings)
-    cols = st.columns(3)
-    cols[0].download_button(
-        "Labelled table (CSV)", files["labelled"], file_name=EXPORT_FILENAMES["labelled"],
-        mime="text/csv", key=f"{key}_dl_labelled", on_click="ignore", width="stretch",
-        help="Every original row with its cluster and distance to its centre; rows left out "
-             "of the clustering are marked, never given a cluster.",
-    )
-    cols[1].download_button(
-        "Centroids (CSV)", files["centroids"], file_name=EXPORT_FILENAMES["centroids"],
-        mime="text/csv", key=f"{key}_dl_centroids", on_click="ignore", width="stretch",
-        help="One row per cluster, in the original units of the features.",
-    )
-    cols[2].download_button(
-        "Run settings (JSON)", files["settings"], file_name=EXPORT_FILENAMES["settings"],
-        mime="application/json", key=f"{key}_dl_settings", on_click="ignore", width="stretch",
-        help="Everything needed to reproduce this run.",
-    )
+    cols = st.columns(len(_BUTTONS))
+    for col, (which, label, mime, help_text) in zip(cols, _BUTTONS, strict=True):
+
+        def build(which: str = which) -> bytes:
+            return cache.export_file(run_key, which, active.source.frame, active.prepared,
+                                     result, distance, run_settings)
+
+        col.download_button(label, build, file_name=EXPORT_FILENAMES[which], mime=mime,
+                            key=f"{key}_dl_{which}", on_click="ignore", width="stretch",
+                            help=help_text)

@@ -144,8 +144,8 @@ def axes_layout(axis_titles, ranges, equal_aspect: bool, style: FigureStyle) -> 
     # WebGL scene titles honour tags but show entities literally: see escape_gl_text.
     names = [escape_gl_text(t, MAX_LABEL_LENGTH) for t in axis_titles]
     axis = {
-        "tickfont": {"size": style.font_size},
-        "title": {"font": {"size": style.title_size}},
+        "tickfont": {"size": style.font_size, "color": style.font_color},
+        "title": {"font": {"size": style.title_size, "color": style.font_color}},
         "gridcolor": style.grid_color,
         "showbackground": False,
         "showline": True,
@@ -168,17 +168,20 @@ def axes_layout(axis_titles, ranges, equal_aspect: bool, style: FigureStyle) -> 
 
 
 def controls_layout(frame_names: list[str], active: int, style: FigureStyle, d: int) -> dict:
-    """Layout for Play/Pause buttons and a scrubber with one step per frame, below the plot.
+    """Layout for Play/Pause buttons and, under them, a scrubber with one step per frame.
 
-    Spacing is in pixels from the style's font sizes, so the controls clear the x-axis
-    title at any size.
+    Buttons and scrubber sit on separate rows below the x-axis title, each spanning from
+    the left edge, so they never overlap however narrow the chart is; spacing is in
+    pixels from the style's font sizes.
     """
     font = {"size": style.font_size, "color": style.font_color}
     widest = max(len(n) for n in frame_names)
     show_ticks = len(frame_names) * widest * style.font_size * 0.6 <= _SLIDER_WIDTH_PX
     # 2-D: tick labels and the x-axis title sit between the plot and the controls.
     axis_block = (style.font_size * 1.6 + style.title_size * 1.8 + 12) if d == 2 else 8
+    button_h = style.font_size * 1.3 + 14
     current_h = style.font_size * 1.6
+    ticks_h = style.font_size * 1.6 if show_ticks else 10
     steps = [
         {
             "label": name,
@@ -204,7 +207,7 @@ def controls_layout(frame_names: list[str], active: int, style: FigureStyle, d: 
                 "xanchor": "left",
                 "y": 0,
                 "yanchor": "top",
-                "pad": {"t": axis_block + current_h, "r": 10},
+                "pad": {"t": axis_block, "r": 10},
                 "font": font,
                 "buttons": [
                     {"label": "\u25b6 Play", "method": "animate", "args": [None, PLAY_ARGS]},
@@ -220,14 +223,14 @@ def controls_layout(frame_names: list[str], active: int, style: FigureStyle, d: 
             {
                 "active": active,
                 "steps": steps,
-                "x": 0.3 if style.font_size < 18 else 0.36,
-                "len": 0.7 if style.font_size < 18 else 0.64,
+                "x": 0,
+                "len": 1,
                 "y": 0,
                 "yanchor": "top",
-                "pad": {"t": axis_block, "b": 0},
+                "pad": {"t": axis_block + button_h + 6, "b": 0},
                 "font": {**font, "color": style.font_color if show_ticks else "rgba(0,0,0,0)"},
                 "currentvalue": {"prefix": "Step ", "font": font, "xanchor": "left"},
             }
         ],
-        margin={"b": axis_block + current_h + style.font_size * 3 + 30},
+        margin={"b": axis_block + button_h + 6 + current_h + 16 + ticks_h + 16},
     )

@@ -142,7 +142,8 @@ def objective_figure(
             "xaxis": {"title": {"text": "Iteration"}},
             "yaxis": {"title": {"text": label}},
             "shapes": shapes,
-            "height": max(320, style.height // 2),
+            # Tall enough that a presentation-size y title is not clipped.
+            "height": max(360, int(style.height * 0.6)),
             "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
         },
     )

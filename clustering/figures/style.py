@@ -264,7 +264,11 @@ def style_layout(style: FigureStyle, title: str | None = None, *, axes: bool = T
         "margin": {"l": 10, "r": 10, "t": 70 if title else 30, "b": 10},
     }
     if title is not None:
-        layout["title"] = {"text": title, "font": {"size": style.title_size}, "x": 0.01}
+        layout["title"] = {
+            "text": title,
+            "font": {"size": style.title_size, "color": style.font_color},
+            "x": 0.01,
+        }
     if axes:
         layout["xaxis"] = axis_style(style)
         layout["yaxis"] = axis_style(style)
@@ -274,8 +278,9 @@ def style_layout(style: FigureStyle, title: str | None = None, *, axes: bool = T
 def axis_style(style: FigureStyle) -> dict:
     """Look of one 2-D axis."""
     return {
-        "title": {"font": {"size": style.title_size}},
-        "tickfont": {"size": style.font_size},
+        # Colours set here, not inherited: Streamlit's chart theme greys axis text otherwise.
+        "title": {"font": {"size": style.title_size, "color": style.font_color}},
+        "tickfont": {"size": style.font_size, "color": style.font_color},
         "gridcolor": style.grid_color,
         "showgrid": True,
         "showline": True,

@@ -350,13 +350,21 @@ def scan_lines(body: bytes, delimiter: str, chunk: int = 8 << 20) -> Lines:
     embedded newlines inside quoted cells do not split records.
     """
     arr = np.frombuffer(body, dtype=np.uint8)
-    newline = ord("\n") if b"\n" in body else ord("\r")
     delim = ord(delimiter)
     has_quotes = b'"' in body
+    # Like pandas, a CR not followed by LF also ends a line.
+    lone_cr = b"\r" in body
     nl_parts, dl_parts = [], []
     parity = np.uint8(0)
     for start in range(0, len(arr), chunk):
         part = arr[start : start + chunk]
+        is_nl = part == 10
+        if lone_cr:
+            following = arr[start + 1 : start + len(part) + 1]
+            if len(following) < len(part):
+                following = np.append(following, np.uint8(0))
+            is_nl |= (part == 13) & (following != 10)
+        is_dl = part == delim
         if has_quotes:
             q = np.cumsum(part == 34, dtype=np.uint8)
             q += parity
@@ -364,11 +372,10 @@ def scan_lines(body: bytes, delimiter: str, chunk: int = 8 << 20) -> Lines:
             outside = (q & 1) == 0
             # A quote character itself is never a delimiter or newline, so using the
             # parity after it is harmless.
-            nl_parts.append(np.flatnonzero((part == newline) & outside) + start)
-            dl_parts.append(np.flatnonzero((part == delim) & outside) + start)
-        else:
-            nl_parts.append(np.flatnonzero(part == newline) + start)
-            dl_parts.append(np.flatnonzero(part == delim) + start)
+            is_nl &= outside
+            is_dl &= outside
+        nl_parts.append(np.flatnonzero(is_nl) + start)
+        dl_parts.append(np.flatnonzero(is_dl) + start)
     newlines = np.concatenate(nl_parts) if nl_parts else np.empty(0, np.int64)
     delims = np.concatenate(dl_parts) if dl_parts else np.empty(0, np.int64)
     ends = newlines + 1
@@ -390,9 +397,9 @@ def scan_lines(body: bytes, delimiter: str, chunk: int = 8 << 20) -> Lines:
 
 
 def line_number(body: bytes, offset: int) -> int:
-    """1-based physical line number of the byte at ``offset``."""
+    """1-based physical line number of the byte at ``offset`` (LF, CRLF or lone CR)."""
     head = body[:offset]
-    return head.count(b"\n") + 1 if b"\n" in body else head.count(b"\r") + 1
+    return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
 
 
 def first_row_is_data(rows: list, is_number) -> bool:

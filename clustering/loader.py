@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import warnings
 from dataclasses import dataclass, field
 
@@ -237,33 +238,65 @@ def _read_text(
     )
     use_header = auto_header if header is None else bool(header)
     n_records = len(lines.starts)
-    if use_header and n_records == 1:
-        raise TableError("The file has a header but no data rows.")
-
     skipped = 0
+    has_quotes = b'"' in body
+    if has_quotes and (bad.size or n_records == 1):
+        # A stray quote inside an unquoted cell (a 15" screen) can fool the quote-parity
+        # scan; pandas, which treats such quotes as text, has the last word.
+        pandas_view: _PandasRagged | None = None
+        try:
+            frame = _parse(body, delim, decimal, thousands, decoded.encoding, use_header)
+        except _PandasRagged as exc:
+            frame, pandas_view = None, exc
+        except TableError:
+            frame = None
+        if frame is not None:
+            bad = bad[:0]
+            _check_rows(len(frame), limits)
+    else:
+        frame, pandas_view = None, None
+    if frame is None and use_header and n_records == 1:
+        raise TableError("The file has a header but no data rows.")
     if bad.size:
         first_bad = int(bad[0])
         line_no = _sniff.line_number(body, int(lines.starts[first_bad]))
+        if pandas_view is not None and pandas_view.line != first_bad + 1:
+            # The scan was misled by a stray quote; pandas counts records, not lines.
+            line_no, seen = pandas_view.line, pandas_view.seen
+        else:
+            seen = int(lines.fields[first_bad])
         if not skip_bad_lines:
-            raise TableError(
-                f"Line {line_no:,} has {int(lines.fields[first_bad]):,} values but the first "
-                f"line has {expected:,}; fix the file or choose to skip bad lines."
+            raise _ragged(line_no, seen, expected)
+        if has_quotes:
+            frame, skipped, line_no = _parse_skipping(
+                body, delim, decimal, thousands, decoded.encoding, use_header
             )
-        skipped = int(bad.size)
-        body = _drop_records(body, lines, bad)
-        notes.append(
-            f"Skipped {skipped:,} line{'s' if skipped != 1 else ''} whose number of values "
-            f"did not match the first line (the first was line {line_no:,})."
-        )
+        else:
+            skipped = int(bad.size)
+            body = _drop_records(body, lines, bad)
+        if skipped:
+            notes.append(
+                f"Skipped {skipped:,} line{'s' if skipped != 1 else ''} whose number of values "
+                f"did not match the first line (the first was line {line_no:,})."
+            )
         n_records -= skipped
-        if n_records - int(use_header) <= 0:
+        left = len(frame) if frame is not None else n_records - int(use_header)
+        if left <= 0:
             raise TableError("No data rows are left after skipping the bad lines.")
-    n_rows = n_records - int(use_header)
-    if n_rows > limits.max_rows:
-        raise TableError(
-            f"The file has {n_rows:,} rows, more than the limit of {limits.max_rows:,}."
-        )
-    frame = _parse(body, delim, decimal, thousands, decoded.encoding, use_header)
+    if frame is None:
+        _check_rows(n_records - int(use_header), limits)
+        try:
+            frame = _parse(body, delim, decimal, thousands, decoded.encoding, use_header)
+        except _PandasRagged as exc:
+            if not skip_bad_lines:
+                raise _ragged(exc.line, exc.seen, exc.expected) from None
+            frame, skipped, line_no = _parse_skipping(
+                body, delim, decimal, thousands, decoded.encoding, use_header
+            )
+            notes.append(
+                f"Skipped {skipped:,} line{'s' if skipped != 1 else ''} whose number of values "
+                f"did not match the first line (the first was line {line_no:,})."
+            )
     names = [c.strip() for c in first] if use_header else None
     if names is not None and len(names) == frame.shape[1]:
         frame.columns = names
@@ -344,12 +377,45 @@ def _drop_records(body: bytes, lines: _sniff.Lines, bad: np.ndarray) -> bytes:
     return b"".join(pieces)
 
 
+class _PandasRagged(TableError):
+    """pandas found a line with too many values that the fast scan missed."""
+
+    def __init__(self, line: int, seen: int, expected: int) -> None:
+        super().__init__(f"Line {line} has {seen} values but the first line has {expected}.")
+        self.line, self.seen, self.expected = line, seen, expected
+
+
+_PANDAS_RAGGED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+_PANDAS_SKIPPED = re.compile(r"Skipping line (\d+)")
+
+
+def _ragged(line: int, seen: int, expected: int) -> TableError:
+    return TableError(
+        f"Line {line:,} has {seen:,} value{'s' if seen != 1 else ''} but the first line has "
+        f"{expected:,}; fix the file or choose to skip bad lines."
+    )
+
+
+def _check_rows(n_rows: int, limits: Limits) -> None:
+    if n_rows > limits.max_rows:
+        raise TableError(
+            f"The file has {n_rows:,} rows, more than the limit of {limits.max_rows:,}."
+        )
+
+
 def _parse(
-    body: bytes, delim: str, decimal: str, thousands: str | None, encoding: str, header: bool
+    body: bytes,
+    delim: str,
+    decimal: str,
+    thousands: str | None,
+    encoding: str,
+    header: bool,
+    on_bad_lines: str = "error",
 ) -> pd.DataFrame:
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+            if on_bad_lines != "warn":  # the caller counts skipped lines from warnings
+                warnings.simplefilter("ignore")
             return pd.read_csv(
                 io.BytesIO(body),
                 sep=delim,
@@ -362,15 +428,31 @@ def _parse(
                 quotechar='"',
                 skip_blank_lines=True,
                 low_memory=False,
+                on_bad_lines=on_bad_lines,
             )
     except pd.errors.EmptyDataError as exc:
         raise TableError("The file is empty.") from exc
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         detail = str(exc)
         if "EOF inside string" in detail:
-            line = detail.rsplit("line", 1)[-1].strip(" .")
+            line = detail.rsplit("line", 1)[-1].strip(" .\n")
             raise TableError(f"A quoted value that starts on line {line} is never closed.") from exc
+        found = _PANDAS_RAGGED.search(detail)
+        if found:
+            expected, line, seen = (int(g) for g in found.groups())
+            raise _PandasRagged(line, seen, expected) from exc
         raise TableError("The file could not be read as a table of values.") from exc
+
+
+def _parse_skipping(
+    body: bytes, delim: str, decimal: str, thousands: str | None, encoding: str, header: bool
+) -> tuple[pd.DataFrame, int, int]:
+    """Parse with pandas skipping over-long lines; return the frame, count, first line."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        frame = _parse(body, delim, decimal, thousands, encoding, header, on_bad_lines="warn")
+    lines = [int(m) for w in caught for m in _PANDAS_SKIPPED.findall(str(w.message))]
+    return frame, len(lines), (min(lines) if lines else 0)
 
 
 def _clean(frame: pd.DataFrame, limits: Limits, notes: list[str]) -> pd.DataFrame:

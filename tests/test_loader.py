@@ -435,3 +435,39 @@ def test_random_tables_round_trip(values, delim, decimal_comma, labels):
         table.frame[["alpha", "beta", "gamma"]].to_numpy(dtype=float), frame.iloc[:, :3]
     )
     assert table.frame["tag"].tolist() == frame["tag"].tolist()
+
+
+def test_stray_quotes_inside_cells_are_text_like_pandas_reads_them():
+    data = b'item,size\n15" screen,2\nshelf 6\'11",4\nplain,5\n"q""x",6\n'
+    table = load_table(data, "x.csv")
+    assert table.frame["item"].tolist() == ['15" screen', "shelf 6'11\"", "plain", 'q"x']
+    assert table.frame["size"].tolist() == [2, 4, 5, 6]
+
+
+def test_stray_quote_with_a_really_long_line():
+    data = b'item,size\n15" screen,2\nshelf,4,9\nplain,5\n'
+    assert refuse(data).startswith("Line 3 has 3 values but the first line has 2")
+    table = load_table(data, "x.csv", skip_bad_lines=True)
+    assert table.frame["item"].tolist() == ['15" screen', "plain"]
+    assert table.n_skipped_lines == 1
+    assert any("Skipped 1 line " in n and "line 3" in n for n in table.notes)
+
+
+def test_mixed_line_endings():
+    data = b"a,b\r\n1,2\r3,4\n5,6\r\n"
+    table = load_table(data, "x.csv")
+    assert table.frame.to_numpy().tolist() == [[1, 2], [3, 4], [5, 6]]
+    assert refuse(b"a,b\r\n1,2\r3,4,5\n").startswith("Line 3 has 3 values")
+
+
+def test_one_value_is_singular():
+    assert refuse(b"a,b\n1,2\n3\n").startswith("Line 3 has 1 value but")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b'a,b\n15" screen,2\n3,4\n', b'size",b\n1,2\n3,4\n'],
+    ids=["stray-quote-in-data", "stray-quote-in-header"],
+)
+def test_a_stray_quote_does_not_swallow_the_rest_of_the_file(data):
+    assert load_table(data, "x.csv").frame.shape == (2, 2)

@@ -249,6 +249,11 @@ def test_true_labels_shape_points_and_get_a_legend():
     assert classes[0].legendgrouptitle.text == "True class"
 
 
+def test_numeric_classes_listed_in_numeric_order():
+    fig = build(true_labels=[10, 2, 1] * 4)
+    assert [t.name for t in fig.data if t.legendgroup == "classes"] == ["1", "2", "10"]
+
+
 def test_many_clusters_vary_symbols_beyond_the_palette():
     k = len(CLUSTER_COLORS) + 3
     fig = build(k=k, m=3 * k)

@@ -84,6 +84,14 @@ def _check_run(points, step_labels, centers, phases, iterations, objective):
     return points, step_labels.astype(np.int8 if k < 127 else np.int16), centers
 
 
+def _class_order(name: str) -> tuple:
+    """Numbers in numeric order ("2" before "10"), then text."""
+    try:
+        return (0, float(name), name)
+    except ValueError:
+        return (1, 0.0, name)
+
+
 def _trajectory(centers: np.ndarray, s: int, j: int) -> np.ndarray:
     """Positions of centroid ``j`` from the start to step ``s``, skipping steps it stayed."""
     path = centers[: s + 1, j]
@@ -225,7 +233,7 @@ def run_figure(
     point_symbols = None
     if true_labels is not None:
         cls_text = np.array([str(v) for v in true_labels], dtype=object)
-        classes = sorted(set(cls_text))
+        classes = sorted(set(cls_text), key=_class_order)
         sym_of = {c: class_marker(i, d) for i, c in enumerate(classes)}
         point_symbols = [sym_of[c] for c in cls_text]
     elif point_symbol(k - 1, d) != point_symbol(0, d):

@@ -17,7 +17,9 @@ are therefore kept under :data:`LABEL_BUDGET_BYTES` (64 MB): all rows while the 
 ``(n_steps, n_rows)`` array fits; otherwise labels are kept for a display sample of rows,
 sized so that the longest possible run (``2 * max_iter + 2`` steps) fits, drawn with the
 fixed seed :data:`LABEL_SAMPLE_SEED` (the same rows for every run on the same data), and
-listed in ``History.label_rows``.
+listed in ``History.label_rows``. Labels are written into one buffer as the run goes
+(int32 to int8 on the fly, doubling when full), and ``History.labels`` is a view of its
+filled rows, so the buffer, never more than the budget, is all the memory labels take.
 """
 
 from __future__ import annotations
@@ -139,17 +141,36 @@ class HistoryRecorder:
         self.objective: list[float] = []
         self.shift: list[float] = []
         self.changed: list[int] = []
-        self.labels: list[np.ndarray] = []
         self.events: list[EmptyClusterEvent] = []
+        # Labels go straight into one (capacity, m) buffer that doubles when full, so the
+        # final array needs no stacking copy; History gets a view of its filled rows.
+        self._buf = np.empty((0, n_rows), dtype=self.dtype)
+
+    def _fits(self, n_steps: int) -> bool:
+        return n_steps * self.n_rows * self.dtype.itemsize <= self.budget
 
     def _switch_to_sample(self) -> None:
         per_row = self.max_steps * self.dtype.itemsize
         m = int(min(self.n_rows, max(1, self.budget // per_row)))
         rng = np.random.default_rng(LABEL_SAMPLE_SEED)
         self.rows = np.sort(rng.choice(self.n_rows, size=m, replace=False))
-        cut: dict[int, np.ndarray] = {}
-        # Assign and update steps share one array; keep the sharing while subsampling.
-        self.labels = [cut.setdefault(id(a), a[self.rows]) for a in self.labels]
+        n = len(self.phase)
+        buf = np.empty((self.max_steps, m), dtype=self.dtype)  # fits the budget by design
+        buf[:n] = self._buf[:n, self.rows]
+        self._buf = buf
+
+    def _next_row(self) -> np.ndarray:
+        n = len(self.phase)
+        if self.rows is None and not self._fits(n + 1):
+            self._switch_to_sample()
+        if n == self._buf.shape[0]:
+            cap = min(max(2 * n, 16), self.max_steps)
+            if self.rows is None:
+                cap = min(cap, self.budget // (self.n_rows * self.dtype.itemsize))
+            grown = np.empty((max(cap, n + 1), self._buf.shape[1]), dtype=self.dtype)
+            grown[:n] = self._buf
+            self._buf = grown
+        return self._buf[n]
 
     def add(self, phase, iteration, centers, objective, shift, n_changed, labels=None) -> int:
         """Record one step and return its index.
@@ -157,19 +178,15 @@ class HistoryRecorder:
         ``labels``: int array of shape (n_rows,), or None to reuse the previous step's labels
         (``-1`` everywhere for the first step).
         """
-        if self.rows is None and (len(self.phase) + 1) * self.n_rows * self.dtype.itemsize > (
-            self.budget
-        ):
-            self._switch_to_sample()
-        if labels is None:
-            if self.labels:
-                stored = self.labels[-1]
-            else:
-                m = self.n_rows if self.rows is None else self.rows.size
-                stored = np.full(m, -1, dtype=self.dtype)
+        row = self._next_row()
+        n = len(self.phase)
+        if labels is not None:
+            np.copyto(row, labels if self.rows is None else labels[self.rows],
+                      casting="unsafe")
+        elif n:
+            row[:] = self._buf[n - 1]
         else:
-            stored = labels if self.rows is None else labels[self.rows]
-            stored = stored.astype(self.dtype)
+            row[:] = -1
         c = centers + self.offset if self.offset is not None else np.array(centers, float)
         self.phase.append(phase)
         self.iteration.append(iteration)
@@ -177,8 +194,7 @@ class HistoryRecorder:
         self.objective.append(float(objective))
         self.shift.append(float(shift))
         self.changed.append(int(n_changed))
-        self.labels.append(stored)
-        return len(self.phase) - 1
+        return n
 
     def event(self, step: int, cluster: int, row: int) -> None:
         """Record that ``cluster`` was empty at ``step`` and took row ``row``."""
@@ -194,6 +210,6 @@ class HistoryRecorder:
             center_shift=np.asarray(self.shift),
             n_changed=np.asarray(self.changed, dtype=np.int64),
             empty_events=tuple(self.events),
-            labels=np.stack(self.labels),
+            labels=self._buf[: len(self.phase)],
             label_rows=self.rows,
         )

@@ -11,19 +11,16 @@ Nothing from the file is ever executed: cells and names are only data.
 
 from __future__ import annotations
 
-import io
-import json
-import re
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from clustering import _sniff
+from clustering import _magic
 from clustering._columns import classify, join_names, quote
 from clustering._errors import TableError
 from clustering._sheets import read_parquet, read_xlsx
+from clustering._text import read_text
 
 __all__ = ["DEFAULT_LIMITS", "Limits", "Table", "TableError", "load_table"]
 
@@ -149,13 +146,13 @@ def load_table(
         raise TableError(
             f"The file is {_mb(len(data))}, more than the limit of {_mb(limits.max_bytes)}."
         )
-    kind = _sniff.sniff_kind(data, limits.max_unpacked_bytes, _claimed(filename)).name
+    kind = _magic.sniff_kind(data, limits.max_unpacked_bytes, _claimed(filename)).name
     notes: list[str] = []
     _note_extension(str(filename or ""), kind, notes)
     sheet_names: list[str] = []
     skipped = 0
     if kind == "text":
-        frame, used_header, dialect, skipped = _read_text(
+        frame, used_header, dialect, skipped = read_text(
             data, header, skip_bad_lines, limits, notes
         )
     elif kind == "xlsx":
@@ -203,256 +200,6 @@ def _note_extension(filename: str, kind: str, notes: list[str]) -> None:
         notes.append(
             f"The file name ends in .{ext} but the content is {what[kind]}; read it as such."
         )
-
-
-_DELIM_SHOWN = {",": "','", ";": "';'", "\t": "tab", "|": "'|'"}
-
-
-def _read_text(
-    data: bytes, header: bool | None, skip_bad_lines: bool, limits: Limits, notes: list[str]
-) -> tuple[pd.DataFrame, bool, dict, int]:
-    decoded = _sniff.decode(data)
-    body = decoded.body
-    sample, _ = _sniff.text_sample(body, decoded.encoding)
-    if not sample.strip():
-        raise TableError("The file is empty.")
-    if sample.lstrip()[:1] in ("{", "[") and _is_json(body, decoded.encoding):
-        raise TableError("This looks like a JSON file, not a CSV file.")
-    delim = _sniff.sniff_delimiter(sample)
-    rows = _sniff.sample_rows(sample, delim)
-    decimal, thousands = _sniff.sniff_number_format(rows, delim)
-    lines = _sniff.scan_lines(body, delim)
-    if not len(lines.starts) or not rows:
-        raise TableError("The file is empty.")
-    expected = int(lines.fields[0])
-    if expected > limits.max_columns:
-        raise TableError(
-            f"The file has {expected:,} columns, more than the limit of {limits.max_columns:,}."
-        )
-    bad = np.flatnonzero(lines.fields != expected)
-    if bad.size:
-        lines, bad = _drop_whitespace_records(body, lines, bad)
-    first = rows[0]
-    auto_header = not _sniff.first_row_is_data(
-        rows, lambda cell: _is_number(cell, decimal, thousands)
-    )
-    use_header = auto_header if header is None else bool(header)
-    n_records = len(lines.starts)
-    skipped = 0
-    has_quotes = b'"' in body
-    if has_quotes and (bad.size or n_records == 1):
-        # A stray quote inside an unquoted cell (a 15" screen) can fool the quote-parity
-        # scan; pandas, which treats such quotes as text, has the last word.
-        pandas_view: _PandasRagged | None = None
-        try:
-            frame = _parse(body, delim, decimal, thousands, decoded.encoding, use_header)
-        except _PandasRagged as exc:
-            frame, pandas_view = None, exc
-        except TableError:
-            frame = None
-        if frame is not None:
-            bad = bad[:0]
-            _check_rows(len(frame), limits)
-    else:
-        frame, pandas_view = None, None
-    if frame is None and use_header and n_records == 1:
-        raise TableError("The file has a header but no data rows.")
-    if bad.size:
-        first_bad = int(bad[0])
-        line_no = _sniff.line_number(body, int(lines.starts[first_bad]))
-        if pandas_view is not None and pandas_view.line != first_bad + 1:
-            # The scan was misled by a stray quote; pandas counts records, not lines.
-            line_no, seen = pandas_view.line, pandas_view.seen
-        else:
-            seen = int(lines.fields[first_bad])
-        if not skip_bad_lines:
-            raise _ragged(line_no, seen, expected)
-        if has_quotes:
-            frame, skipped, line_no = _parse_skipping(
-                body, delim, decimal, thousands, decoded.encoding, use_header
-            )
-        else:
-            skipped = int(bad.size)
-            body = _drop_records(body, lines, bad)
-        if skipped:
-            notes.append(
-                f"Skipped {skipped:,} line{'s' if skipped != 1 else ''} whose number of values "
-                f"did not match the first line (the first was line {line_no:,})."
-            )
-        n_records -= skipped
-        left = len(frame) if frame is not None else n_records - int(use_header)
-        if left <= 0:
-            raise TableError("No data rows are left after skipping the bad lines.")
-    if frame is None:
-        _check_rows(n_records - int(use_header), limits)
-        try:
-            frame = _parse(body, delim, decimal, thousands, decoded.encoding, use_header)
-        except _PandasRagged as exc:
-            if not skip_bad_lines:
-                raise _ragged(exc.line, exc.seen, exc.expected) from None
-            frame, skipped, line_no = _parse_skipping(
-                body, delim, decimal, thousands, decoded.encoding, use_header
-            )
-            notes.append(
-                f"Skipped {skipped:,} line{'s' if skipped != 1 else ''} whose number of values "
-                f"did not match the first line (the first was line {line_no:,})."
-            )
-    names = [c.strip() for c in first] if use_header else None
-    if names is not None and len(names) == frame.shape[1]:
-        frame.columns = names
-    elif names is None:
-        frame.columns = [f"column_{i + 1}" for i in range(frame.shape[1])]
-    parts = [f"delimiter {_DELIM_SHOWN[delim]}", f"decimal '{decimal}'"]
-    if thousands:
-        parts.append(f"thousands separator '{thousands}'")
-    notes.append(f"Read as text with {', '.join(parts)}, encoding {decoded.label}.")
-    if decoded.encoding in {"cp1252", "latin-1"}:
-        notes.append(
-            f"The file is not valid UTF-8, so it was read as {decoded.label}; check that "
-            "accented letters look right."
-        )
-    if not use_header:
-        notes.append(
-            "The first row was read as data"
-            + (" because it has numbers where the other rows do" if header is None else "")
-            + f", and the columns were named column_1 to column_{frame.shape[1]}; choose "
-            "'first row is header' if that is wrong."
-        )
-    dialect = {
-        "delimiter": delim,
-        "decimal": decimal,
-        "thousands": thousands,
-        "encoding": decoded.label,
-    }
-    return frame, use_header, dialect, skipped
-
-
-def _is_json(body: bytes, encoding: str) -> bool:
-    try:
-        parsed = json.loads(body.decode(encoding))
-    except (ValueError, RecursionError):
-        return False
-    return isinstance(parsed, (dict, list))
-
-
-def _is_number(cell: str, decimal: str, thousands: str | None) -> bool:
-    text = cell.strip()
-    if thousands:
-        text = text.replace(thousands, "")
-    if decimal == ",":
-        text = text.replace(",", ".")
-    if not text:
-        return False
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _drop_whitespace_records(
-    body: bytes, lines: _sniff.Lines, bad: np.ndarray
-) -> tuple[_sniff.Lines, np.ndarray]:
-    """Forget records that hold only spaces or tabs; pandas skips them like blank lines."""
-    single = bad[lines.fields[bad] == 1][:100_000]
-    blank = [
-        i for i in single.tolist() if not body[int(lines.starts[i]) : int(lines.ends[i])].strip()
-    ]
-    if not blank:
-        return lines, bad
-    keep = np.ones(len(lines.starts), dtype=bool)
-    keep[blank] = False
-    lines = _sniff.Lines(lines.starts[keep], lines.ends[keep], lines.fields[keep])
-    return lines, np.flatnonzero(lines.fields != lines.fields[0])
-
-
-def _drop_records(body: bytes, lines: _sniff.Lines, bad: np.ndarray) -> bytes:
-    """The body without the ``bad`` records, copying the runs between them."""
-    pieces = []
-    begin = 0
-    for idx in bad.tolist():
-        pieces.append(body[begin : int(lines.starts[idx])])
-        begin = int(lines.ends[idx])
-    pieces.append(body[begin:])
-    return b"".join(pieces)
-
-
-class _PandasRagged(TableError):
-    """pandas found a line with too many values that the fast scan missed."""
-
-    def __init__(self, line: int, seen: int, expected: int) -> None:
-        super().__init__(f"Line {line} has {seen} values but the first line has {expected}.")
-        self.line, self.seen, self.expected = line, seen, expected
-
-
-_PANDAS_RAGGED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
-_PANDAS_SKIPPED = re.compile(r"Skipping line (\d+)")
-
-
-def _ragged(line: int, seen: int, expected: int) -> TableError:
-    return TableError(
-        f"Line {line:,} has {seen:,} value{'s' if seen != 1 else ''} but the first line has "
-        f"{expected:,}; fix the file or choose to skip bad lines."
-    )
-
-
-def _check_rows(n_rows: int, limits: Limits) -> None:
-    if n_rows > limits.max_rows:
-        raise TableError(
-            f"The file has {n_rows:,} rows, more than the limit of {limits.max_rows:,}."
-        )
-
-
-def _parse(
-    body: bytes,
-    delim: str,
-    decimal: str,
-    thousands: str | None,
-    encoding: str,
-    header: bool,
-    on_bad_lines: str = "error",
-) -> pd.DataFrame:
-    try:
-        with warnings.catch_warnings():
-            if on_bad_lines != "warn":  # the caller counts skipped lines from warnings
-                warnings.simplefilter("ignore")
-            return pd.read_csv(
-                io.BytesIO(body),
-                sep=delim,
-                decimal=decimal,
-                thousands=thousands,
-                header=0 if header else None,
-                encoding=encoding,
-                index_col=False,
-                engine="c",
-                quotechar='"',
-                skip_blank_lines=True,
-                low_memory=False,
-                on_bad_lines=on_bad_lines,
-            )
-    except pd.errors.EmptyDataError as exc:
-        raise TableError("The file is empty.") from exc
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        detail = str(exc)
-        if "EOF inside string" in detail:
-            line = detail.rsplit("line", 1)[-1].strip(" .\n")
-            raise TableError(f"A quoted value that starts on line {line} is never closed.") from exc
-        found = _PANDAS_RAGGED.search(detail)
-        if found:
-            expected, line, seen = (int(g) for g in found.groups())
-            raise _PandasRagged(line, seen, expected) from exc
-        raise TableError("The file could not be read as a table of values.") from exc
-
-
-def _parse_skipping(
-    body: bytes, delim: str, decimal: str, thousands: str | None, encoding: str, header: bool
-) -> tuple[pd.DataFrame, int, int]:
-    """Parse with pandas skipping over-long lines; return the frame, count, first line."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        frame = _parse(body, delim, decimal, thousands, encoding, header, on_bad_lines="warn")
-    lines = [int(m) for w in caught for m in _PANDAS_SKIPPED.findall(str(w.message))]
-    return frame, len(lines), (min(lines) if lines else 0)
 
 
 def _clean(frame: pd.DataFrame, limits: Limits, notes: list[str]) -> pd.DataFrame:

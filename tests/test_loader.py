@@ -471,3 +471,13 @@ def test_one_value_is_singular():
 )
 def test_a_stray_quote_does_not_swallow_the_rest_of_the_file(data):
     assert load_table(data, "x.csv").frame.shape == (2, 2)
+
+
+def test_mostly_utf8_with_a_damaged_byte_keeps_utf8():
+    text = "name,x\n" + "".join(f"Zürich {i},{i}.5\n" for i in range(30))
+    data = text.encode("utf-8") + b"K\xf6ln,99.5\n"  # one cp1252 byte pasted in
+    table = load_table(data, "x.csv")
+    assert table.dialect["encoding"] == "UTF-8"
+    assert table.frame["name"].iloc[0] == "Zürich 0"
+    assert table.frame["name"].iloc[-1] == "K\ufffdln"
+    assert any("1 damaged character that was not valid UTF-8" in n for n in table.notes)

@@ -45,6 +45,9 @@ _GL_POINTS = 2000
 
 def _small(fig: go.Figure, style: FigureStyle, title: str | None, height_ratio=0.55):
     apply_style(fig, style, escape_text(title) if title else None)
+    # Room for the y axis title: the shared 10 px margin clips long titles in half-width charts.
+    fig.update_layout(margin={"l": 4 * style.title_size + 10})
+    fig.update_yaxes(automargin=True)
     return fig.update_layout(height=max(300, int(style.height * height_ratio)))
 
 
@@ -55,7 +58,7 @@ def _k_axis(fig: go.Figure, ks: np.ndarray, current_k: int | None, style: Figure
         fig.add_vline(x=current_k, line={"color": "#9A9A9A", "width": 1, "dash": "dot"},
                       annotation={"text": f"sidebar K={current_k}", "font": {
                           "size": style.font_size - 2, "color": "#6B6B6B"}},
-                      annotation_position="top left")
+                      annotation_position="bottom right")
 
 
 def score_vs_k_figure(
@@ -114,19 +117,27 @@ def score_vs_k_figure(
         both = ok & np.isfinite(low)
         fig.add_trace(go.Scatter(
             x=np.r_[ks[both], ks[both][::-1]], y=np.r_[y[both], low[both][::-1]],
-            fill="toself", fillcolor="rgba(77,77,77,0.15)", line={"width": 0},
+            mode="lines", fill="toself", fillcolor="rgba(77,77,77,0.15)", line={"width": 0},
             hoverinfo="skip", name="lowest pair", showlegend=False,
         ))
     if best_k is not None and ok[ks == best_k].any():
         yb = float(y[ks == best_k][0])
         fig.add_trace(go.Scatter(
-            x=[best_k], y=[yb], mode="markers+text", name=escape_text(best_text),
-            customdata=[best_k], text=[f"{escape_text(best_text)} K={best_k}"],
-            textposition="top center", textfont={"color": MARK_COLOR, "size": style.font_size},
-            hovertemplate=f"{escape_text(best_text)}: K=%{{x}}<extra></extra>", showlegend=False,
+            x=[best_k], y=[yb], mode="markers", name=escape_text(best_text),
+            customdata=[best_k], showlegend=False,
+            hovertemplate=f"{escape_text(best_text)}: K=%{{x}}<extra></extra>",
             marker={"symbol": "circle-open", "size": style.marker_size * 3.2,
                     "color": MARK_COLOR, "line": {"width": style.line_width + 1}},
         ))
+        # The label points in from the ring towards the middle of the chart, so it never
+        # leaves the plot at a top or bottom extreme or at the first K.
+        upper = yb >= np.nanmean(y[ok])
+        fig.add_annotation(
+            x=best_k, y=yb, text=f"<b>{escape_text(best_text)} K={best_k}</b>",
+            showarrow=True, arrowcolor=MARK_COLOR, arrowwidth=1.5,
+            ax=45 if best_k < ks.max() else -45, ay=40 if upper else -40,
+            font={"color": MARK_COLOR, "size": style.font_size}, bgcolor="rgba(255,255,255,0.8)",
+        )
     _small(fig, style, title)
     _k_axis(fig, ks, current_k, style)
     fig.update_yaxes(title_text=name, range=list(y_range) if y_range else None)
@@ -173,7 +184,6 @@ def external_vs_k_figure(
     _small(fig, style, title)
     _k_axis(fig, ks, current_k, style)
     fig.update_yaxes(title_text="Agreement with true labels", range=[-0.05, 1.05])
-    fig.update_layout(legend={"orientation": "h", "y": -0.25, "x": 0, "yanchor": "top"})
     return fig
 
 
@@ -297,7 +307,6 @@ def silhouette_scatter(
     _small(fig, style, title, height_ratio=0.8)
     fig.update_xaxes(title_text=escape_text(axis_titles[0], MAX_LABEL_LENGTH))
     fig.update_yaxes(title_text=escape_text(axis_titles[1], MAX_LABEL_LENGTH))
-    fig.update_layout(legend={"orientation": "h", "y": -0.18, "x": 0, "yanchor": "top"})
     return fig
 
 

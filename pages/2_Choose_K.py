@@ -1,0 +1,52 @@
+"""Choose K: scores across K with a recommendation, the silhouette plot, and an init study."""
+
+import streamlit as st
+
+from ui.choose_k import (
+    arrive,
+    init_study_section,
+    open_buttons,
+    recommendation,
+    run_sweep,
+    score_charts,
+    silhouette_section,
+    sweep_controls,
+)
+from ui.data import pick_features, pick_source
+from ui.errors import page_guard
+from ui.knobs import run_knobs
+from ui.layout import notices, setup_page
+from ui.state import sync_url
+
+setup_page("Choose K")
+arrive()
+st.title("Choose K")
+st.caption("Which number of clusters fits this data, and how much do the starting centres "
+           "matter? Every K from 2 up is run with the sidebar's settings and scored.")
+
+with page_guard():
+    source = pick_source()
+    active = pick_features(source)
+    prepared = active.prepared
+    run = run_knobs(prepared.n_distinct)
+    notices()
+    with st.expander(f"Data: {source.title} · {prepared.X.shape[0]:,} rows × "
+                     f"{prepared.X.shape[1]} features"):
+        for note in [*source.notes, *prepared.notes]:
+            st.write(note)
+
+    st.header("Which K?")
+    k_max = sweep_controls(prepared.n_distinct)
+    result, sweep_key = run_sweep(active, run, k_max)
+    recommendation(result)
+    open_buttons(result)
+    score_charts(result, run.n_clusters)
+
+    st.header("Silhouette plot")
+    st.caption("Each bar is one point: how much closer it is to its own cluster than to the "
+               "next one (1 = right at home, 0 = on the border, below 0 = probably misplaced).")
+    silhouette_section(active, result, sweep_key, run.distance, run.n_clusters)
+
+    st.header("Do initial values matter?")
+    init_study_section(active, run)
+sync_url()

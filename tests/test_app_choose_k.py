@@ -1,0 +1,144 @@
+"""The Choose K page under Streamlit's AppTest: every chart on Iris, the buttons to Explore."""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+import pytest
+
+from tests.apptest_helpers import figure_by_key, figures, page, texts
+
+CHARTS = {
+    "choose_k_objective", "choose_k_silhouette", "choose_k_calinski_harabasz",
+    "choose_k_davies_bouldin", "choose_k_stability", "choose_k_external",
+    "choose_k_silhouette_plot", "choose_k_silhouette_scatter", "choose_k_study_objective",
+    "choose_k_study_iterations",
+}
+
+
+def values(array) -> list:
+    """A plotly JSON array as a list: plotly sends numpy arrays as typed base64 (bdata)."""
+    if isinstance(array, dict) and "bdata" in array:
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+def choose_k(query: dict | None = None):
+    """Start at the app's entry point, so st.switch_page resolves pages as in the real app."""
+    at = page("app.py", query)
+    at.run()
+    at.switch_page("pages/2_Choose_K.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture(scope="module")
+def iris():
+    return choose_k()
+
+
+def test_every_chart_renders_on_iris(iris):
+    assert set(figures(iris)) == CHARTS
+    for key in CHARTS:
+        spec = figure_by_key(iris, key)
+        assert spec["data"], f"{key} has no traces"
+    assert not iris.error and not iris.warning
+
+
+def test_the_recommendation_gives_reasons_not_one_answer(iris):
+    text = texts(iris)
+    assert "The elbow of the objective is at K=3 (Kneedle)." in text
+    assert "Silhouette peaks at K=2." in text
+    assert "Davies-Bouldin is lowest at K=2." in text
+    assert "Adjusted Rand index peaks at K=3 (against the true labels)." in text
+    assert "3 of 4 signals point to K=2" in text and "the elbow prefers K=3" in text
+
+
+def test_score_charts_mark_the_recommended_k(iris):
+    elbow = figure_by_key(iris, "choose_k_objective")
+    assert values(elbow["data"][0]["x"]) == list(range(1, 11))
+    assert any(a.get("text") == "<b>elbow K=3</b>" for a in elbow["layout"]["annotations"])
+    silhouette = figure_by_key(iris, "choose_k_silhouette")
+    assert values(silhouette["data"][1]["x"]) == [2]
+
+
+def test_silhouette_plot_has_a_band_per_cluster(iris):
+    plot = figure_by_key(iris, "choose_k_silhouette_plot")
+    assert [t["name"] for t in plot["data"]] == ["Cluster 0", "Cluster 1", "Cluster 2"]
+    scatter = figure_by_key(iris, "choose_k_silhouette_scatter")
+    assert scatter["data"][-1]["name"].startswith("negative silhouette (")
+    assert "have a negative silhouette" in texts(iris)
+
+
+def test_init_study_table_and_boxes(iris):
+    table = iris.dataframe[0].value
+    assert len(table) == 4 and "Reached the best found" in table.columns
+    boxes = figure_by_key(iris, "choose_k_study_objective")["data"]
+    assert [len(values(b["y"])) for b in boxes] == [20, 20, 20, 20]
+
+
+def test_k_button_opens_explore_with_that_k():
+    at = choose_k()
+    at.button(key="choose_k_open_5").click().run()
+    assert not at.exception, at.exception
+    assert [t.value for t in at.title] == ["Explore k-means"]
+    assert at.session_state["settings"]["k"] == 5
+    assert at.slider(key="sb_k").value == 5
+    assert at.query_params["k"] in ("5", ["5"])
+    # The other sidebar settings came along (a page switch must not reset them).
+    assert len(at.multiselect(key="sb_features").value) == 4
+    assert at.session_state["settings"]["scaling"] == "standard"
+    assert not at.warning
+
+
+def test_worst_run_button_opens_that_run_on_explore():
+    at = choose_k()
+    study_seeds = values(figure_by_key(at, "choose_k_study_objective")["data"][0]["customdata"])
+    at.button(key="choose_k_worst_farthest").click().run()
+    assert not at.exception, at.exception
+    s = at.session_state["settings"]
+    assert (s["init"], s["n_init"], s["k"]) == ("farthest", 1, 3)
+    assert s["seed"] in study_seeds
+    assert at.selectbox(key="sb_init").value == "farthest"
+
+
+@pytest.mark.xfail(strict=False, reason=(
+    "Needs ui.layout.setup_page to call ui.choose_k.keep_sidebar_values() (or its equivalent) "
+    "on every page: Explore's sidebar otherwise starts from widget defaults after a switch."))
+def test_settings_survive_coming_back_from_explore():
+    at = choose_k()
+    at.switch_page("pages/1_Explore.py")
+    at.run()
+    at.switch_page("pages/2_Choose_K.py")
+    at.run()
+    assert not at.exception and not at.warning
+    assert set(figures(at)) == CHARTS
+
+
+def test_a_larger_set_samples_the_silhouette_and_waits_for_the_init_study():
+    at = choose_k({"dataset": "blobs", "n": "30000"})
+    text = texts(at)
+    assert "Silhouette computed on a random sample of 5000 of 30000 rows" in text
+    assert "Stability runs use a seeded sample of 10,000 of 30,000 rows." in text
+    assert "a seeded sample of 5,000 of 30,000 rows" in text  # under the silhouette plot
+    run = at.button(key="choose_k_study_run")
+    run.click().run()
+    assert not at.exception
+    assert "choose_k_study_objective" in figures(at)
+
+
+def test_manual_init_sweeps_with_k_means_plus_plus():
+    at = choose_k({"init": "manual"})
+    assert "uses k-means++ instead" in texts(at)
+    assert "choose_k_objective" in figures(at)
+
+
+def test_largest_k_slider_changes_the_range():
+    at = choose_k()
+    at.slider(key="choose_k_kmax").set_value(5).run()
+    assert not at.exception
+    assert values(figure_by_key(at, "choose_k_silhouette")["data"][0]["x"]) == [2, 3, 4, 5]
+    assert [b.key for b in at.button if b.key.startswith("choose_k_open_")] == [
+        f"choose_k_open_{k}" for k in range(2, 6)]

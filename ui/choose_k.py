@@ -1,0 +1,357 @@
+"""The Choose K page's parts: cached sweep and init study, the recommendation, charts, buttons.
+
+The cached wrappers follow ``ui.cache``: keyed on the prepared data's content key and plain
+values, large inputs passed with a leading underscore, bounded by ``max_entries``. Each draws
+its own progress bar while it computes (see :func:`_progress_bar`).
+
+Buttons that open a K (or a run) on Explore change the settings in their ``on_click``
+callback, which runs before the sidebar widgets are drawn (a widget's key cannot change once
+it is drawn), and raise a flag that :func:`follow_to_explore` acts on at the top of the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from clustering.figures.choose_k import (
+    external_vs_k_figure,
+    init_study_figure,
+    score_vs_k_figure,
+    silhouette_figure,
+    silhouette_scatter,
+)
+from clustering.figures.style import escape_lines
+from clustering.metrics import METRICS, SILHOUETTE_SAMPLE_SIZE, per_sample_silhouette
+from clustering.summary import hover_lines
+from clustering.sweep import (
+    DEFAULT_K_MAX,
+    INIT_STUDY_METHODS,
+    SWEEP_MAX_K,
+    InitStudy,
+    SweepResult,
+    init_study,
+    k_limit,
+    recommend,
+    sweep_k,
+)
+from ui import cache
+from ui.data import ActiveData
+from ui.knobs import INIT_LABELS, RunSettings
+from ui.layout import figure_style
+from ui.state import SETTINGS, set_value
+
+EXPLORE = "pages/1_Explore.py"
+_GO = "choose_k_go_explore"
+_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+_UPLOAD_WIDGETS = ("sheet", "header", "skip_bad")  # "How the file is read" (not URL settings)
+_WIDGETS = {"k": "sb_k", "init": "sb_init", "seed": "sb_seed", "n_init": "sb_n_init"}
+#: Rows x runs above which the init study waits for a click instead of running at once.
+INIT_STUDY_AUTO_BUDGET = 2_000_000
+_SHORT_INIT = {"random": "random-points", "random-partition": "random-partition",
+               "k-means++": "k-means++", "farthest": "farthest-point"}
+_EXTERNAL_SHOWN = ("v_measure", "ari", "ami")
+_BEST_WORD = {"elbow": "elbow", True: "peak", False: "lowest"}
+
+
+# --- cached computations -----------------------------------------------------------------
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def cached_sweep(prepared_key: str, _X: np.ndarray, _true_labels: np.ndarray | None,
+                 k_max: int, init: str, distance: str, center: str | None, seed: int,
+                 max_iter: int, n_init: int) -> SweepResult:
+    with _progress_bar(f"Running k-means for K = 2 … {k_max}") as report:
+        return sweep_k(_X, k_max, true_labels=_true_labels, init=init, distance=distance,
+                       center=center, n_init=n_init, max_iter=max_iter, random_state=seed,
+                       progress=report)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def cached_init_study(prepared_key: str, _X: np.ndarray, n_clusters: int, distance: str,
+                      center: str | None, seed: int, max_iter: int,
+                      n_seeds: int) -> InitStudy:
+    with _progress_bar(f"Initialisation study at K={n_clusters}") as report:
+        return init_study(_X, n_clusters, n_seeds=n_seeds, distance=distance, center=center,
+                          max_iter=max_iter, random_state=seed, progress=report)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_silhouette(sweep_key: str, k: int, _X: np.ndarray, _labels: np.ndarray,
+                      distance: str) -> tuple[np.ndarray, np.ndarray]:
+    return per_sample_silhouette(_X, _labels, metric=distance, sample_size=SILHOUETTE_SAMPLE_SIZE)
+
+
+@contextmanager
+def _progress_bar(label: str) -> Iterator[Callable[[float, str], None]]:
+    """A progress bar and its callback for the engine, removed when the block ends.
+
+    Created inside the cached function on purpose: Streamlit replays a cached function's
+    elements on a cache hit, and only blocks made inside it can be replayed; since the bar
+    ends empty, a replay shows nothing. Updates are thinned to whole percents so a replay
+    stays short.
+    """
+    bar = st.progress(0.0, text=label)
+    shown = [-1]
+
+    def report(fraction: float, message: str) -> None:
+        percent = int(100 * min(max(float(fraction), 0.0), 1.0))
+        if percent != shown[0]:
+            shown[0] = percent
+            bar.progress(percent / 100, text=f"{label} · {message}")
+
+    try:
+        yield report
+    finally:
+        bar.empty()
+
+
+# --- opening Explore ---------------------------------------------------------------------
+
+
+def keep_sidebar_values() -> None:
+    """Make the sidebar widgets' values survive a page switch.
+
+    A widget's identity includes its page, so the ``sb_k`` slider drawn by Explore and the
+    one drawn here are different widgets sharing a key: after a switch the new one would
+    start from its default (no features, K=1) and the sidebar would overwrite the settings.
+    Re-assigning each value through the Session State API (Streamlit's documented recipe for
+    multipage apps) hands it to whichever page draws the widget next. Must run before the
+    sidebar is drawn: at the top of the page, or in a callback.
+    """
+    for name in (*SETTINGS, *_UPLOAD_WIDGETS):
+        key = f"sb_{name}"
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def _open_on_explore(**values: Any) -> None:
+    """on_click: carry ``values`` into the settings (and their sidebar widgets), then go."""
+    keep_sidebar_values()
+    for name, value in values.items():
+        set_value(name, value, _WIDGETS.get(name))
+    st.session_state[_GO] = True
+
+
+def _open_clicked_k(chart_key: str) -> None:
+    """on_select of a score chart: open the clicked K."""
+    points = ((st.session_state.get(chart_key) or {}).get("selection") or {}).get("points") or []
+    for point in points:
+        k = point.get("customdata", point.get("x"))
+        if isinstance(k, list):
+            k = k[0]
+        if isinstance(k, int | float) and int(k) >= 1:
+            _open_on_explore(k=int(k))
+            return
+
+
+def arrive() -> None:
+    """First thing on the page: go to Explore if a button asked, else keep the sidebar."""
+    if st.session_state.pop(_GO, False):
+        st.switch_page(EXPLORE)
+    keep_sidebar_values()
+
+
+# --- the sweep ---------------------------------------------------------------------------
+
+
+def sweep_controls(n_distinct: int) -> int:
+    """The largest K to try; returns it (capped by the data)."""
+    top = k_limit(n_distinct, SWEEP_MAX_K)
+    if top <= 3:
+        st.caption(f"This data has {n_distinct} distinct points, so K goes up to {top}.")
+        return top
+    key = "choose_k_kmax"
+    if not 3 <= st.session_state.get(key, DEFAULT_K_MAX) <= top:
+        st.session_state[key] = min(DEFAULT_K_MAX, top)
+    st.session_state.setdefault(key, min(DEFAULT_K_MAX, top))
+    return int(st.columns([1, 2])[0].slider("Largest K to try", 3, top, key=key,
+                         help=f"K runs from 2 to this. At most {top}: never more than the "
+                              f"distinct points, and {SWEEP_MAX_K} at most."))
+
+
+def run_sweep(active: ActiveData, run: RunSettings, k_max: int) -> tuple[SweepResult, str]:
+    """The cached sweep (with a progress bar while it computes) and its cache key."""
+    init = "k-means++" if run.init == "manual" else run.init
+    if run.init == "manual":
+        st.caption("Manual initialisation needs K clicked points for every K, so the sweep "
+                   "uses k-means++ instead.")
+    prepared = active.prepared
+    args = (k_max, init, run.distance, run.center, run.seed, run.max_iter, run.n_init)
+    result = cached_sweep(active.key, prepared.X, prepared.true_labels, *args)
+    return result, cache.content_key(active.key, *args)
+
+
+def recommendation(result: SweepResult) -> None:
+    rec = recommend(result)
+    st.markdown(f"**{rec.summary}**")
+    st.markdown("\n".join(f"- {reason}" for reason in rec.reasons))
+    for note in result.notes:
+        st.caption(note)
+    if result.silhouette_sampled is None:
+        st.caption(f"Silhouettes use every row (above {SILHOUETTE_SAMPLE_SIZE:,} rows they use "
+                   "a seeded sample, because they cost time proportional to n squared).")
+    st.caption(f"Each K is one k-means run with your sidebar settings (seed {result.seed}, "
+               f"{result.n_init} restart{'s' * (result.n_init != 1)}): the run Explore shows "
+               "for that K. Stability compares 5 single-start runs from seeds "
+               f"{result.seed} … {result.seed + 4}.")
+
+
+def open_buttons(result: SweepResult) -> None:
+    """A button per K that opens it on Explore; the Ks some signal picks are highlighted."""
+    picked = set(recommend(result).votes)
+    st.markdown("**Open a K on the Explore page** (or click a point on any chart):")
+    columns = st.columns(len(result.ks))
+    for column, k in zip(columns, result.ks, strict=True):
+        column.button(f"K={k}", key=f"choose_k_open_{k}", width="stretch",
+                      type="primary" if k in picked else "secondary",
+                      on_click=_open_on_explore, kwargs={"k": int(k)},
+                      help=f"Open K={k} on Explore with the other settings unchanged.")
+
+
+def _chart(figure, key: str) -> None:
+    st.plotly_chart(figure, key=key, config=_CONFIG, on_select=lambda: _open_clicked_k(key),
+                    selection_mode="points")
+
+
+def score_charts(result: SweepResult, current_k: int) -> None:
+    style = figure_style()
+    best = result.best()
+    ks = result.ks
+    charts = [("choose_k_objective", score_vs_k_figure(
+        np.r_[1, ks], np.r_[result.objective_k1, result.objective],
+        label=METRICS["objective"].label, best_k=best.get("elbow"), best_text="elbow",
+        current_k=current_k, style=style, title="Objective: look for the elbow"))]
+    for key in ("silhouette", "calinski_harabasz", "davies_bouldin"):
+        info = METRICS[key]
+        charts.append((f"choose_k_{key}", score_vs_k_figure(
+            ks, result.scores[key], label=info.label, best_k=best.get(key),
+            best_text=_BEST_WORD[info.higher_is_better], current_k=current_k, style=style,
+            title=f"{info.label} ({'higher' if info.higher_is_better else 'lower'} is better)")))
+    low = float(np.nanmin(result.stability_min, initial=0.0))
+    charts.append(("choose_k_stability", score_vs_k_figure(
+        ks, result.stability, label="Mean ARI between seeds", lower=result.stability_min,
+        current_k=current_k, y_range=(min(low, 0.0) - 0.05, 1.05), style=style,
+        title="Stability: do different seeds agree?")))
+    shown = [key for key in _EXTERNAL_SHOWN if key in best]
+    if shown:
+        charts.append(("choose_k_external", external_vs_k_figure(
+            ks, {METRICS[key].label: result.scores[key] for key in shown},
+            best={METRICS[key].label: best[key] for key in shown}, current_k=current_k,
+            style=style, title="Against the true labels (a check, not a method)")))
+    for i in range(0, len(charts), 2):
+        for column, (key, figure) in zip(st.columns(2), charts[i:i + 2], strict=False):
+            with column:
+                _chart(figure, key)
+                if key == "choose_k_stability":
+                    st.caption("Line: mean ARI over all pairs of seeds; band down to the least "
+                               "similar pair. 1 means every seed finds the same clusters.")
+
+
+# --- silhouette --------------------------------------------------------------------------
+
+
+def silhouette_section(active: ActiveData, result: SweepResult, sweep_key: str,
+                       distance: str, current_k: int) -> None:
+    ks = [int(k) for k in result.ks]
+    key = "choose_k_sil_k"
+    if st.session_state.get(key) not in ks:
+        st.session_state[key] = current_k if current_k in ks else result.best().get(
+            "silhouette", ks[0])
+    k = st.select_slider("K for the silhouette plot", ks, key=key)
+    X = active.prepared.X
+    try:
+        rows, values = cached_silhouette(sweep_key, k, X, result.labels_for(k), distance)
+    except ValueError as exc:
+        st.info(str(exc), icon=":material/info:")
+        return
+    labels = result.labels_for(k)[rows]
+    style = figure_style()
+    negatives = int((values < 0).sum())
+    left, right = st.columns(2)
+    with left:
+        st.plotly_chart(silhouette_figure(values, labels, style=style,
+                                          title=f"Silhouette of every point, K={k}"),
+                        key="choose_k_silhouette_plot", config=_CONFIG)
+    with right:
+        names = tuple(active.prepared.feature_names)
+        d = len(names)
+        projection = cache.projection(active.key, X, "pca" if d > 2 else "features", 2,
+                                      None if d > 2 else tuple(range(d)), names)
+        hover = [escape_lines(lines) for lines in hover_lines(
+            active.source.frame, active.prepared.row_index[rows])]
+        st.plotly_chart(silhouette_scatter(
+            projection.transform(X[rows]), labels, values, axis_titles=projection.axis_titles,
+            hover_text=hover, style=style, title="Same colours; ringed: negative silhouette"),
+            key="choose_k_silhouette_scatter", config=_CONFIG)
+    sampled = f" (a seeded sample of {len(rows):,} of {X.shape[0]:,} rows)" if len(
+        rows) < X.shape[0] else ""
+    st.caption(f"{negatives:,} of {len(rows):,} points{sampled} have a negative silhouette: "
+               "they are closer, on average, to another cluster than to their own.")
+
+
+# --- initialisation study ----------------------------------------------------------------
+
+
+def init_study_section(active: ActiveData, run: RunSettings) -> None:
+    k = run.n_clusters
+    st.caption(f"Every initialisation method, run once from each of R seeds at the sidebar's "
+               f"K={k} (one start each, so restarts do not hide a bad start).")
+    seeds_key = "choose_k_seeds"
+    st.session_state.setdefault(seeds_key, 20)
+    n_seeds = int(st.number_input("Seeds per method (R)", 2, 200, key=seeds_key))
+    if k < 2:
+        st.info("Set K to at least 2 in the sidebar: with one cluster every start ends the same.",
+                icon=":material/info:")
+        return
+    X = active.prepared.X
+    args = (k, run.distance, run.center, run.seed, run.max_iter, n_seeds)
+    go_key = cache.content_key(active.key, *args)
+    runs = X.shape[0] * n_seeds * len(INIT_STUDY_METHODS)
+    if runs > INIT_STUDY_AUTO_BUDGET and st.session_state.get("choose_k_study_go") != go_key:
+        st.button(f"Run the study ({n_seeds * len(INIT_STUDY_METHODS)} runs on "
+                  f"{X.shape[0]:,} rows)", key="choose_k_study_run",
+                  on_click=lambda: st.session_state.update(choose_k_study_go=go_key))
+        return
+    study = cached_init_study(active.key, X, *args)
+    labels = [INIT_LABELS[m] for m in study.methods]
+    style = figure_style()
+    st.dataframe(study_table(study), hide_index=True, width="stretch", key="choose_k_study_table")
+    left, right = st.columns(2)
+    with left:
+        st.plotly_chart(init_study_figure(
+            labels, study.objective, value_label=METRICS["objective"].label, seeds=study.seeds,
+            reference=study.best_objective, style=style, title="Final objective of every run"),
+            key="choose_k_study_objective", config=_CONFIG)
+    with right:
+        st.plotly_chart(init_study_figure(
+            labels, study.n_iter, value_label="Iterations to converge", seeds=study.seeds,
+            style=style, title="Iterations of every run"),
+            key="choose_k_study_iterations", config=_CONFIG)
+    st.markdown("**Show a bad start on Explore**: the worst run of a method, replayed.")
+    for column, method in zip(st.columns(len(study.methods)), study.methods, strict=True):
+        seed, objective, _ = study.worst(method)
+        column.button(f"Worst {_SHORT_INIT[method]} run", key=f"choose_k_worst_{method}",
+                      width="stretch", on_click=_open_on_explore,
+                      kwargs={"k": k, "init": method, "seed": seed, "n_init": 1},
+                      help=f"Seed {seed}, objective {objective:.5g}; opens with one start.")
+
+
+def study_table(study: InitStudy) -> pd.DataFrame:
+    """One row per method: the spread of final objectives and how often the best was found."""
+    hit_cap = (study.n_iter >= study.max_iter).sum(axis=1)
+    return pd.DataFrame({
+        "Initialisation": [INIT_LABELS[m] for m in study.methods],
+        "Best objective": study.objective.min(axis=1),
+        "Median objective": np.median(study.objective, axis=1),
+        "Worst objective": study.objective.max(axis=1),
+        "Reached the best found": [f"{share:.0%}" for share in study.share_best],
+        "Mean ARI to the best run": study.ari_to_best.mean(axis=1).round(3),
+        "Median iterations": np.median(study.n_iter, axis=1),
+        "Stopped at max iterations": hit_cap,
+    })

@@ -161,6 +161,12 @@ def prepare(
         raise TableError("The table has no rows.")
     X = _numeric_matrix(frame, features, notes)
     X, row_index = _handle_missing(X, features, missing, notes)
+    flat = [f for f, lo, hi in zip(features, X.min(axis=0), X.max(axis=0), strict=True) if lo == hi]
+    if flat and len(X) > 1:
+        notes.append(
+            f"{join_names(flat)} {'has' if len(flat) == 1 else 'have'} the same value in every "
+            "used row, so it adds nothing to the distances."
+        )
     factor = _power_of_two_factor(X)
     X = X / factor
     scaler = None
@@ -180,7 +186,7 @@ def prepare(
     return Prepared(
         X=X,
         feature_names=features,
-        true_labels=_labels(frame, label, row_index),
+        true_labels=_labels(frame, label, row_index, notes),
         row_index=row_index,
         notes=notes,
         n_distinct=_n_distinct(X),
@@ -231,6 +237,8 @@ def _numeric_matrix(frame: pd.DataFrame, features: list[str], notes: list[str]) 
             text_like.append(name)
             continue
         values = num.values
+        if pd.api.types.is_bool_dtype(series.dtype):
+            notes.append(f"Column {quote(name)} holds true/false values, used as 1/0.")
         inf = np.isinf(values)
         if inf.any():
             inf_cells[name] = int(inf.sum())
@@ -310,11 +318,18 @@ def _power_of_two_factor(X: np.ndarray) -> np.ndarray:
     return np.ldexp(1.0, exponent - 1).astype(np.float64)
 
 
-def _labels(frame: pd.DataFrame, label: str | None, row_index: np.ndarray) -> np.ndarray | None:
+def _labels(
+    frame: pd.DataFrame, label: str | None, row_index: np.ndarray, notes: list[str]
+) -> np.ndarray | None:
     if label is None:
         return None
     series = frame[label].iloc[row_index]
-    if series.isna().any():
+    n_missing = int(series.isna().sum())
+    if n_missing:
+        notes.append(
+            f"{n_missing:,} used row{'s have' if n_missing != 1 else ' has'} no value in the "
+            f"label column {quote(label)}; they are labelled '(missing)'."
+        )
         series = series.astype(object).where(series.notna(), "(missing)")
         return series.astype(str).to_numpy(dtype=object)
     return series.to_numpy()

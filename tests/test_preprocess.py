@@ -133,7 +133,18 @@ def test_row_index_is_positional_even_with_a_custom_index():
 
 def test_missing_labels_are_marked():
     frame = pd.DataFrame({"x": [1.0, 2.0, 3.0], "g": ["a", None, "b"]})
-    assert prepare(frame, ["x"], "g").true_labels.tolist() == ["a", "(missing)", "b"]
+    prepared = prepare(frame, ["x"], "g")
+    assert prepared.true_labels.tolist() == ["a", "(missing)", "b"]
+    assert any("1 used row has no value in the label column 'g'" in n for n in prepared.notes)
+
+
+def test_constant_and_boolean_features_are_explained():
+    frame = pd.DataFrame({"c": [2.0] * 4, "flag": [True, False, True, True], "x": [1.0, 2, 3, 4]})
+    prepared = prepare(frame, ["c", "flag", "x"])
+    assert prepared.X[:, 1].tolist() == [1.0, 0.0, 1.0, 1.0]
+    notes = " ".join(prepared.notes)
+    assert "'c' has the same value in every used row" in notes
+    assert "Column 'flag' holds true/false values, used as 1/0." in notes
 
 
 def test_n_distinct_counts_rows_and_treats_signed_zero_as_equal():

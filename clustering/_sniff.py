@@ -174,7 +174,8 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-_COMMA_DEC = re.compile(r"^[+-]?(\d+|\d{1,3}(\.\d{3})+),\d+$")
+_COMMA_DEC = re.compile(r"^[+-]?(\d+|\d{1,3}([. ]\d{3})+),\d+$")
+_SPACE_THOUSANDS = re.compile(r"^[+-]?\d{1,3}( \d{3})+(,\d+)?$")
 _DOT_DEC = re.compile(r"^[+-]?\d*\.\d+([eE][+-]?\d+)?$")
 _DOT_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
 _COMMA_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -186,7 +187,7 @@ def sniff_number_format(rows: list[list[str]], delimiter: str) -> tuple[str, str
     Returns
     -------
     decimal : {".", ","}
-    thousands : {".", ",", None}
+    thousands : {".", ",", " ", None}
         Only set when every dotted (or comma'd) number in the sample fits the
         thousands pattern, so that ``1.5`` is never read as ``15``.
     """
@@ -196,9 +197,14 @@ def sniff_number_format(rows: list[list[str]], delimiter: str) -> tuple[str, str
     decimal = "," if delimiter != "," and comma > dot else "."
     dotted = [c for c in cells if "." in c and re.match(r"^[+-]?[\d.,]+$", c)]
     commaed = [c for c in cells if "," in c and re.match(r"^[+-]?[\d.,]+$", c)]
+    spaced = [c for c in cells if " " in c and re.match(r"^[+-]?[\d ,]+$", c)]
     thousands = None
     if decimal == "," and dotted and all(_DOT_THOUSANDS.match(c) for c in dotted):
         thousands = "."
+    elif (
+        decimal == "," and not dotted and spaced and all(_SPACE_THOUSANDS.match(c) for c in spaced)
+    ):
+        thousands = " "  # French style: 1 234,5
     elif decimal == "." and commaed and all(_COMMA_THOUSANDS.match(c) for c in commaed):
         # In ';'/tab files "1,234" alone is ambiguous; require a decimal point somewhere.
         if delimiter == "," or any("." in c for c in commaed) or dot > 0:

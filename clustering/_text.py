@@ -128,7 +128,11 @@ def read_text(
         frame.columns = [f"column_{i + 1}" for i in range(frame.shape[1])]
     parts = [f"delimiter {_DELIM_SHOWN[delim]}", f"decimal '{decimal}'"]
     if thousands:
-        parts.append(f"thousands separator '{thousands}'")
+        parts.append(
+            "thousands separator space"
+            if thousands == " "
+            else f"thousands separator '{thousands}'"
+        )
     notes.append(f"Read as text with {', '.join(parts)}, encoding {decoded.label}.")
     if decoded.n_replaced:
         notes.append(

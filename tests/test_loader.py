@@ -101,6 +101,13 @@ def test_decimal_comma_with_thousands_dots():
     assert any("thousands separator '.'" in n for n in table.notes)
 
 
+def test_decimal_comma_with_thousands_spaces():
+    table = load_table(b"a;b\n1 234,5;2\n12 000;3\n5,5;4\n", "x.csv")
+    assert table.dialect["thousands"] == " "
+    assert table.frame["a"].tolist() == [1234.5, 12000.0, 5.5]
+    assert any("thousands separator space" in n for n in table.notes)
+
+
 def test_thousands_commas_in_quoted_fields():
     data = b'a,b\n"1,234.5",2\n"12,000.0",3\n"5.5",4\n'
     table = load_table(data, "x.csv")

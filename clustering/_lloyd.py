@@ -30,7 +30,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from clustering.distances import assign, objective_terms
+from clustering.centers import normalized_mean
+from clustering.distances import assign, objective_terms, unit_rows
 from clustering.history import HistoryRecorder
 
 __all__ = ["fast_kernel_available", "lloyd_fast", "lloyd_generic"]
@@ -189,6 +190,14 @@ def _record_fast(rec, it, X, c_old, c_new, in_cluster, labels, shown, n_changed,
     return moved
 
 
+def _objective(X, C, labels, metric, X_unit=None) -> float:
+    """Objective of (labels, C); for cosine from the precomputed unit rows."""
+    if metric != "cosine" or X_unit is None:
+        return float(objective_terms(X, C, labels, metric).sum())
+    cos = np.einsum("ij,ij->i", X_unit, unit_rows(C)[labels])
+    return float(np.maximum(1.0 - cos, 0.0).sum())
+
+
 def lloyd_generic(
     X, centers_init, *, metric, rule, max_iter, tol_abs, random_state,
     recorder: HistoryRecorder | None, X_unit=None,
@@ -216,6 +225,8 @@ def lloyd_generic(
         As :func:`lloyd_fast` (centres in the space of ``X``).
     """
     n, k = X.shape[0], centers_init.shape[0]
+    # normalized-mean only needs directions; handing it the unit rows saves renormalising.
+    X_rule = X_unit if X_unit is not None and rule is normalized_mean else X
     centers = np.array(centers_init, dtype=np.float64)
     labels_old = np.full(n, -1, dtype=np.int32)
     shown = labels_old
@@ -226,7 +237,8 @@ def lloyd_generic(
         if recorder is not None:
             recorder.add("assign", i + 1, centers, terms.sum(), 0.0,
                          np.count_nonzero(labels != shown), labels)
-        new = rule(X, labels, k, metric=metric, previous=centers, random_state=random_state)
+        new = rule(X_rule, labels, k, metric=metric, previous=centers,
+                   random_state=random_state)
         empties = np.flatnonzero(np.bincount(labels, minlength=k) == 0)
         moved, rows = labels, None
         if empties.size and terms.max() > 0:
@@ -235,10 +247,11 @@ def lloyd_generic(
             rows = np.argpartition(terms, -empties.size)[: -empties.size - 1 : -1]
             moved = labels.copy()
             moved[rows] = empties
-            new = rule(X, moved, k, metric=metric, previous=centers, random_state=random_state)
+            new = rule(X_rule, moved, k, metric=metric, previous=centers,
+                       random_state=random_state)
         shift_tot = float(((new - centers) ** 2).sum())
         if recorder is not None:
-            j_update = objective_terms(X, new, moved, metric).sum()
+            j_update = _objective(X, new, moved, metric, X_unit)
             step = recorder.add("update", i + 1, new, j_update, shift_tot,
                                 0 if rows is None else rows.size,
                                 None if rows is None else moved)
@@ -251,7 +264,7 @@ def lloyd_generic(
         if shift_tot <= tol_abs:
             break
     if strict:
-        inertia = float(objective_terms(X, centers, labels, metric).sum())
+        inertia = _objective(X, centers, labels, metric, X_unit)
         if recorder is not None:
             recorder.objective[-1] = inertia
     else:

@@ -126,7 +126,7 @@ def classify(frame: pd.DataFrame) -> Roles:
     roles = Roles()
     n = len(frame)
     constant: list[str] = []
-    rare_bad: list[str] = []
+    rare_bad: list[tuple[str, Numeric]] = []
     for name in frame.columns:
         series = frame[name]
         dtype = series.dtype

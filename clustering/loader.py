@@ -119,7 +119,8 @@ def load_table(
         Excel sheet by name or 0-based position; the first sheet by default.
     header : bool, optional
         Force the first row to be (True) or not be (False) column names. By default it
-        is a header unless every cell in it is a number.
+        is data when every cell is a number, or when it has a number in every numeric
+        column and one of them is a fraction; otherwise it is the header.
     skip_bad_lines : bool, default False
         Skip lines whose number of values differs from the first line (and report how
         many) instead of refusing the file.

@@ -69,7 +69,8 @@ class EmptyClusterEvent:
     relocated_row: int
 
 
-@dataclass(frozen=True)
+# eq=False: field-wise == on arrays is ambiguous; identity is what callers need.
+@dataclass(frozen=True, eq=False)
 class History:
     """Every half-step of one k-means run (see the module docstring).
 

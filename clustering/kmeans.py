@@ -50,7 +50,8 @@ from clustering.init import INIT_METHODS, initial_centers
 __all__ = ["KMeans", "KMeansResult", "kmeans", "resolve_center"]
 
 
-@dataclass(frozen=True)
+# eq=False: field-wise == on arrays is ambiguous; identity is what callers need.
+@dataclass(frozen=True, eq=False)
 class KMeansResult:
     """Outcome of :func:`kmeans` (the best of ``n_init`` runs).
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clustering.figures import (
     DEFAULT_STYLE,
@@ -356,3 +358,39 @@ def test_run_figure_from_the_engine_history():
     )  # fmt: skip
     assert len(fig.frames) == h.n_steps
     assert isinstance(fig, go.Figure)
+
+
+# --- structure over random shapes --------------------------------------------------------
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    d=st.sampled_from([2, 3]),
+    k=st.integers(1, 20),
+    m=st.integers(0, 30),
+    n_steps=st.integers(1, 7),
+    truth=st.booleans(),
+    seed=st.integers(0, 10_000),
+)
+def test_structure_holds_for_any_run_shape(d, k, m, n_steps, truth, seed):
+    rng = np.random.RandomState(seed)
+    points = rng.normal(size=(m, d))
+    centers = rng.normal(size=(n_steps, k, d))
+    labels = rng.randint(-1, k, size=(n_steps, m))
+    phases = ["init"] + ["assign", "update"] * n_steps
+    iterations = [0] + [i // 2 + 1 for i in range(2 * n_steps)]
+    regions = None
+    if d == 2 and seed % 2:
+        regions = region_grids(centers, "euclidean", (-3, 3), (-3, 3), resolution=6)
+    fig = run_figure(
+        points, labels, centers, phases[:n_steps], iterations[:n_steps], rng.rand(n_steps),
+        axis_titles=["a", "b", "c"][:d], ranges=[(-3, 3)] * d, regions=regions,
+        true_labels=rng.choice(["x", "y", "z"], size=m) if truth else None,
+    )  # fmt: skip
+    assert len(fig.frames) == n_steps
+    animated = list(fig.frames[0].traces)
+    p = points_trace_index(fig)
+    for s, f in enumerate(fig.frames):
+        assert list(f.traces) == animated and len(f.data) == len(animated)
+        np.testing.assert_array_equal(np.asarray(f.data[p].marker.color), labels[s])
+    assert fig.layout.sliders[0].active == n_steps - 1

@@ -1,13 +1,14 @@
-"""The k-means run as an animated scatter: one frame per half-step, plus the objective curve.
+"""The k-means run as an animated scatter: one frame per history step.
 
-The builders take a computed run (labels and centres per step, already projected to the plot
-space) and only draw it. Frame structure is fixed so plotly can animate in the browser
-without a server round trip: every frame holds the same traces in the same order, and every
-drawn point is in every frame (one points trace whose colours change), so a point never
-jumps between traces.
+The builder takes a computed run (labels and centres per step, already projected to the
+plot space) and only draws it. Frame structure is fixed so plotly can animate in the
+browser without a server round trip: every frame updates the same traces in the same order
+(``frame.traces``), and every drawn point is in every frame (one points trace whose
+colours change), so a point never jumps between traces.
 
 Trace order (2-D): [regions heatmap], points, one trajectory per cluster, centroids, then
-legend-only key entries (clusters, unassigned, centroid, true classes). 3-D has no regions.
+legend-only key entries (clusters, unassigned, centroid, true classes), which frames leave
+alone. 3-D has no regions. The objective curve is in :mod:`clustering.figures.objective`.
 """
 
 from __future__ import annotations

@@ -74,7 +74,8 @@ def test_silhouette_plot_has_a_band_per_cluster(iris):
 
 def test_init_study_table_and_boxes(iris):
     table = iris.dataframe[0].value
-    assert len(table) == 4 and "Reached the best found" in table.columns
+    assert len(table) == 4 and "Reached the best" in table.columns
+    assert "Best objective found: **139.82**" in texts(iris)
     boxes = figure_by_key(iris, "choose_k_study_objective")["data"]
     assert [len(values(b["y"])) for b in boxes] == [20, 20, 20, 20]
 

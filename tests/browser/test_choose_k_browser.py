@@ -107,3 +107,16 @@ def test_worst_run_button_opens_that_run_on_explore(page, app_url):
     assert explore_k(page) == "3"
     assert "init=random" in page.url and "seed=" in page.url
     screenshot(page, "choose_k_worst_random_on_explore")
+
+
+def test_clicking_a_point_on_a_score_chart_opens_that_k(page, app_url):
+    open_choose_k(page, app_url)
+    chart = page.locator(".st-key-choose_k_silhouette")
+    chart.scroll_into_view_if_needed()
+    point = chart.locator(".scatterlayer .trace").first.locator("path.point").nth(3)  # K=5
+    box = point.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)  # plotly picks the point under the hover first
+    page.wait_for_timeout(300)
+    page.mouse.click(x, y)
+    assert explore_k(page) == "5"

@@ -87,7 +87,8 @@ def pick_figure(
             )
         )
     apply_style(fig, style, title=escape_text("Click points to place the initial centres"))
-    fig.update_layout(clickmode="event+select", dragmode="select", uirevision="pick")
+    # Streamlit sets clickmode/dragmode for point selection itself; ours would override it.
+    fig.update_layout(uirevision="pick")
     fig.update_xaxes(title_text=escape_text(axis_titles[0]), range=list(ranges[0]))
     fig.update_yaxes(title_text=escape_text(axis_titles[1]), range=list(ranges[1]))
     return fig

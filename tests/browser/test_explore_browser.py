@@ -158,3 +158,33 @@ def test_refused_upload_shows_one_sentence_and_keeps_working(page, app_url):
     page.wait_for_function(
         "() => document.querySelector('[data-testid=stAlertContentSuccess]')"
         ".innerText.includes('K=4')", timeout=60_000)
+
+
+_POINT_ON_SCREEN = """(i) => {
+  const gd = document.querySelector('.st-key-explore_pick_chart .js-plotly-plot');
+  const trace = gd._fullData[0], xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+  const box = gd.getBoundingClientRect();
+  return [box.left + xa._offset + xa.d2p(trace.x[i]), box.top + ya._offset + ya.d2p(trace.y[i])];
+}"""
+
+
+def test_manual_init_by_clicking_points(page, app_url):
+    page.goto(f"{app_url}/Explore?init=manual&dataset=blobs&axes=features")
+    page.wait_for_selector(".st-key-explore_pick_chart .js-plotly-plot", timeout=90_000)
+    wait_for_app(page)
+    screenshot(page, "explore_manual_picking")
+    for n_picked, point in enumerate([5, 100, 200], start=1):
+        wait_for_rerun(page)
+        page.wait_for_timeout(1000)  # the chart re-renders after each pick
+        x, y = page.evaluate(_POINT_ON_SCREEN, point)
+        page.mouse.move(x, y)
+        page.wait_for_timeout(300)
+        page.mouse.click(x, y)
+        if n_picked < 3:
+            page.get_by_text(f"({n_picked} of 3 picked)").wait_for(timeout=60_000)
+    page.wait_for_selector(RUN_CHART, timeout=60_000)
+    wait_for_rerun(page)
+    assert "picked by hand" in page.locator("[data-testid=stCaptionContainer]").all_inner_texts()[0] \
+        or page.get_by_text("picked by hand").count() == 1
+    assert len(legend_clusters(page)) == 3
+    screenshot(page, "explore_manual_done")

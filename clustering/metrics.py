@@ -13,7 +13,7 @@ samples, no true labels) its value is None and ``Evaluation.reasons`` says why, 
 sentence; ``evaluate`` never raises for such data.
 
 Silhouette costs O(n^2) time. Above ``silhouette_sample_size`` rows (default
-``SILHOUETTE_SAMPLE_SIZE`` = 5000) it is computed on a seeded random sample of that many rows,
+``SILHOUETTE_SAMPLE_SIZE`` = 2000) it is computed on a seeded random sample of that many rows,
 drawn exactly as ``sklearn.metrics.silhouette_score(sample_size=..., random_state=...)`` draws
 it, and ``Evaluation.silhouette_sampled`` records the sample size.
 
@@ -44,7 +44,9 @@ __all__ = [
     "per_sample_silhouette",
 ]
 
-SILHOUETTE_SAMPLE_SIZE = 5000
+# 2000 rows: the estimate is within about 0.01 of the full score on typical data, and the
+# O(n^2) cost stays near 30 ms (5000 rows took ~0.4 s here, too slow for a rerun).
+SILHOUETTE_SAMPLE_SIZE = 2000
 #: Distance names accepted for the silhouette, mapped to scikit-learn's names.
 SILHOUETTE_METRICS = {
     "euclidean": "euclidean",
@@ -208,7 +210,7 @@ def evaluate(
     metric : {"euclidean", "manhattan", "cityblock", "cosine"}, default "euclidean"
         The clustering's distance, used by the silhouette. Calinski-Harabasz and
         Davies-Bouldin are Euclidean by definition.
-    silhouette_sample_size : int or None, default 5000
+    silhouette_sample_size : int or None, default 2000
         Above this many rows the silhouette uses a seeded sample of this size; None means
         always use every row.
     random_state : int, RandomState instance or None, default 0
@@ -287,10 +289,12 @@ def evaluate(
             for key in EXTERNAL:
                 reasons[key] = f"Only {n_labelled} row(s) have a true label; at least 2 are needed."
         else:
-            h, c, v = skm.homogeneity_completeness_v_measure(truth, pred)
+            # Integer codes: sklearn's label checks on strings cost ~0.2 s per metric at 100k.
+            codes = np.unique(truth, return_inverse=True)[1]
+            h, c, v = skm.homogeneity_completeness_v_measure(codes, pred)
             values.update(homogeneity=float(h), completeness=float(c), v_measure=float(v))
-            values["ari"] = float(skm.adjusted_rand_score(truth, pred))
-            values["ami"] = float(skm.adjusted_mutual_info_score(truth, pred))
+            values["ari"] = float(skm.adjusted_rand_score(codes, pred))
+            values["ami"] = float(skm.adjusted_mutual_info_score(codes, pred))
         if n_labelled:
             table = _contingency_frame(truth, pred)
 
@@ -476,9 +480,10 @@ def _clean_truth(true_labels, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _contingency_frame(truth: np.ndarray, pred: np.ndarray) -> pd.DataFrame:
-    counts = contingency_matrix(truth, pred)
+    classes, codes = np.unique(truth, return_inverse=True)
+    counts = contingency_matrix(codes, pred)
     return pd.DataFrame(
         counts,
-        index=pd.Index(np.unique(truth), name="true label"),
+        index=pd.Index(classes, name="true label"),
         columns=pd.Index(np.unique(pred), name="cluster"),
     )

@@ -14,7 +14,8 @@ run r of the init study is ``kmeans(X, K, init=method, n_init=1, random_state=se
 exactly what the Explore page runs for those settings.
 
 Cost is bounded on big data: the silhouette uses a seeded sample of
-:data:`SILHOUETTE_SAMPLE_SIZE` rows, stability runs use a seeded sample of
+:data:`SILHOUETTE_SAMPLE_SIZE` rows, the other scores one of :data:`SCORE_MAX_ROWS` rows (the
+objective always uses every row), stability runs use a seeded sample of
 :data:`STABILITY_MAX_ROWS` rows, and restarts are limited so that rows x restarts stays within
 :data:`RESTART_BUDGET` per K. Each limit that applies adds a sentence to ``notes``.
 """
@@ -56,6 +57,9 @@ DEFAULT_K_MAX = 10
 SWEEP_MAX_K = 20
 STABILITY_RUNS = 5
 STABILITY_MAX_ROWS = 10_000
+#: Above this many rows the scores other than the objective use a seeded sample of this size
+#: (counting labels and distances over a million rows costs seconds per K).
+SCORE_MAX_ROWS = 100_000
 #: Most rows x restarts per K in a sweep; above it n_init is lowered (and a note says so).
 RESTART_BUDGET = 1_000_000
 INIT_STUDY_METHODS = ("random", "random-partition", "k-means++", "farthest")
@@ -188,15 +192,16 @@ def pair_ari(a: np.ndarray, b: np.ndarray) -> float:
 
 @contextmanager
 def _quiet_single_thread() -> Iterator[None]:
-    """Many short runs: one OpenMP thread each, and no per-run warnings.
+    """Many short runs: one thread each (OpenMP and BLAS), and no per-run warnings.
 
     On a small shared machine the kernel's OpenMP threads spend more time waiting for each
     other than working (measured: Iris K=5 in 14 ms with 2 threads, 2 ms with one; 100k rows
-    in 0.8 s vs 0.1 s). Mismatched centre rules and empty clusters are reported by the page
-    once, not per run. Inputs are validated once at the door, so scikit-learn's per-call
+    in 0.8 s vs 0.1 s), and BLAS threads do the same in the silhouette's distance blocks.
+    Mismatched centre rules and empty clusters are reported by the page once, not per run.
+    Inputs are validated once at the door, so scikit-learn's per-call
     parameter checks (most of the time of a 150-row ARI) are skipped.
     """
-    with (threadpool_limits(limits=1, user_api="openmp"), warnings.catch_warnings(),
+    with (threadpool_limits(limits=1), warnings.catch_warnings(),
           config_context(skip_parameter_validation=True, assume_finite=True)):
         warnings.simplefilter("ignore")
         yield
@@ -260,6 +265,13 @@ def sweep_k(
             n, STABILITY_MAX_ROWS, replace=False))
         notes.append(f"Stability runs use a seeded sample of {STABILITY_MAX_ROWS:,} of {n:,} rows.")
     X_stab = X if stab_rows is None else X[stab_rows]
+    score_rows, truth = _score_sample(n, random_state), true_labels
+    if score_rows is not None:
+        notes.append(f"Silhouette, Calinski-Harabasz, Davies-Bouldin and the scores against the "
+                     f"true labels use a seeded sample of {SCORE_MAX_ROWS:,} of {n:,} rows; the "
+                     "objective uses every row.")
+        truth = None if true_labels is None else np.asarray(true_labels)[score_rows]
+    X_score = X if score_rows is None else X[score_rows]
 
     m = len(ks)
     objective, n_iter = np.empty(m), np.empty(m, dtype=int)
@@ -278,8 +290,10 @@ def sweep_k(
             if found < k:
                 notes.append(f"At K={k} only {found} clusters are non-empty (repeated points).")
             report((i + 0.4) / m, f"K={k}: scoring")
-            evaluation = evaluate(X, result.labels, true_labels, objective=result.inertia,
-                                  metric=distance, silhouette_sample_size=SILHOUETTE_SAMPLE_SIZE)
+            evaluation = evaluate(
+                X_score, result.labels if score_rows is None else result.labels[score_rows],
+                truth, objective=result.inertia, metric=distance,
+                silhouette_sample_size=SILHOUETTE_SAMPLE_SIZE)
             for key in scores:
                 value = evaluation.values[key]
                 scores[key][i] = np.nan if value is None else value
@@ -298,6 +312,12 @@ def sweep_k(
         n_init=used_n_init, seed=int(random_state), silhouette_sampled=sampled,
         stability_rows=None if stab_rows is None else len(stab_rows), notes=notes,
     )
+
+
+def _score_sample(n: int, seed: int) -> np.ndarray | None:
+    if n <= SCORE_MAX_ROWS:
+        return None
+    return np.sort(np.random.RandomState(seed + 1).choice(n, SCORE_MAX_ROWS, replace=False))
 
 
 def _stability(X, k, runs, seed, run) -> tuple[float, float]:

@@ -7,6 +7,7 @@ import base64
 import numpy as np
 import pytest
 
+from clustering.metrics import SILHOUETTE_SAMPLE_SIZE
 from tests.apptest_helpers import figure_by_key, figures, page, texts
 
 CHARTS = {
@@ -96,13 +97,17 @@ def test_k_button_opens_explore_with_that_k():
 
 def test_worst_run_button_opens_that_run_on_explore():
     at = choose_k()
-    study_seeds = values(figure_by_key(at, "choose_k_study_objective")["data"][0]["customdata"])
+    boxes = figure_by_key(at, "choose_k_study_objective")["data"]
+    study_seeds = values(boxes[0]["customdata"])
+    worst = max(values(boxes[3]["y"]))  # farthest point is the fourth method
     at.button(key="choose_k_worst_farthest").click().run()
     assert not at.exception, at.exception
     s = at.session_state["settings"]
     assert (s["init"], s["n_init"], s["k"]) == ("farthest", 1, 3)
     assert s["seed"] in study_seeds
     assert at.selectbox(key="sb_init").value == "farthest"
+    # Explore replays exactly that run: same objective.
+    assert f"total reconstruction error {worst:,.4g}." in at.success[0].value
 
 
 @pytest.mark.xfail(strict=False, reason=(
@@ -121,9 +126,10 @@ def test_settings_survive_coming_back_from_explore():
 def test_a_larger_set_samples_the_silhouette_and_waits_for_the_init_study():
     at = choose_k({"dataset": "blobs", "n": "30000"})
     text = texts(at)
-    assert "Silhouette computed on a random sample of 5000 of 30000 rows" in text
+    m = SILHOUETTE_SAMPLE_SIZE
+    assert f"Silhouette computed on a random sample of {m} of 30000 rows" in text
     assert "Stability runs use a seeded sample of 10,000 of 30,000 rows." in text
-    assert "a seeded sample of 5,000 of 30,000 rows" in text  # under the silhouette plot
+    assert f"a seeded sample of {m:,} of 30,000 rows" in text  # under the silhouette plot
     run = at.button(key="choose_k_study_run")
     run.click().run()
     assert not at.exception

@@ -104,11 +104,15 @@ def test_bounded_cost_on_big_data(monkeypatch, four_blobs):
     monkeypatch.setattr(sweep_module, "STABILITY_MAX_ROWS", 100)
     monkeypatch.setattr(sweep_module, "RESTART_BUDGET", 1000)
     monkeypatch.setattr(sweep_module, "SILHOUETTE_SAMPLE_SIZE", 150)
-    r = sweep_k(X, 4, n_init=10)
+    monkeypatch.setattr(sweep_module, "SCORE_MAX_ROWS", 300)
+    r = sweep_k(X, 4, n_init=10, true_labels=np.zeros(len(X)))
     assert r.n_init == 2 and r.stability_rows == 100 and r.silhouette_sampled == 150
+    assert any("sample of 300 of 400 rows; the objective uses every row" in n for n in r.notes)
+    # The objective is still the full run's.
+    assert r.objective[0] == pytest.approx(kmeans(X, 2, n_init=2, random_state=0).inertia)
     assert any("Restarts lowered from 10 to 2" in note for note in r.notes)
     assert any("sample of 100 of 400 rows" in note for note in r.notes)
-    assert any("Silhouette" in note and "150" in note for note in r.notes)
+    assert any("Silhouette computed on a random sample of 150 of 300" in n for n in r.notes)
 
 
 def test_split_signals_are_reported_as_a_split():

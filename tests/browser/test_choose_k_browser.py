@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from clustering.metrics import SILHOUETTE_SAMPLE_SIZE
 from tests.browser.conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.timeout(300)
@@ -81,7 +82,8 @@ def test_progress_bar_shows_on_a_larger_set(page, app_url):
     assert page.locator("[data-testid=stProgress]").count() == 0  # gone when done
     text = page.locator("[data-testid=stMain]").inner_text()
     assert "Stability runs use a seeded sample of 10,000 of 50,000 rows." in text
-    assert "Silhouette computed on a random sample of 5000 of 50000 rows" in text
+    m = SILHOUETTE_SAMPLE_SIZE
+    assert f"Silhouette computed on a random sample of {m} of 50000 rows" in text
     # The init study on 50,000 rows waits for a click instead of running by itself.
     assert page.locator(".st-key-choose_k_study_run button").count() == 1
     tall_screenshot(page, "choose_k_blobs_50000", height=3000)

@@ -165,7 +165,8 @@ class HistoryRecorder:
         if self.rows is None and not self._fits(n + 1):
             self._switch_to_sample()
         if n == self._buf.shape[0]:
-            cap = min(max(2 * n, 16), self.max_steps)
+            # Start at 64 steps (most runs fit, so no regrowth copy); double afterwards.
+            cap = min(max(2 * n, 64), self.max_steps)
             if self.rows is None:
                 cap = min(cap, self.budget // (self.n_rows * self.dtype.itemsize))
             grown = np.empty((max(cap, n + 1), self._buf.shape[1]), dtype=self.dtype)

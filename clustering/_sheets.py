@@ -179,7 +179,9 @@ def read_parquet(data: bytes, limits, notes: list[str]) -> pd.DataFrame:
     if meta.num_rows == 0:
         raise TableError("The file has columns but no data rows.")
     try:
-        frame = handle.read().to_pandas()
+        table = handle.read()
+        table.validate(full=True)  # e.g. invalid UTF-8 in a string column
+        frame = table.to_pandas()
     except Exception as exc:
         raise TableError("This Parquet file could not be read; it may be damaged.") from exc
     if not isinstance(frame.index, pd.RangeIndex):

@@ -11,6 +11,7 @@ from ui.choose_k import (
     score_charts,
     silhouette_section,
     sweep_controls,
+    sweep_table,
 )
 from ui.data import pick_features, pick_source
 from ui.errors import page_guard
@@ -41,6 +42,7 @@ with page_guard():
     recommendation(result)
     open_buttons(result)
     score_charts(result, run.n_clusters)
+    sweep_table(result)
 
     st.header("Silhouette plot")
     st.caption("Each bar is one point: how much closer it is to its own cluster than to the "

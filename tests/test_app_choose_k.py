@@ -73,8 +73,22 @@ def test_silhouette_plot_has_a_band_per_cluster(iris):
     assert "have a negative silhouette" in texts(iris)
 
 
-def test_init_study_table_and_boxes(iris):
+def test_scores_per_k_table(iris):
     table = iris.dataframe[0].value
+    assert table["K"].tolist() == list(range(2, 11))
+    assert {"Silhouette", "Adjusted Rand index", "Stability (mean ARI)"} <= set(table.columns)
+
+
+def test_silhouette_k_picker_redraws_the_plot(iris):
+    iris.select_slider(key="choose_k_sil_k").set_value(4).run()
+    assert not iris.exception
+    plot = figure_by_key(iris, "choose_k_silhouette_plot")
+    assert len(plot["data"]) == 4
+    iris.select_slider(key="choose_k_sil_k").set_value(3).run()
+
+
+def test_init_study_table_and_boxes(iris):
+    table = iris.dataframe[1].value
     assert len(table) == 4 and "Reached the best" in table.columns
     assert "Best objective found: **139.82**" in texts(iris)
     boxes = figure_by_key(iris, "choose_k_study_objective")["data"]

@@ -253,11 +253,26 @@ def score_charts(result: SweepResult, current_k: int) -> None:
                                "similar pair. 1 means every seed finds the same clusters.")
 
 
+def sweep_table(result: SweepResult) -> None:
+    """Every score per K as a table (sortable, downloadable as CSV from its toolbar)."""
+    columns = {"K": result.ks, METRICS["objective"].label: result.objective}
+    for key, values in result.scores.items():
+        if np.isfinite(values).any():
+            columns[METRICS[key].label] = values
+    columns["Stability (mean ARI)"] = result.stability
+    columns["Iterations"] = result.n_iter
+    with st.expander("Every score per K, as a table"):
+        st.dataframe(pd.DataFrame(columns), hide_index=True, width="stretch",
+                     key="choose_k_sweep_table")
+
+
 # --- silhouette --------------------------------------------------------------------------
 
 
+@st.fragment
 def silhouette_section(active: ActiveData, result: SweepResult, sweep_key: str,
                        distance: str, current_k: int) -> None:
+    """K picker, silhouette plot and scatter (a fragment: moving K redraws only this part)."""
     ks = [int(k) for k in result.ks]
     key = "choose_k_sil_k"
     if st.session_state.get(key) not in ks:

@@ -488,3 +488,22 @@ def test_mostly_utf8_with_a_damaged_byte_keeps_utf8():
     assert table.frame["name"].iloc[0] == "Zürich 0"
     assert table.frame["name"].iloc[-1] == "K\ufffdln"
     assert any("1 damaged character that was not valid UTF-8" in n for n in table.notes)
+
+
+def test_zip_with_an_unsupported_version_is_refused():
+    data = bytearray(_zip({"data.csv": BASE}))
+    central = data.find(b"PK\x01\x02")
+    data[central + 6 : central + 8] = (200).to_bytes(2, "little")  # "version needed"
+    assert "ZIP archive" in refuse(bytes(data), "x.csv")
+
+
+def test_parquet_with_invalid_utf8_strings_is_refused():
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    broken = pa.array([b"ok", b"\xff\xfe", b"x"], pa.binary()).view(pa.string())
+    buf = io.BytesIO()
+    pq.write_table(pa.table({"s": broken, "x": [1.0, 2.0, 3.0]}), buf)
+    assert refuse(buf.getvalue(), "t.parquet") == (
+        "This Parquet file could not be read; it may be damaged."
+    )

@@ -32,6 +32,7 @@ from clustering.summary import hover_lines
 from clustering.sweep import (
     DEFAULT_K_MAX,
     INIT_STUDY_METHODS,
+    STABILITY_RUNS,
     SWEEP_MAX_K,
     InitStudy,
     SweepResult,
@@ -198,8 +199,8 @@ def recommendation(result: SweepResult) -> None:
                    "a seeded sample, because they cost time proportional to n squared).")
     st.caption(f"Each K is one k-means run with your sidebar settings (seed {result.seed}, "
                f"{result.n_init} restart{'s' * (result.n_init != 1)}): the run Explore shows "
-               "for that K. Stability compares 5 single-start runs from seeds "
-               f"{result.seed} … {result.seed + 4}.")
+               f"for that K. Stability compares {STABILITY_RUNS} single-start runs from seeds "
+               f"{result.seed} … {result.seed + STABILITY_RUNS - 1}.")
 
 
 def open_buttons(result: SweepResult) -> None:

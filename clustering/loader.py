@@ -147,9 +147,32 @@ def load_table(
         raise TableError(
             f"The file is {_mb(len(data))}, more than the limit of {_mb(limits.max_bytes)}."
         )
+    try:
+        return _load(data, str(filename or ""), sheet, header, skip_bad_lines, limits)
+    except TableError:
+        raise
+    except MemoryError as exc:
+        raise TableError("The file is too large to read in the memory available.") from exc
+    except Exception as exc:
+        # The readers map every failure we know of to a sentence; this net keeps the
+        # promise of one exception type for damage nobody has met yet. The cause stays
+        # attached for debugging.
+        raise TableError(
+            "The file could not be read; it may be damaged or in an unusual format."
+        ) from exc
+
+
+def _load(
+    data: bytes,
+    filename: str,
+    sheet: str | int | None,
+    header: bool | None,
+    skip_bad_lines: bool,
+    limits: Limits,
+) -> Table:
     kind = _magic.sniff_kind(data, limits.max_unpacked_bytes, _claimed(filename)).name
     notes: list[str] = []
-    _note_extension(str(filename or ""), kind, notes)
+    _note_extension(filename, kind, notes)
     sheet_names: list[str] = []
     skipped = 0
     if kind == "text":

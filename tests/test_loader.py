@@ -507,3 +507,15 @@ def test_parquet_with_invalid_utf8_strings_is_refused():
     assert refuse(buf.getvalue(), "t.parquet") == (
         "This Parquet file could not be read; it may be damaged."
     )
+
+
+def test_unexpected_reader_failures_still_become_one_sentence(monkeypatch):
+    from clustering import loader
+
+    def broken(*args, **kwargs):
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(loader, "read_text", broken)
+    with pytest.raises(TableError, match="may be damaged or in an unusual format") as info:
+        load_table(BASE, "x.csv")
+    assert isinstance(info.value.__cause__, KeyError)

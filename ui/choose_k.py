@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from clustering.figures.choose_k import (
     external_vs_k_figure,
@@ -128,7 +129,10 @@ def keep_sidebar_values() -> None:
     for name in (*SETTINGS, *_UPLOAD_WIDGETS):
         key = f"sb_{name}"
         if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
+            try:
+                st.session_state[key] = st.session_state[key]
+            except StreamlitAPIException:
+                pass  # already drawn on this run (setup_page's toggle): not stale
 
 
 def _open_on_explore(**values: Any) -> None:

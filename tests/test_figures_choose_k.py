@@ -95,9 +95,10 @@ def test_silhouette_scatter_rings_the_negative_points():
 
 def test_init_study_figure_has_a_box_of_points_per_method():
     values = np.array([[3.0, 3.0, 4.0], [3.0, 5.0, 3.0]])
-    fig = init_study_figure(["random", "k-means++"], values, value_label="Objective",
+    fig = init_study_figure(["random points", "k-means++"], values, value_label="Objective",
                             seeds=[7, 8, 9], reference=3.0, style=PRESENTATION_STYLE)
     assert [t.type for t in fig.data] == ["box", "box"]
+    assert [t.name for t in fig.data] == ["random<br>points", "k-means++"]
     assert fig.data[0].boxpoints == "all" and list(fig.data[1].customdata) == [7, 8, 9]
     assert fig.layout.shapes[0].y0 == 3.0
     assert fig.layout.font.size == PRESENTATION_STYLE.font_size

@@ -55,8 +55,8 @@ _UPLOAD_WIDGETS = ("sheet", "header", "skip_bad")  # "How the file is read" (not
 _WIDGETS = {"k": "sb_k", "init": "sb_init", "seed": "sb_seed", "n_init": "sb_n_init"}
 #: Rows x runs above which the init study waits for a click instead of running at once.
 INIT_STUDY_AUTO_BUDGET = 2_000_000
-_SHORT_INIT = {"random": "random-points", "random-partition": "random-partition",
-               "k-means++": "k-means++", "farthest": "farthest-point"}
+_SHORT_INIT = {"random": "random points", "random-partition": "random partition",
+               "k-means++": "k-means++", "farthest": "farthest point"}
 _EXTERNAL_SHOWN = {"v_measure": "V-measure", "ari": "ARI", "ami": "AMI"}  # short: a legend
 _BEST_WORD = {"elbow": "elbow", True: "peak", False: "lowest"}
 
@@ -348,12 +348,12 @@ def init_study_section(active: ActiveData, run: RunSettings) -> None:
     left, right = st.columns(2)
     with left:
         st.plotly_chart(init_study_figure(
-            labels, study.objective, value_label=METRICS["objective"].label, seeds=study.seeds,
+            labels, study.objective, value_label="Final objective", seeds=study.seeds,
             reference=study.best_objective, style=style, title="Final objective of every run"),
             key="choose_k_study_objective", config=_CONFIG)
     with right:
         st.plotly_chart(init_study_figure(
-            labels, study.n_iter, value_label="Iterations to converge", seeds=study.seeds,
+            labels, study.n_iter, value_label="Iterations", seeds=study.seeds,
             style=style, title="Iterations of every run"),
             key="choose_k_study_iterations", config=_CONFIG)
     st.markdown("**Show a bad start on Explore**: the worst run of a method, replayed.")

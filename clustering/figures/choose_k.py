@@ -242,7 +242,7 @@ def silhouette_figure(
                   annotation_position="top right")
     fig.add_vline(x=0, line={"color": "#9A9A9A", "width": 1})
     low = min(-0.1, float(v.min()) - 0.05)
-    fig.update_xaxes(title_text="Silhouette (how much closer to its own cluster)",
+    fig.update_xaxes(title_text="Silhouette (-1 to 1)",
                      range=[low, 1.0], zeroline=False)
     fig.update_yaxes(title_text="", tickmode="array", tickvals=ticks, ticktext=names,
                      showgrid=False, zeroline=False, range=[-gap, y0])
@@ -349,7 +349,8 @@ def init_study_figure(
     label = escape_text(value_label, MAX_LABEL_LENGTH)
     fig = go.Figure()
     for name, row in zip(method_labels, values, strict=True):
-        name = escape_text(name, MAX_LABEL_LENGTH)
+        # One word per line keeps the category labels level (and readable) on a projector.
+        name = "<br>".join(escape_text(name, MAX_LABEL_LENGTH).split(" "))
         fig.add_trace(go.Box(
             y=row, name=name, boxpoints="all", jitter=0.5, pointpos=0, customdata=seeds,
             hovertemplate=f"{name}<br>seed %{{customdata}}<br>{label}: %{{y:.5g}}<extra></extra>",
@@ -358,7 +359,7 @@ def init_study_figure(
                     "line": {"width": 0.5, "color": OUTLINE_COLOR}},
             showlegend=False,
         ))
-    _small(fig, style, title)
+    _small(fig, style, title, height_ratio=0.7)
     if reference is not None:
         fig.add_hline(y=reference, line={"color": MARK_COLOR, "width": style.line_width,
                                          "dash": "dash"},
@@ -366,5 +367,5 @@ def init_study_figure(
                                   "font": {"color": MARK_COLOR, "size": style.font_size}},
                       annotation_position="bottom right")
     fig.update_yaxes(title_text=label)
-    fig.update_xaxes(title_text="Initialisation")
+    fig.update_xaxes(title_text="Initialisation", tickangle=0)
     return fig

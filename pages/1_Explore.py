@@ -13,6 +13,7 @@ from ui.manual import manual_rows
 from ui.metrics_panel import headline_metrics, metrics_panel
 from ui.run_view import replay, view_controls
 from ui.state import sync_url
+from ui.whatif import compare_tab, pin_button
 
 setup_page("Explore")
 st.title("Explore k-means")
@@ -40,12 +41,15 @@ with page_guard():
                                       result.inertia, run.distance)
         has_truth = prepared.true_labels is not None
         headline_metrics(evaluation, result.n_iter, has_truth)
+        pin_button(active, result, evaluation, run)
         replay(active, run_key, result.history, view, run.distance, run.resolved_center,
                "explore")
-        metrics_tab, profile_tab, download_tab = st.tabs(
-            ["Quality metrics", "Cluster profiles", "Download"])
+        metrics_tab, whatif_tab, profile_tab, download_tab = st.tabs(
+            ["Quality metrics", "What-if: A vs B", "Cluster profiles", "Download"])
         with metrics_tab:
             metrics_panel(evaluation, has_truth, "explore")
+        with whatif_tab:
+            compare_tab(active, result, evaluation, view)
         with profile_tab:
             st.caption("Size and mean of every feature per cluster, in the table's own units.")
             st.dataframe(cluster_profiles(source.frame, prepared.row_index, result.labels,

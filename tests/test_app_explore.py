@@ -242,3 +242,30 @@ def test_html_in_names_is_escaped_everywhere():
 def test_no_page_file_is_too_long():
     for path in [REPO / "app.py", *sorted((REPO / "pages").glob("*.py"))]:
         assert len(path.read_text().splitlines()) <= 200, path
+
+
+def test_pin_and_compare_shows_sklearn_ari():
+    from sklearn.metrics import adjusted_rand_score
+
+    at = page("pages/1_Explore.py", {"k": "3", "seed": "0"}).run()
+    at.button(key="explore_pin").click().run()
+    assert not at.exception
+    at.slider(key="sb_k").set_value(4).run()
+    assert not at.exception
+    data = load_dataset("iris")
+    prepared = prepare(data.frame, data.feature_names, "label", scaling="standard")
+    run_a = kmeans(prepared.X, 3, random_state=0, max_iter=100)
+    run_b = kmeans(prepared.X, 4, random_state=0, max_iter=100)
+    expected = adjusted_rand_score(run_a.labels, run_b.labels)
+    (agreement,) = [m for m in at.metric if m.label == "Agreement (ARI)"]
+    assert agreement.value == f"{expected:.3f}"
+    assert at.selectbox(key="explore_pin_choice").options[0].startswith("A1: K=3")
+    assert any(t.value is not None for t in at.table)
+
+
+def test_presentation_mode_from_url():
+    at = page("pages/1_Explore.py", {"present": "1"}).run()
+    assert not at.exception
+    assert at.toggle(key="sb_present").value is True
+    fig = run_figure(at)
+    assert fig["layout"]["font"]["size"] >= 18

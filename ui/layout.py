@@ -1,4 +1,9 @@
-"""Page scaffolding every page shares: page config, settings from the URL, notices."""
+"""Page scaffolding every page shares: page config, presentation mode, notices.
+
+Presentation mode (a sidebar toggle, or ``?present=1`` in the URL) is for a projector seen
+from the back of a room: at least 20 px body text, high contrast, the sidebar collapsed, and
+figures drawn with ``PRESENTATION_STYLE`` (bigger fonts, markers and lines; same palette).
+"""
 
 from __future__ import annotations
 
@@ -7,23 +12,57 @@ from pathlib import Path
 import streamlit as st
 
 from clustering.figures.style import DEFAULT_STYLE, PRESENTATION_STYLE, FigureStyle
-from ui.state import settings, show_notices
+from ui.state import bind, settings, show_notices, store
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def setup_page(title: str, icon: str = "🔵") -> None:
-    """First call of every page: config, settings parsed from the URL, queued notices."""
-    st.set_page_config(page_title=f"{title} · Cluster Explorer", page_icon=icon, layout="wide")
-    settings()
-
-
 STYLES = {"default": DEFAULT_STYLE, "presentation": PRESENTATION_STYLE}
+
+# Our own static CSS (no user text ever goes in here).
+_PRESENTATION_CSS = """
+<style>
+.stApp { background: #ffffff; color: #000000; }
+.stApp p, .stApp li, .stApp label, .stApp input, .stApp button,
+.stApp [data-testid="stMarkdownContainer"], .stApp [data-testid="stCaptionContainer"],
+.stApp [data-testid="stWidgetLabel"] p, .stApp [role="option"], .stApp td, .stApp th {
+  font-size: 20px !important; line-height: 1.45 !important;
+}
+.stApp p, .stApp li, .stApp td, .stApp th, .stApp label { color: #000000 !important; }
+.stApp h1 { font-size: 2.6rem !important; }
+.stApp h2, .stApp h3 { font-size: 2rem !important; }
+.stApp [data-testid="stMetricValue"], .stApp [data-testid="stMetricValue"] *,
+.stApp [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] {
+  font-size: 2.8rem !important; line-height: 1.2 !important; color: #000000 !important;
+}
+.stApp button:disabled, .stApp button:disabled p { color: #9e9e9e !important; }
+.stApp [data-testid="stAlertContainer"] { border: 2px solid #000000; }
+.stApp [data-testid="stCaptionContainer"] { opacity: 1 !important; }
+</style>
+"""
+
+
+def presentation() -> bool:
+    """Whether this session is in presentation mode (the toggle wins over the URL)."""
+    return bool(st.session_state.get("sb_present", settings()["present"]))
+
+
+def setup_page(title: str, icon: str = ":material/scatter_plot:") -> None:
+    """First call of every page: config, settings from the URL, presentation mode."""
+    present = presentation()
+    st.set_page_config(page_title=f"{title} · Cluster Explorer", page_icon=icon, layout="wide",
+                       initial_sidebar_state="collapsed" if present else "auto")
+    bind("present", "sb_present")
+    store("present", st.sidebar.toggle(
+        "Presentation mode", key="sb_present",
+        help="For a projector: larger text, high contrast, bigger markers; the sidebar folds "
+             "away (open it with the arrow at the top left).",
+    ))
+    if presentation():
+        st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)
 
 
 def style_name() -> str:
-    """Name of this session's figure style (presentation mode comes with the classroom issue)."""
-    return "default"
+    """Name of this session's figure style."""
+    return "presentation" if presentation() else "default"
 
 
 def figure_style() -> FigureStyle:

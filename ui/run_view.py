@@ -16,7 +16,7 @@ from clustering.history import History
 from clustering.metrics import METRICS
 from ui import cache
 from ui.data import ActiveData
-from ui.layout import figure_style, style_name
+from ui.layout import figure_style, presentation, style_name
 from ui.state import bind, set_value, settings, store
 
 _PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
@@ -117,7 +117,9 @@ def _timeline(active, run_key, history, view, distance, center_rule, key, step_k
                           distance, view.voronoi)
     figure = cache.run_figure(run_key, view.key, step, style_name(), inputs, history,
                               tuple(projection.axis_titles), center_rule)
-    chart, side = st.columns([3, 1.25], gap="medium")
+    # On a projector the objective curve goes under the chart, where it has room to read.
+    chart, side = ((st.container(), st.container()) if presentation()
+                   else st.columns([3, 1.25], gap="medium"))
     with chart:
         st.plotly_chart(figure, key=f"{key}_run_chart", config=_PLOTLY_CONFIG)
         if len(inputs.rows) < inputs.n_total:

@@ -104,6 +104,7 @@ SETTINGS: dict[str, Setting] = {
     "z": Setting(None, str),
     "voronoi": Setting(False, _flag),
     "manual": Setting((), _rows, multi=True),
+    "present": Setting(False, _flag),
 }
 
 _STATE_KEY = "settings"

@@ -1,0 +1,161 @@
+"""What-if: pin the current run as A, change anything, and compare it with the new run B.
+
+Pinned runs live in the session (they survive page changes) with the settings that made them,
+so any of them can be restored. Only labels, centres and metric values are kept, never a copy
+of the data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from clustering.display import display_rows
+from clustering.figures.whatif import whatif_figure
+from clustering.kmeans import KMeansResult
+from clustering.metrics import Evaluation
+from clustering.projection import data_bounds
+from clustering.whatif import compare_runs, metrics_difference
+from ui import cache
+from ui.data import ActiveData
+from ui.knobs import INIT_LABELS, RunSettings
+from ui.layout import figure_style
+from ui.run_view import View
+from ui.state import settings
+
+_PINS = "pinned_runs"
+# Widget state that a restore must drop so every widget re-reads the restored settings.
+_WIDGET_PREFIXES = ("sb_", "explore_")
+_KEEP = {"sb_upload"}
+
+
+@dataclass(frozen=True, eq=False)
+class PinnedRun:
+    number: int
+    title: str
+    settings: dict
+    data_key: str
+    row_index: np.ndarray
+    labels: np.ndarray
+    centers: np.ndarray
+    values: dict
+
+    @property
+    def name(self) -> str:
+        return f"A{self.number}: {self.title}"
+
+
+def _pins() -> list[PinnedRun]:
+    return st.session_state.setdefault(_PINS, [])
+
+
+def describe(run: RunSettings, data_title: str) -> str:
+    return (f"K={run.n_clusters}, {INIT_LABELS[run.init]}, {run.distance}/"
+            f"{run.resolved_center}, seed {run.seed} on {data_title}")
+
+
+def pin_button(active: ActiveData, result: KMeansResult, evaluation: Evaluation,
+               run: RunSettings) -> None:
+    """The "pin this run" button; the newest pin becomes run A."""
+    if st.button("Pin this run as A", key="explore_pin", icon=":material/push_pin:",
+                 help="Keep this run; then change any setting and open the What-if tab."):
+        pins = _pins()
+        pins.append(PinnedRun(
+            number=len(pins) + 1,
+            title=describe(run, active.title),
+            settings=dict(settings()),
+            data_key=active.key,
+            row_index=np.asarray(active.prepared.row_index).copy(),
+            labels=np.asarray(result.labels).copy(),
+            centers=np.asarray(result.centers).copy(),
+            values=dict(evaluation.values),
+        ))
+        st.session_state["explore_pin_choice"] = len(pins) - 1
+        st.toast(f"Pinned as A{len(pins)}. Change a setting to make run B.")
+
+
+def compare_tab(active: ActiveData, result: KMeansResult, evaluation: Evaluation,
+                view: View) -> None:
+    """Run A vs the current run B: side by side, metrics with differences, agreement."""
+    pins = _pins()
+    if not pins:
+        st.info("Pin this run (button above the chart), change any setting, and the two runs "
+                "appear here side by side.", icon=":material/push_pin:")
+        return
+    if st.session_state.get("explore_pin_choice", 0) >= len(pins):
+        st.session_state["explore_pin_choice"] = len(pins) - 1
+    choice = st.selectbox("Run A", range(len(pins)), format_func=lambda i: pins[i].name,
+                          key="explore_pin_choice")
+    pinned = pins[choice]
+    prepared = active.prepared
+    # Compare on the original rows both runs clustered (a missing-value policy may differ).
+    common, in_a, in_b = np.intersect1d(pinned.row_index, prepared.row_index,
+                                        return_indices=True)
+    if len(common) < 2:
+        st.warning("Run A and this run share no rows, so they cannot be compared.")
+        return
+    comparison = compare_runs(pinned.labels[in_a], result.labels[in_b])
+    cols = st.columns(3)
+    cols[0].metric("Agreement (ARI)", f"{comparison.ari:.3f}", border=True,
+                   help="Adjusted Rand index between run A and run B: 1 = the same partition.")
+    cols[1].metric("Points that changed cluster", f"{comparison.n_changed:,}", border=True,
+                   help="After matching B's clusters to A's (Hungarian method).")
+    cols[2].metric("Rows compared", f"{len(common):,}", border=True)
+    st.caption(f"Run B (current): {describe_current()}")
+    st.plotly_chart(_side_by_side(active, view, pinned, result, comparison, in_b),
+                    key="explore_whatif_chart", config={"displaylogo": False})
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Metrics**")
+        st.table(metrics_difference(pinned.values, evaluation.values).set_index("Metric"))
+    with right:
+        st.markdown("**Matched contingency table** (matched pairs on the diagonal)")
+        st.dataframe(comparison.matched_table, key="explore_whatif_table")
+    _pinned_list(pins)
+
+
+def describe_current() -> str:
+    s = settings()
+    return f"K={s['k']}, {INIT_LABELS[s['init']]}, {s['distance']}, seed {s['seed']}"
+
+
+def _side_by_side(active, view, pinned, result, comparison, in_b):
+    prepared = active.prepared
+    projection = cache.projection(active.key, prepared.X, view.method, 2,
+                                  view.feature_idx[:2] if view.feature_idx else None,
+                                  tuple(prepared.feature_names))
+    drawn = display_rows(len(in_b))
+    rows_b = in_b[drawn]
+    points = projection.transform(prepared.X[rows_b])
+    same_space = pinned.data_key == active.key
+    centers_a = projection.transform(pinned.centers) if same_space else None
+    projected_b = projection.transform(result.centers)
+    centers_b = np.full((max(comparison.b_to_a.values()) + 1, 2), np.nan)
+    for b_id, a_id in comparison.b_to_a.items():
+        centers_b[a_id] = projected_b[b_id]
+    ranges = data_bounds(points, *([centers_a] if centers_a is not None else []))
+    return whatif_figure(
+        points, comparison.labels_a[drawn], comparison.aligned_b[drawn],
+        comparison.changed[drawn], axis_titles=projection.axis_titles, ranges=ranges,
+        centers_a=centers_a, centers_b=centers_b, style=figure_style(),
+    )
+
+
+def _pinned_list(pins: list[PinnedRun]) -> None:
+    with st.expander(f"Pinned runs ({len(pins)})"):
+        for i, pin in enumerate(pins):
+            text, button = st.columns([5, 1])
+            text.write(pin.name)
+            if button.button("Restore", key=f"explore_restore_{i}",
+                             help="Bring back every setting of this run."):
+                restore(pin)
+
+
+def restore(pin: PinnedRun) -> None:
+    settings().update(pin.settings)
+    for key in [k for k in st.session_state if isinstance(k, str)]:
+        if key.startswith(_WIDGET_PREFIXES) and key not in _KEEP:
+            del st.session_state[key]
+    st.rerun()

@@ -27,7 +27,9 @@ from scipy.spatial.distance import cdist
 __all__ = [
     "DEFAULT_CENTER",
     "DISTANCES",
+    "assign",
     "check_cosine_rows",
+    "check_metric",
     "cosine",
     "euclidean",
     "manhattan",

@@ -7,7 +7,8 @@ import streamlit as st
 
 from ui.errors import page_guard
 from ui.layout import notices, setup_page
-from ui.learn import lesson_controls, navigation, show_screen
+from ui.learn import keep_screen_in_url, lesson_controls, navigation, show_screen
+from ui.state import sync_url
 
 setup_page("Learn", icon="🎓")
 st.title("Learn k-means, step by step")
@@ -17,3 +18,6 @@ with page_guard():
     notices()
     lesson = lesson_controls()
     show_screen(screen, lesson)
+# sync_url drops URL parameters it does not know, "screen" among them: put it back after.
+sync_url()
+keep_screen_in_url()

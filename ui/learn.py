@@ -79,6 +79,11 @@ def set_screen(number: int) -> None:
         st.query_params["screen"] = str(number)
 
 
+def keep_screen_in_url() -> None:
+    """Put the screen back after ``ui.state.sync_url``, which drops parameters it does not know."""
+    set_screen(st.session_state.get(_PICKER, 1))
+
+
 # --- cached lesson computations ------------------------------------------------------------
 
 
@@ -233,7 +238,8 @@ def _assign(lesson: Lesson) -> None:
 def _update(lesson: Lesson) -> None:
     moves = center_moves(lesson.run.history, _iteration(lesson))
     shift = np.linalg.norm(moves.new - moves.old, axis=1)
-    st.caption("Moved: " + ", ".join(f"centroid {j} by {d:.2g}" for j, d in enumerate(shift)))
+    st.caption("Hollow X: where each centroid was; filled X: the mean of its points now. "
+               "Moved: " + ", ".join(f"centroid {j} by {d:.2g}" for j, d in enumerate(shift)))
     _chart(update_figure(lesson.data.X, moves.labels, moves.old, moves.new, lesson.titles,
                          ranges=lesson.ranges, style=figure_style()))
 

@@ -35,6 +35,7 @@ __all__ = [
     "COLOR_NAMES",
     "assign_figure",
     "centroids_figure",
+    "centroid_numbers",
     "color_name",
     "lesson_ranges",
     "metric_bars_figure",
@@ -96,17 +97,12 @@ def _points(X, labels, style: FigureStyle, *, opacity: float | None = None, name
     }
 
 
-def _centroids(C, style: FigureStyle, *, hollow: bool = False, numbers: bool = True,
-               name: str = "centroids", **axes) -> dict:
+def _centroids(C, style: FigureStyle, *, hollow: bool = False, name: str = "centroids",
+               **axes) -> dict:
     C = np.asarray(C, dtype=np.float64)
-    k = len(C)
-    colours = [cluster_color(j) for j in range(k)]
-    trace = {
-        "type": "scatter", "x": C[:, 0], "y": C[:, 1], "name": name,
-        "mode": "markers+text" if numbers else "markers",
-        "text": [str(j) for j in range(k)] if numbers else None,
-        "textposition": "top right",
-        "textfont": {"size": style.title_size, "color": colours},
+    colours = [cluster_color(j) for j in range(len(C))]
+    return {
+        "type": "scatter", "x": C[:, 0], "y": C[:, 1], "name": name, "mode": "markers",
         "hovertext": [f"{cluster_name(j)} centroid ({c[0]:.3g}, {c[1]:.3g})"
                       for j, c in enumerate(C)],
         "hoverinfo": "text",
@@ -116,7 +112,20 @@ def _centroids(C, style: FigureStyle, *, hollow: bool = False, numbers: bool = T
                             "color": colours if hollow else OUTLINE_COLOR}},
         **axes,
     }
-    return trace
+
+
+def centroid_numbers(C, style: FigureStyle, xref: str = "x", yref: str = "y") -> list[dict]:
+    """Each centroid's number on a white tag beside it: annotations sit above every trace,
+    so a number stays readable when two centroids start close together."""
+    C = np.asarray(C, dtype=np.float64)
+    shift = style.centroid_size * 0.75
+    return [
+        {"x": c[0], "y": c[1], "xref": xref, "yref": yref, "text": f"<b>{j}</b>",
+         "showarrow": False, "xshift": shift, "yshift": shift,
+         "font": {"size": style.title_size, "color": cluster_color(j)},
+         "bgcolor": "rgba(255,255,255,0.85)", "borderpad": 1}
+        for j, c in enumerate(C)
+    ]
 
 
 def _segments(starts, ends) -> tuple[list, list]:
@@ -181,9 +190,9 @@ def centroids_figure(X: np.ndarray, centers: np.ndarray, axis_titles: Sequence[s
                 "line": {"color": cluster_color(i), "width": style.line_width, "dash": "dot"},
             })
     traces.append(_centroids(centers, style))
-    return new_figure(style, traces,
-                      layout=_layout(style, axis_titles, ranges,
-                                     escape_text(title) if title else None))
+    layout = _layout(style, axis_titles, ranges, escape_text(title) if title else None)
+    layout["annotations"] = centroid_numbers(centers, style)
+    return new_figure(style, traces, layout=layout)
 
 
 def assign_figure(X: np.ndarray, labels: np.ndarray, centers: np.ndarray,
@@ -233,7 +242,7 @@ def assign_figure(X: np.ndarray, labels: np.ndarray, centers: np.ndarray,
             annotations.append(_callout(X, highlight, escape_text(question), style))
     traces.append(_centroids(centers, style))
     layout = _layout(style, axis_titles, ranges, escape_text(title) if title else None)
-    layout["annotations"] = annotations
+    layout["annotations"] = centroid_numbers(centers, style) + annotations
     return new_figure(style, traces, layout=layout)
 
 
@@ -250,7 +259,7 @@ def update_figure(X: np.ndarray, labels: np.ndarray, old: np.ndarray, new: np.nd
     new = np.asarray(new, dtype=np.float64)
     ranges = ranges or lesson_ranges(X, old, new)
     traces = [_points(X, labels, style, opacity=0.6),
-              _centroids(old, style, hollow=True, numbers=False, name="old centroids"),
+              _centroids(old, style, hollow=True, name="old centroids"),
               _centroids(new, style, name="new centroids")]
     arrows = [
         {"x": b[0], "y": b[1], "ax": a[0], "ay": a[1], "xref": "x", "yref": "y",
@@ -260,7 +269,7 @@ def update_figure(X: np.ndarray, labels: np.ndarray, old: np.ndarray, new: np.nd
         for j, (a, b) in enumerate(zip(old, new, strict=True)) if np.any(a != b)
     ]
     layout = _layout(style, axis_titles, ranges, escape_text(title) if title else None)
-    layout["annotations"] = arrows
+    layout["annotations"] = arrows + centroid_numbers(new, style)
     return new_figure(style, traces, layout=layout)
 
 
@@ -281,9 +290,9 @@ def residuals_figure(X: np.ndarray, labels: np.ndarray, centers: np.ndarray,
                            "name": f"{cluster_name(j)} lines", "hoverinfo": "skip",
                            "line": {"color": cluster_color(j), "width": style.line_width * 0.5}})
     traces += [_points(X, labels, style), _centroids(centers, style)]
-    return new_figure(style, traces,
-                      layout=_layout(style, axis_titles, ranges,
-                                     escape_text(title) if title else None))
+    layout = _layout(style, axis_titles, ranges, escape_text(title) if title else None)
+    layout["annotations"] = centroid_numbers(centers, style)
+    return new_figure(style, traces, layout=layout)
 
 
 def two_runs_figure(X: np.ndarray, labels: Sequence[np.ndarray], paths: Sequence[np.ndarray],
@@ -307,6 +316,7 @@ def two_runs_figure(X: np.ndarray, labels: Sequence[np.ndarray], paths: Sequence
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.08,
                         subplot_titles=[escape_text(n, MAX_LABEL_LENGTH) for n in names])
     layout = style_layout(style, None)
+    numbers: list[dict] = []
     for col, (lab, path) in enumerate(zip(labels, paths, strict=True), start=1):
         path = np.asarray(path, dtype=np.float64)
         fig.add_trace(go.Scatter(_points(X, lab, style)), row=1, col=col)
@@ -316,10 +326,11 @@ def two_runs_figure(X: np.ndarray, labels: Sequence[np.ndarray], paths: Sequence
                 name=f"{cluster_name(j)} path",
                 line={"color": cluster_color(j), "width": style.line_width, "dash": "dot"}),
                 row=1, col=col)
-        fig.add_trace(go.Scatter(_centroids(path[0], style, hollow=True, numbers=False,
-                                            name="start")), row=1, col=col)
+        fig.add_trace(go.Scatter(_centroids(path[0], style, hollow=True, name="start")),
+                      row=1, col=col)
         fig.add_trace(go.Scatter(_centroids(path[-1], style, name="end")), row=1, col=col)
         suffix = "" if col == 1 else str(col)
+        numbers += centroid_numbers(path[-1], style, f"x{suffix}", f"y{suffix}")
         axis = _layout(style, axis_titles, ranges, None, f"xaxis{suffix}", f"yaxis{suffix}",
                        f"x{suffix}")
         layout = merge(layout, {f"xaxis{suffix}": merge(layout["xaxis"], axis[f"xaxis{suffix}"]),
@@ -328,6 +339,8 @@ def two_runs_figure(X: np.ndarray, labels: Sequence[np.ndarray], paths: Sequence
     layout["margin"] = {**layout["margin"], "t": style.title_size * 3}
     fig.update_layout(template=style.template, **layout)
     fig.update_annotations(font={"size": style.title_size, "color": style.font_color})
+    for note in numbers:  # after the titles' restyle, so numbers keep their colours
+        fig.add_annotation(note)
     return fig
 
 

@@ -165,8 +165,10 @@ class HistoryRecorder:
         if self.rows is None and not self._fits(n + 1):
             self._switch_to_sample()
         if n == self._buf.shape[0]:
-            # Start at 64 steps (most runs fit, so no regrowth copy); double afterwards.
-            cap = min(max(2 * n, 64), self.max_steps)
+            # First size: every possible step when that is under 16 MB, else 64 steps (most
+            # runs fit, so no regrowth copy); double afterwards.
+            first = max(64, (16 << 20) // (self._buf.shape[1] * self.dtype.itemsize))
+            cap = min(max(2 * n, first), self.max_steps)
             if self.rows is None:
                 cap = min(cap, self.budget // (self.n_rows * self.dtype.itemsize))
             grown = np.empty((max(cap, n + 1), self._buf.shape[1]), dtype=self.dtype)

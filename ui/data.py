@@ -17,7 +17,17 @@ from clustering.datasets import DATASETS
 from clustering.loader import TableError
 from clustering.preprocess import Prepared
 from ui import cache
-from ui.state import MISSING, SCALINGS, UPLOAD, bind, notice, set_value, settings, store
+from ui.state import (
+    MISSING,
+    SCALINGS,
+    UPLOAD,
+    bind,
+    notice,
+    set_data_defaults,
+    set_value,
+    settings,
+    store,
+)
 
 _UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet"]
 _SCALING_LABELS = {
@@ -245,6 +255,7 @@ def pick_features(source: Source) -> ActiveData:
         bind("missing", "sb_missing")
         store("missing", st.selectbox("Missing values", MISSING, key="sb_missing",
                                       format_func=_MISSING_LABELS.get))
+    set_data_defaults(features=tuple(source.default_features), label=source.default_label)
     features = tuple(f for f in s["features"] if f != s["label"])
     prepared = cache.prepared(source.key, source.frame, features, s["label"], s["missing"],
                               s["scaling"])

@@ -57,7 +57,8 @@ def setup_page(title: str, icon: str = ":material/scatter_plot:") -> None:
              "away (open it with the arrow at the top left).",
     ))
     if presentation():
-        st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)
+        # Style-only HTML goes to the event container, so it takes no room on the page.
+        st.html(_PRESENTATION_CSS)
 
 
 def style_name() -> str:

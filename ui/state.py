@@ -172,12 +172,21 @@ def set_value(name: str, value: Any, widget_key: str | None = None) -> None:
         st.session_state[widget_key] = list(value) if isinstance(value, tuple) else value
 
 
-def to_query(values: dict[str, Any]) -> dict[str, str | list[str]]:
+def set_data_defaults(**defaults: Any) -> None:
+    """Defaults that depend on the data (its default features and label), kept out of links."""
+    st.session_state["data_defaults"] = defaults
+
+
+def to_query(values: dict[str, Any],
+             data_defaults: dict[str, Any] | None = None) -> dict[str, str | list[str]]:
     """Settings that differ from their defaults, as URL parameters."""
     query: dict[str, str | list[str]] = {}
+    data_defaults = data_defaults or {}
     for name, spec in SETTINGS.items():
         value = values.get(name, spec.default)
         if value == spec.default or value is None:
+            continue
+        if name in data_defaults and value == data_defaults[name]:
             continue
         if isinstance(value, bool):
             query[name] = "1" if value else "0"
@@ -190,7 +199,7 @@ def to_query(values: dict[str, Any]) -> dict[str, str | list[str]]:
 
 def sync_url() -> None:
     """Mirror the settings in the URL, touching it only when something changed."""
-    wanted = to_query(settings())
+    wanted = to_query(settings(), st.session_state.get("data_defaults"))
     current = {
         name: (st.query_params.get_all(name) if SETTINGS[name].multi else st.query_params[name])
         for name in st.query_params

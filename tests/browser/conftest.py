@@ -112,9 +112,26 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
     )
 
 
+_CONTENT_HEIGHT = """() => Math.max(...Array.from(document.querySelectorAll(
+    '[data-testid=stMain], [data-testid=stMainBlockContainer], .main, body'))
+    .map(e => e.scrollHeight))"""
+
+
 def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot as a test artifact and return its path."""
+    """Save a screenshot of the whole page as a test artifact and return its path.
+
+    Streamlit scrolls inside its own container, so a "full page" screenshot would stop at the
+    viewport; the viewport is stretched to the content for the shot, then put back.
+    """
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    viewport = page.viewport_size
+    height = min(int(page.evaluate(_CONTENT_HEIGHT)), 6000)
+    if viewport and height > viewport["height"]:
+        page.set_viewport_size({"width": viewport["width"], "height": height})
+        page.wait_for_timeout(800)  # charts re-layout to the new size
+        page.screenshot(path=str(path))
+        page.set_viewport_size(viewport)
+    else:
+        page.screenshot(path=str(path), full_page=True)
     return path

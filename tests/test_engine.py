@@ -86,6 +86,22 @@ def test_kernel_guard_accepts_the_installed_sklearn():
     assert lloyd.fast_kernel_available()
 
 
+@pytest.mark.parametrize("broken", ["missing", "signature"])
+def test_kernel_guard_falls_back_when_the_private_api_changes(monkeypatch, broken):
+    def changed_signature(*args, **kwargs):
+        raise TypeError("lloyd_iter_chunked_dense() takes 7 positional arguments")
+
+    monkeypatch.setattr(lloyd, "_KERNEL_OK", None)
+    monkeypatch.setattr(lloyd, "lloyd_iter_chunked_dense",
+                        None if broken == "missing" else changed_signature)
+    assert not lloyd.fast_kernel_available()
+    X = DATASETS["iris"]()
+    sk = SKKMeans(3, n_init=1, random_state=0).fit(X)
+    ours = KMeans(3, random_state=0).fit(X)
+    np.testing.assert_array_equal(ours.labels_, sk.labels_)
+    np.testing.assert_allclose(ours.cluster_centers_, sk.cluster_centers_, atol=1e-9)
+
+
 def test_history_layout_and_consistency():
     X = DATASETS["blobs-500x2"]()
     res = kmeans(X, 4, random_state=0, tol=1e-2)

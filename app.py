@@ -5,6 +5,22 @@ import streamlit as st
 from ui.layout import REPO, setup_page
 from ui.state import sync_url
 
+# (page file, link label, icon, what it is for); a page appears once its file exists.
+PAGES = [
+    ("pages/1_Explore.py", "Explore", ":material/scatter_plot:",
+     "Run k-means on Iris, a synthetic set or your own table and replay it step by step: "
+     "*assign* recolours the points, *update* moves the centres. Pin a run and compare."),
+    ("pages/2_Choose_K.py", "Choose K", ":material/tune:",
+     "Elbow, silhouette and friends across K, with a knee, a silhouette plot and a study of "
+     "how much the initialisation matters."),
+    ("pages/3_Compare.py", "Compare algorithms", ":material/grid_view:",
+     "k-means against ten other algorithms on the gallery's toy sets and on your data."),
+    ("pages/4_Image.py", "Image colours", ":material/palette:",
+     "Colour quantization: an image reduced to its K most representative colours."),
+    ("pages/5_Learn.py", "Learn k-means", ":material/school:",
+     "A guided lesson, one screen at a time: init, assign, update, converge, evaluate."),
+]
+
 setup_page("Home")
 st.title("Cluster Explorer")
 st.markdown(
@@ -17,14 +33,13 @@ left, right = st.columns([3, 2], gap="large")
 with left:
     picture = REPO / "assets" / "explore.png"
     if picture.exists():
-        st.image(str(picture), caption="The Explore page on Iris, K=3")
+        st.image(str(picture), caption="The Explore page on Iris, K=5")
 with right:
     st.subheader("Pages")
-    st.page_link("pages/1_Explore.py", label="Explore: run k-means and replay it", icon=":material/scatter_plot:")
-    st.markdown(
-        "- Change **K**, the **initialisation**, the **distance** and the **centre rule**.\n"
-        "- Replay the run: *assign* recolours the points, *update* moves the centres.\n"
-        "- Read the quality metrics, each with a one-line meaning.\n"
-        "- Download your table with a cluster column."
-    )
+    for path, label, icon, blurb in PAGES:
+        if (REPO / path).exists():
+            st.page_link(path, label=label, icon=icon)
+            st.caption(blurb)
+    st.caption("Tip: every setting lives in the address bar, so a copied link reopens the "
+               "same run. Presentation mode (sidebar) makes everything readable on a projector.")
 sync_url()

@@ -31,7 +31,6 @@ from clustering.centers import CENTER_RULES
 from clustering.distances import (
     DEFAULT_CENTER,
     DISTANCES,
-    assign,
     check_cosine_rows,
     check_metric,
     unit_rows,
@@ -72,8 +71,14 @@ def _too_few(X: np.ndarray, n_clusters: int, distance: str) -> ValueError:
     return ValueError(f"n_clusters={n_clusters} must be <= number of {what} ({m})")
 
 
-def _min_terms(X: np.ndarray, C: np.ndarray, distance: str) -> np.ndarray:
-    return assign(X, C, distance)[1]
+# Points closer than this (objective term) are the same point: exact for euclidean and
+# manhattan (cdist gives exactly 0 for equal rows); cosine of parallel rows is off by ~1e-16.
+_SAME = {"euclidean": 0.0, "manhattan": 0.0, "cosine": 1e-12}
+
+
+def _terms_to(X: np.ndarray, c: np.ndarray, distance: str) -> np.ndarray:
+    """Objective term of every row of ``X`` to the single point ``c``, shape (n,)."""
+    return pairwise_terms(X, c[None, :], distance)[:, 0]
 
 
 def _make_distinct(X: np.ndarray, centers: np.ndarray, distance: str) -> np.ndarray:
@@ -82,14 +87,14 @@ def _make_distinct(X: np.ndarray, centers: np.ndarray, distance: str) -> np.ndar
     _, first = np.unique(key, axis=0, return_index=True)
     if first.size == centers.shape[0]:
         return centers
-    keep = np.sort(first)
-    chosen = [centers[i] for i in keep]
+    chosen = [centers[i] for i in np.sort(first)]
+    closest = np.min([_terms_to(X, c, distance) for c in chosen], axis=0)
     while len(chosen) < centers.shape[0]:
-        terms = _min_terms(X, np.asarray(chosen), distance)
-        far = int(np.argmax(terms))
-        if terms[far] <= 1e-12:
+        far = int(np.argmax(closest))
+        if closest[far] <= _SAME[distance]:
             raise _too_few(X, centers.shape[0], distance)
         chosen.append(X[far])
+        np.minimum(closest, _terms_to(X, X[far], distance), out=closest)
     return np.asarray(chosen, dtype=np.float64)
 
 
@@ -147,7 +152,7 @@ def k_means_plus_plus(X, n_clusters, *, distance="euclidean", random_state, cent
     n = X.shape[0]
     trials = 2 + int(np.log(n_clusters))
     rows = [random_state.choice(n, p=np.full(n, 1.0 / n))]
-    closest = _min_terms(X, X[rows], distance)
+    closest = _terms_to(X, X[rows[0]], distance)
     potential = closest.sum()
     for _ in range(1, n_clusters):
         draws = random_state.uniform(size=trials) * potential
@@ -170,13 +175,13 @@ def pairwise_terms(X: np.ndarray, C: np.ndarray, distance: str) -> np.ndarray:
 def farthest(X, n_clusters, *, distance="euclidean", random_state):
     """Maximin: a random first point, then the point farthest from the chosen ones."""
     rows = [int(random_state.randint(X.shape[0]))]
-    closest = _min_terms(X, X[rows], distance)
+    closest = _terms_to(X, X[rows[0]], distance)
     for _ in range(1, n_clusters):
         far = int(np.argmax(closest))
-        if closest[far] <= 1e-12:
+        if closest[far] <= _SAME[distance]:
             raise _too_few(X, n_clusters, distance)
         rows.append(far)
-        np.minimum(closest, _min_terms(X, X[[far]], distance), out=closest)
+        np.minimum(closest, _terms_to(X, X[far], distance), out=closest)
     return X[rows]
 
 

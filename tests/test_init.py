@@ -117,3 +117,12 @@ def test_array_and_callable_init():
     np.testing.assert_array_equal(got, X[:2])
     with pytest.raises(ValueError, match="init='bogus' is not one of"):
         initial_centers(X, 2, "bogus")
+
+
+@pytest.mark.parametrize("init", INITS, ids=INITS)
+def test_tiny_scales_are_not_mistaken_for_duplicates(init):
+    # Squared distances here are ~1e-18: no threshold may call these points equal.
+    X = np.random.RandomState(0).normal(size=(60, 2)) * 1e-9
+    for metric in METRICS:
+        C = initial_centers(X, 5, init, distance=metric, random_state=0)
+        assert _n_distinct(C, metric) == 5

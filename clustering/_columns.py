@@ -34,7 +34,10 @@ _LABEL_NAME = re.compile(
     r"ground[ _]?truth|true[ _]?label)$",
     re.IGNORECASE,
 )
-_BOOL_WORDS = frozenset({"true", "false", "yes", "no", "y", "n", "t", "f"})
+_BOOL_WORDS = frozenset({
+    "true", "false", "yes", "no", "y", "n", "t", "f",
+    "ja", "nein", "wahr", "falsch", "oui", "non", "vrai", "faux", "si", "sí", "sim", "não",
+})  # fmt: skip
 _DATE_LIKE = re.compile(
     r"^\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})"
     r"([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?\s*$"

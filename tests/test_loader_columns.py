@@ -54,6 +54,7 @@ def test_booleans_and_dates_are_kept_out_with_reasons(rng):
     frame = pd.DataFrame({
         "flag": [True, False] * (n // 2),
         "answer": ["yes", "no", "no"] * (n // 3),
+        "aktiv": ["ja", "nein"] * (n // 2),
         "day": pd.date_range("2024-01-01", periods=n).strftime("%Y-%m-%d"),
         "stamp": pd.date_range("2024-01-01 10:00", periods=n, freq="h").astype(str),
         "x": rng.normal(size=n),
@@ -62,6 +63,7 @@ def test_booleans_and_dates_are_kept_out_with_reasons(rng):
     assert table.default_features == ["x"]
     assert table.excluded["flag"] == "true/false values"
     assert table.excluded["answer"] == "true/false values"
+    assert table.excluded["aktiv"] == "true/false values"
     assert table.excluded["day"] == "dates or times"
     assert table.excluded["stamp"] == "dates or times"
     assert {"flag", "answer"} <= set(table.label_candidates)

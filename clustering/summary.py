@@ -130,9 +130,10 @@ def metrics_table(values: dict[str, float | None], reasons: dict[str, str],
         if info.needs_labels and not include_external:
             continue
         value = values.get(key)
+        shown = f"{value:.4g}" if value is not None else f"not defined: {reasons.get(key, '')}"
         rows.append({
             "Metric": info.label,
-            "Value": f"{value:.4g}" if value is not None else f"not defined: {reasons.get(key, '')}",
+            "Value": shown,
             "Better": "higher" if info.higher_is_better else "lower",
             "Range": info.range,
             "Needs labels": "yes" if info.needs_labels else "no",

@@ -47,7 +47,7 @@ with page_guard():
         metrics_tab, whatif_tab, profile_tab, download_tab = st.tabs(
             ["Quality metrics", "What-if: A vs B", "Cluster profiles", "Download"])
         with metrics_tab:
-            metrics_panel(evaluation, has_truth, "explore")
+            metrics_panel(evaluation, has_truth, run_key, "explore")
         with whatif_tab:
             compare_tab(active, result, evaluation, view)
         with profile_tab:

@@ -19,11 +19,13 @@ import streamlit as st
 from clustering.datasets import Dataset, load_dataset
 from clustering.distances import pairwise
 from clustering.export import centroids_csv, labelled_csv, settings_json
+from clustering.figures.metrics import contingency_heatmap
+from clustering.figures.run import objective_figure
 from clustering.figures.run import run_figure as build_run_figure
 from clustering.history import History
 from clustering.kmeans import KMeansResult, kmeans
 from clustering.loader import Table, load_table
-from clustering.metrics import Evaluation, evaluate
+from clustering.metrics import METRICS, Evaluation, evaluate
 from clustering.preprocess import Prepared, prepare
 from clustering.projection import Projection, fit_projection
 from clustering.replay import ReplayInputs, replay_inputs
@@ -187,3 +189,15 @@ def export_file(
         return centroids_csv(_prepared.to_original_units(_result.centers),
                              list(_prepared.feature_names))
     return settings_json(run_settings)
+
+
+@st.cache_data(max_entries=_ENTRIES, show_spinner=False)
+def contingency_figure(run_key: str, style_name: str, _table: pd.DataFrame) -> go.Figure:
+    return contingency_heatmap(_table, style=STYLES[style_name])
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def objective_chart(run_key: str, step: int, style_name: str, _history: History) -> go.Figure:
+    return objective_figure(_history.objective, _history.phase, _history.iteration,
+                            current_step=step, metric_label=METRICS["objective"].label,
+                            style=STYLES[style_name])

@@ -6,7 +6,7 @@ its own progress bar while it computes (see :func:`_progress_bar`).
 
 Buttons that open a K (or a run) on Explore change the settings in their ``on_click``
 callback, which runs before the sidebar widgets are drawn (a widget's key cannot change once
-it is drawn), and raise a flag that :func:`follow_to_explore` acts on at the top of the page.
+it is drawn), and raise a flag that :func:`arrive` acts on at the top of the page.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ from ui.state import SETTINGS, set_value
 
 EXPLORE = "pages/1_Explore.py"
 _GO = "choose_k_go_explore"
+_PREFS = "choose_k_prefs"  # this page's own widget values, kept across page switches
 _CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 _UPLOAD_WIDGETS = ("sheet", "header", "skip_bad")  # "How the file is read" (not URL settings)
 _WIDGETS = {"k": "sb_k", "init": "sb_init", "seed": "sb_seed", "n_init": "sb_n_init"}
@@ -165,6 +166,21 @@ def arrive() -> None:
 # --- the sweep ---------------------------------------------------------------------------
 
 
+def _recall(key: str, default: Any) -> None:
+    """Before drawing one of this page's widgets: restore its value from the last visit.
+
+    Streamlit drops a widget's value once a run of another page does not draw it.
+    """
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state.get(_PREFS, {}).get(key, default)
+
+
+def _keep(key: str, value: Any) -> Any:
+    """After drawing it: remember the value for the next visit."""
+    st.session_state.setdefault(_PREFS, {})[key] = value
+    return value
+
+
 def sweep_controls(n_distinct: int) -> int:
     """The largest K to try; returns it (capped by the data)."""
     top = k_limit(n_distinct, SWEEP_MAX_K)
@@ -172,12 +188,13 @@ def sweep_controls(n_distinct: int) -> int:
         st.caption(f"This data has {n_distinct} distinct points, so K goes up to {top}.")
         return top
     key = "choose_k_kmax"
-    if not 3 <= st.session_state.get(key, DEFAULT_K_MAX) <= top:
+    _recall(key, DEFAULT_K_MAX)
+    if not 3 <= st.session_state[key] <= top:
         st.session_state[key] = min(DEFAULT_K_MAX, top)
-    st.session_state.setdefault(key, min(DEFAULT_K_MAX, top))
-    return int(st.columns([1, 2])[0].slider("Largest K to try", 3, top, key=key,
-                         help=f"K runs from 2 to this. At most {top}: never more than the "
-                              f"distinct points, and {SWEEP_MAX_K} at most."))
+    return _keep(key, int(st.columns([1, 2])[0].slider(
+        "Largest K to try", 3, top, key=key,
+        help=f"K runs from 2 to this. At most {top}: never more than the distinct points, "
+             f"and {SWEEP_MAX_K} at most.")))
 
 
 def run_sweep(active: ActiveData, run: RunSettings, k_max: int) -> tuple[SweepResult, str]:
@@ -280,10 +297,12 @@ def silhouette_section(active: ActiveData, result: SweepResult, sweep_key: str,
     """K picker, silhouette plot and scatter (a fragment: moving K redraws only this part)."""
     ks = [int(k) for k in result.ks]
     key = "choose_k_sil_k"
-    if st.session_state.get(key) not in ks:
+    _recall(key, current_k)
+    if st.session_state[key] not in ks:
         st.session_state[key] = current_k if current_k in ks else result.best().get(
             "silhouette", ks[0])
-    k = st.columns([1, 2])[0].select_slider("K for the silhouette plot", ks, key=key)
+    k = _keep(key, st.columns([1, 2])[0].select_slider("K for the silhouette plot", ks,
+                                                          key=key))
     X = active.prepared.X
     try:
         rows, values = cached_silhouette(sweep_key, k, X, result.labels_for(k), distance)
@@ -323,10 +342,10 @@ def init_study_section(active: ActiveData, run: RunSettings) -> None:
     st.caption(f"Every initialisation method, run once from each of R seeds at the sidebar's "
                f"K={k} (one start each, so restarts do not hide a bad start).")
     seeds_key = "choose_k_seeds"
-    st.session_state.setdefault(seeds_key, 20)
-    n_seeds = int(st.columns([1, 3])[0].number_input(
+    _recall(seeds_key, 20)
+    n_seeds = _keep(seeds_key, int(st.columns([1, 3])[0].number_input(
         "Seeds per method (R)", 2, 200, key=seeds_key,
-        help="Run r of every method uses seed (sidebar seed + r), so any run can be replayed."))
+        help="Run r of every method uses seed (sidebar seed + r), so any run can be replayed.")))
     if k < 2:
         st.info("Set K to at least 2 in the sidebar: with one cluster every start ends the same.",
                 icon=":material/info:")

@@ -240,7 +240,7 @@ def pick_features(source: Source) -> ActiveData:
         if s["label"] is None and source.default_label and "sb_label" not in st.session_state:
             s["label"] = source.default_label
         if s["label"] not in label_options:
-            notice(f"The label column from the link is not in this data; no label is used.")
+            notice("The label column from the link is not in this data; no label is used.")
             set_value("label", None, "sb_label")
         bind("label", "sb_label")
         store("label", st.selectbox(

@@ -247,9 +247,12 @@ def _update(lesson: Lesson) -> None:
 def _repeat(lesson: Lesson) -> None:
     run, h = lesson.run, lesson.run.history
     last_assign = max(s for s, p in enumerate(h.phase) if p == "assign")
+    changed = [int(h.n_changed[s]) for s, p in enumerate(h.phase) if p == "assign"]
     st.success(f"Converged after {run.n_iter} iterations: at the last assign "
                f"{int(h.n_changed[last_assign])} points changed cluster, so the centroids "
                "stayed where they were.", icon=":material/check_circle:")
+    st.caption("Points that changed cluster at each assign: "
+               + ", ".join(str(c) for c in changed) + ".")
     _chart(run_figure(lesson.data.X, h.labels, h.centers, h.phase, h.iteration, h.objective,
                       axis_titles=lesson.titles, ranges=lesson.ranges, start_step=0,
                       equal_aspect=True, style=figure_style()))

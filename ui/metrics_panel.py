@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from clustering.figures.metrics import contingency_heatmap
 from clustering.metrics import METRICS, Evaluation
 from clustering.summary import metrics_table
-from ui.layout import figure_style
+from ui import cache
+from ui.layout import style_name
 
 
-def metrics_panel(evaluation: Evaluation, has_truth: bool, key: str) -> None:
+def metrics_panel(evaluation: Evaluation, has_truth: bool, run_key: str, key: str) -> None:
     """Draw the metrics table, sampling notes and (with a label column) the contingency table."""
     # A static table wraps the one-line explanations instead of cutting them off.
     table = metrics_table(evaluation.values, evaluation.reasons, include_external=has_truth)
@@ -21,7 +21,7 @@ def metrics_panel(evaluation: Evaluation, has_truth: bool, key: str) -> None:
         st.caption("Choose a true-label column in the sidebar to see homogeneity, completeness, "
                    "V-measure, ARI and AMI.")
     elif evaluation.contingency is not None:
-        st.plotly_chart(contingency_heatmap(evaluation.contingency, style=figure_style()),
+        st.plotly_chart(cache.contingency_figure(run_key, style_name(), evaluation.contingency),
                         key=f"{key}_contingency", config={"displaylogo": False})
 
 

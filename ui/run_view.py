@@ -11,12 +11,10 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from clustering.figures.run import objective_figure
 from clustering.history import History
-from clustering.metrics import METRICS
 from ui import cache
 from ui.data import ActiveData
-from ui.layout import figure_style, presentation, style_name
+from ui.layout import presentation, style_name
 from ui.state import bind, set_value, settings, store
 
 _PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
@@ -136,12 +134,8 @@ def _timeline(active, run_key, history, view, distance, center_rule, key, step_k
         st.markdown(f"**Step {step} of {last}** · iteration {history.iteration[step]} · "
                     f"*{phase}*")
         st.caption(_PHASE_TEXT[phase])
-        st.plotly_chart(
-            objective_figure(history.objective, history.phase, history.iteration,
-                             current_step=step, metric_label=METRICS["objective"].label,
-                             style=figure_style()),
-            key=f"{key}_objective_chart", config=_PLOTLY_CONFIG,
-        )
+        st.plotly_chart(cache.objective_chart(run_key, step, style_name(), history),
+                        key=f"{key}_objective_chart", config=_PLOTLY_CONFIG)
 
 
 def _move(step_key: str, step: int) -> None:

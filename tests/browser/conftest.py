@@ -73,7 +73,7 @@ def app_url() -> Iterator[str]:
             time.sleep(0.3)
     else:
         proc.terminate()
-        pytest.fail("streamlit did not become healthy within 60 s; see test-artifacts/streamlit.log")
+        pytest.fail("streamlit was not healthy within 60 s; see test-artifacts/streamlit.log")
     yield url
     proc.terminate()
     try:
@@ -89,7 +89,7 @@ def browser():
 
     executable = chromium_path()
     if executable is None:
-        pytest.fail("No Chromium found: run `python tests/browser/find_chromium.py` for what to install.")
+        pytest.fail("No Chromium: `python tests/browser/find_chromium.py` says what to install.")
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=executable, headless=True, args=_CHROMIUM_ARGS)
         yield browser
@@ -106,7 +106,8 @@ def page(browser, request):
 
 def wait_for_app(page, timeout: float = 60_000) -> None:
     """Wait until the script finished running and no element is stale (STYLE.md's recipe)."""
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout)
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]",
+                           timeout=timeout)
     page.wait_for_function(
         "() => document.querySelectorAll('[data-stale=true]').length === 0", timeout=timeout
     )

@@ -1,0 +1,352 @@
+"""Glue for the Image page: the image picker, the knobs, cached computations and the views.
+
+Cached calls are keyed on a content key (the sha256 of the upload, or the sample's name) plus
+plain values; pixel arrays go in as ``_``-prefixed arguments, which Streamlit does not hash.
+An upload the reader refuses shows its one sentence and the previous image stays. Uploaded
+bytes live in the session only (never on disk, never in the URL).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+from PIL import Image
+from sklearn.datasets import load_sample_image
+
+from clustering.colour import AXIS_TITLES, SPACES, to_space
+from clustering.figures.image import (
+    colour_space_figure,
+    error_curve_figure,
+    hex_colour,
+    palette_figure,
+)
+from clustering.imageio import FORMATS, ImageError, LoadedImage, from_array, png_bytes, read_image
+from clustering.quantize import (
+    METHODS,
+    Quantized,
+    Sweep,
+    draw_indices,
+    error_sweep,
+    index_bits,
+    mse,
+    psnr,
+    quantize,
+)
+from ui.cache import bytes_key, content_key
+from ui.layout import figure_style
+
+SAMPLES = {"china.jpg": "Chinese temple (scikit-learn sample)",
+           "flower.jpg": "Flower (scikit-learn sample)"}
+UPLOAD = "upload"
+UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff"]
+BACKGROUNDS = {"white": (255, 255, 255), "black": (0, 0, 0), "grey": (128, 128, 128),
+               "ignore": None}
+BACKGROUND_LABELS = {"white": "Composite over white", "black": "Composite over black",
+                     "grey": "Composite over grey", "ignore": "Ignore transparent pixels"}
+SAMPLE_SIZES = (5_000, 10_000, 20_000, 50_000)
+DOWNLOAD_NAME = "quantized.png"
+_PREVIEW_MAX, _PREVIEW_MIN = 1000, 480
+_SCATTER_POINTS = 2_500
+_RANGES = {"rgb": [(0, 255)] * 3, "lab": [(0, 100), (-90, 100), (-110, 100)]}
+
+
+@dataclass(frozen=True)
+class Picked:
+    """The image the page works on, with its colours ready for quantizing."""
+
+    key: str  # identifies `pixels` and `mask` exactly: content + background choice
+    title: str
+    image: LoadedImage
+    pixels: np.ndarray  # (h, w, 3) uint8
+    mask: np.ndarray | None  # (h, w) bool: pixels that count; None = all
+    background: str
+
+
+@dataclass(frozen=True)
+class Knobs:
+    k: int
+    space: str
+    sample_size: int
+    seed: int
+
+
+# --- cached computations ---------------------------------------------------------------------
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _sample_image(name: str) -> LoadedImage:
+    return from_array(load_sample_image(name), note=f"{SAMPLES[name]}, shipped with "
+                                                    "scikit-learn.")
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _uploaded_image(digest: str, _data: bytes) -> LoadedImage:
+    return read_image(_data)
+
+
+@st.cache_data(max_entries=8, show_spinner="Choosing the colours…")
+def _quantized(key: str, _pixels: np.ndarray, _mask: np.ndarray | None, k: int, method: str,
+               space: str, sample_size: int, seed: int) -> Quantized:
+    return quantize(_pixels, k, method=method, space=space, sample_size=sample_size,
+                    mask=_mask, random_state=seed)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _png(result_key: str, _result: Quantized, _alpha: np.ndarray | None) -> bytes:
+    """The full-size quantized PNG (the download, and the size in the report)."""
+    return png_bytes(palette=_result.palette, labels=_result.labels, alpha=_alpha)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _error(result_key: str, _pixels: np.ndarray, _mask: np.ndarray | None,
+           _result: Quantized) -> float:
+    return mse(_pixels, _result, _mask)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _original_png_size(key: str, _pixels: np.ndarray, _alpha: np.ndarray | None) -> int:
+    return len(png_bytes(_pixels, alpha=_alpha))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _preview(key: str, _rgb: np.ndarray, _alpha: np.ndarray | None,
+             exact: bool) -> tuple[bytes, str]:
+    """A screen-sized image and its format: big images shrunk, tiny ones enlarged crisply.
+
+    ``exact`` (a quantized image) resizes by nearest neighbour and is always PNG, so only
+    palette colours reach the screen; a shrunk original photo goes as JPEG (a tenth the size).
+    """
+    im = Image.fromarray(np.dstack([_rgb, _alpha]) if _alpha is not None else _rgb)
+    longest = max(im.size)
+    if longest > _PREVIEW_MAX:
+        scale = _PREVIEW_MAX / longest
+        size = (max(1, round(im.width * scale)), max(1, round(im.height * scale)))
+        im = im.resize(size, Image.Resampling.NEAREST if exact else Image.Resampling.LANCZOS)
+    elif longest < _PREVIEW_MIN:
+        factor = -(-_PREVIEW_MIN // longest)
+        im = im.resize((im.width * factor, im.height * factor), Image.Resampling.NEAREST)
+    fmt = "PNG" if exact or _alpha is not None or longest < _PREVIEW_MIN else "JPEG"
+    buf = io.BytesIO()
+    if fmt == "PNG":
+        im.save(buf, format="PNG", compress_level=1)
+    else:
+        im.save(buf, format="JPEG", quality=92)
+    return buf.getvalue(), fmt
+
+
+@st.cache_data(max_entries=8, show_spinner="Measuring the error for K from 2 to 256…")
+def _sweep(key: str, _pixels: np.ndarray, _mask: np.ndarray | None, space: str,
+           seed: int) -> Sweep:
+    return error_sweep(_pixels, space=space, mask=_mask, random_state=seed)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _scatter_rows(key: str, _mask: np.ndarray | None, n_pixels: int, seed: int) -> np.ndarray:
+    rows = np.arange(n_pixels) if _mask is None else np.flatnonzero(_mask)
+    if rows.size > _SCATTER_POINTS:
+        rows = rows[np.sort(draw_indices(rows.size, _SCATTER_POINTS, np.random.RandomState(seed)))]
+    return rows
+
+
+# --- picking the image -----------------------------------------------------------------------
+
+def _receive_upload() -> str | None:
+    """Read a newly dropped file; the sentence of a refusal while that file stays, else None."""
+    file = st.sidebar.file_uploader(
+        "…or upload your own", type=UPLOAD_TYPES, key="image_upload",
+        help=f"{', '.join(FORMATS)}; up to 25 megapixels. Nothing is kept after you leave.")
+    if file is None:
+        return None
+    refused = st.session_state.get("image_refused")
+    if refused and refused[0] == file.file_id:
+        return refused[1]
+    if file.file_id == st.session_state.get("image_upload_id"):
+        return None
+    data = file.getvalue()
+    digest = bytes_key(data)
+    try:
+        _uploaded_image(digest, data)
+    except ImageError as exc:
+        st.session_state["image_refused"] = (file.file_id, str(exc))
+        return str(exc)
+    st.session_state["image_upload_id"] = file.file_id
+    st.session_state["image_good_upload"] = {"digest": digest, "data": data,
+                                             "name": PurePath(file.name).name}
+    st.session_state["image_choice"] = UPLOAD
+    return None
+
+
+def pick_image() -> tuple[Picked, str | None]:
+    """Sidebar: sample or upload, and the transparency choice. Returns the image and the
+    sentence of a refused upload (None if there is none)."""
+    st.sidebar.header("Image")
+    refusal = _receive_upload()
+    good = st.session_state.get("image_good_upload")
+    options = [*SAMPLES, *([UPLOAD] if good else [])]
+    if st.session_state.get("image_choice") not in options:
+        st.session_state["image_choice"] = next(iter(SAMPLES))
+    choice = st.sidebar.selectbox(
+        "Picture", options, key="image_choice",
+        format_func=lambda c: f"Your upload: {good['name']}" if c == UPLOAD else SAMPLES[c])
+    if choice == UPLOAD:
+        image, source_key = _uploaded_image(good["digest"], good["data"]), good["digest"]
+        title = f"Your upload ({good['name']})"
+    else:
+        image, source_key, title = _sample_image(choice), choice, SAMPLES[choice]
+    background = "white"
+    if image.alpha is not None:
+        background = st.sidebar.selectbox(
+            "Transparent pixels", list(BACKGROUNDS), key="image_background",
+            format_func=BACKGROUND_LABELS.get,
+            help="Composite: transparent pixels take the background colour, which then "
+                 "competes for a palette slot. Ignore: they are left out of the fit and the "
+                 "error, and stay transparent in the result.")
+    if background == "ignore":
+        pixels, mask = image.rgb, image.alpha > 0
+    else:
+        pixels, mask = image.composite(BACKGROUNDS[background]), None
+    picked = Picked(key=content_key(source_key, background), title=title, image=image,
+                    pixels=pixels, mask=mask, background=background)
+    return picked, refusal
+
+
+def knobs() -> Knobs:
+    st.sidebar.header("Quantization")
+    k = st.sidebar.slider("Number of colours K", 2, 256, 16, key="image_k",
+                          help="24-bit colour has 16.7 million shades; keep only K of them.")
+    space = st.sidebar.radio("Colour space", list(SPACES), format_func=SPACES.get,
+                             key="image_space",
+                             help="Where k-means measures distance. In CIELAB, equal distances "
+                                  "look about equally different to the eye.")
+    sample_size = st.sidebar.select_slider(
+        "Pixels sampled to fit k-means", SAMPLE_SIZES, value=20_000, key="image_sample_size",
+        format_func=lambda n: f"{n:,}",
+        help="k-means runs on a random sample; every pixel is then mapped to its nearest "
+             "palette colour.")
+    seed = st.sidebar.number_input("Random seed", 0, 2**31 - 1, 0, step=1, key="image_seed")
+    return Knobs(k=int(k), space=space, sample_size=int(sample_size), seed=int(seed))
+
+
+# --- computing and showing -------------------------------------------------------------------
+
+def run(picked: Picked, knobs: Knobs, method: str = "kmeans") -> tuple[str, Quantized]:
+    key = content_key(picked.key, knobs.k, method, knobs.space, knobs.sample_size, knobs.seed)
+    return key, _quantized(picked.key, picked.pixels, picked.mask, knobs.k, method,
+                           knobs.space, knobs.sample_size, knobs.seed)
+
+
+def summary(picked: Picked, result: Quantized) -> str:
+    image = picked.image
+    counted = int(result.counts.sum())
+    fitted = (f"k-means on a sample of {result.sample_size:,} of the {counted:,} pixels "
+              f"({result.n_iter} iterations)" if result.sample_size else "every colour kept")
+    return (f"{result.n_colors} colours for {image.width:,} × {image.height:,} pixels "
+            f"({result.n_distinct:,} distinct colours): {fitted}, in "
+            f"{'CIELAB' if result.space == 'lab' else 'RGB'}. 24 → {index_bits(result.n_colors)} "
+            f"bits per pixel.")
+
+
+def _alpha(picked: Picked) -> np.ndarray | None:
+    return picked.image.alpha if picked.mask is not None else None
+
+
+def show_images(picked: Picked, results: list[tuple[str, Quantized]]) -> None:
+    """The original and each result side by side, as screen-sized previews."""
+    alpha = _alpha(picked)
+    cols = st.columns(len(results) + 1)
+    # output_format is explicit: "auto" would re-encode the quantized PNG as a JPEG.
+    data, fmt = _preview(picked.key, picked.pixels, alpha, False)
+    cols[0].image(data, output_format=fmt, width="stretch",
+                  caption=f"Original: {picked.image.width:,} × {picked.image.height:,}")
+    for col, (key, result) in zip(cols[1:], results, strict=True):
+        data, fmt = _preview(key, result.image(), alpha, True)
+        col.image(data, output_format=fmt, width="stretch",
+                  caption=f"{METHODS[result.method]}: {result.n_colors} colours")
+
+
+def report_table(picked: Picked, results: list[tuple[str, Quantized]]) -> pd.DataFrame:
+    """One row per method: colours, MSE, PSNR, bits per pixel, PNG size; the original first."""
+    alpha, n = _alpha(picked), int(picked.image.n_pixels)
+    original = _original_png_size(picked.key, picked.pixels, alpha)
+    rows = [{"Image": "Original", "Colours": None, "MSE": 0.0, "PSNR (dB)": None,
+             "Bits per pixel": 24, "PNG size (KB)": original / 1024,
+             "PNG bits per pixel": 8 * original / n}]
+    for key, result in results:
+        error = _error(key, picked.pixels, picked.mask, result)
+        size = len(_png(key, result, alpha))
+        rows.append({"Image": METHODS[result.method], "Colours": result.n_colors, "MSE": error,
+                     "PSNR (dB)": psnr(error) if error > 0 else None,
+                     "Bits per pixel": index_bits(result.n_colors),
+                     "PNG size (KB)": size / 1024, "PNG bits per pixel": 8 * size / n})
+    return pd.DataFrame(rows).set_index("Image")
+
+
+def show_report(picked: Picked, results: list[tuple[str, Quantized]]) -> None:
+    table = report_table(picked, results)
+    st.dataframe(table, key="image_report", column_config={
+        "MSE": st.column_config.NumberColumn(
+            format="%.1f", help="Mean squared error per channel, RGB 0-255, lower is better."),
+        "PSNR (dB)": st.column_config.NumberColumn(
+            format="%.2f", help="Peak signal-to-noise ratio; empty when lossless. Above about "
+                                "30 dB the difference is hard to see."),
+        "Bits per pixel": st.column_config.NumberColumn(
+            help="24 for true colour; ceil(log2 K) for a palette index."),
+        "PNG size (KB)": st.column_config.NumberColumn(format="%.1f"),
+        "PNG bits per pixel": st.column_config.NumberColumn(format="%.2f"),
+    })
+
+
+def palette_section(result: Quantized, title: str) -> None:
+    st.plotly_chart(palette_figure(result.palette, result.shares, figure_style()),
+                    key="image_palette_chart", config={"displaylogo": False})
+    with st.expander(f"Palette as a table ({result.n_colors} colours)"):
+        order = np.argsort(-result.shares, kind="stable")
+        st.dataframe(pd.DataFrame({
+            "Colour": [hex_colour(result.palette[j]) for j in order],
+            "R": result.palette[order, 0], "G": result.palette[order, 1],
+            "B": result.palette[order, 2], "Pixels": result.counts[order],
+            "Share (%)": 100 * result.shares[order]}),
+            key="image_palette_table", hide_index=True,
+            column_config={"Share (%)": st.column_config.NumberColumn(format="%.2f")})
+
+
+def colour_space_section(picked: Picked, result: Quantized, knobs: Knobs) -> None:
+    colour_by = st.radio("Colour the pixels by", ["palette", "own"], horizontal=True,
+                         key="image_point_colour",
+                         format_func={"palette": "their palette colour",
+                                      "own": "their own colour"}.get)
+    rows = _scatter_rows(picked.key, picked.mask, picked.image.n_pixels, knobs.seed)
+    rgb = picked.pixels.reshape(-1, 3)[rows]
+    labels = result.labels.ravel()[rows]
+    shown = result.palette[labels] if colour_by == "palette" else rgb
+    space = result.space
+    fig = colour_space_figure(to_space(rgb, space), shown, result.centers, result.palette,
+                              AXIS_TITLES[space], figure_style(), ranges=_RANGES[space])
+    st.plotly_chart(fig, key="image_colour_space", config={"displaylogo": False})
+    st.caption(f"{rows.size:,} pixels drawn at random; diamonds are the {result.n_colors} "
+               "palette colours, each the mean of the pixels nearest to it.")
+
+
+def sweep_section(picked: Picked, knobs: Knobs) -> None:
+    sweep = _sweep(picked.key, picked.pixels, picked.mask, knobs.space, knobs.seed)
+    fig = error_curve_figure(sweep.ks, sweep.errors, METHODS, figure_style(),
+                             current_k=knobs.k if knobs.k <= sweep.ks.max() else None)
+    st.plotly_chart(fig, key="image_error_curve", config={"displaylogo": False})
+    st.caption(f"Measured on {sweep.eval_size:,} pixels drawn at random (k-means fitted on "
+               "5,000 of them), in " + ("CIELAB" if knobs.space == "lab" else "RGB") + "; "
+               "both axes are logarithmic.")
+
+
+def download(picked: Picked, key: str, result: Quantized) -> None:
+    alpha = _alpha(picked)
+
+    def build() -> bytes:
+        return _png(key, result, alpha)
+
+    st.download_button("Download the quantized image (PNG)", build, file_name=DOWNLOAD_NAME,
+                       mime="image/png", key="image_download", on_click="ignore",
+                       help="Full size, indexed colour, with no metadata from the original.")

@@ -229,11 +229,15 @@ def assign_figure(X: np.ndarray, labels: np.ndarray, centers: np.ndarray,
                            "line": {"color": cluster_color(j), "width": style.line_width * 1.3}})
         if highlight is not None and highlight in lines.rows:
             i = int(np.flatnonzero(lines.rows == highlight)[0])
+            mids = (lines.starts[i] + lines.ends) / 2
+            near = 0.04 * float(np.linalg.norm([hi - lo for lo, hi in ranges]))
             for j in range(k):
-                mid = (lines.starts[i] + lines.ends[j]) / 2
+                # Lines to two close centroids run side by side: stack their labels.
+                clash = int(np.sum(np.linalg.norm(mids[:j] - mids[j], axis=1) < near))
                 annotations.append({
-                    "x": mid[0], "y": mid[1], "text": f"{lines.distances[i, j]:.2g}",
+                    "x": mids[j, 0], "y": mids[j, 1], "text": f"{lines.distances[i, j]:.2g}",
                     "showarrow": False, "bgcolor": "rgba(255,255,255,0.85)",
+                    "yshift": -clash * style.font_size * 1.3,
                     "font": {"size": style.font_size, "color": cluster_color(j)
                              if j == lines.nearest[i] else style.font_color}})
     if highlight is not None:
@@ -371,7 +375,11 @@ def metric_bars_figure(values: Mapping[str, float | None], *,
             "hovertext": [METRICS[key].explanation for key in keys], "hoverinfo": "text",
         })
     low = min([0.0, *[v for v in values.values() if v is not None]])
+    # The legend sits between the title and the bars: room for both, title pinned on top.
+    top = style.font_size * 2.5 + (style.title_size * 1.8 if title else 0) + 10
     layout = merge(style_layout(style, escape_text(title) if title else None), {
+        "margin": {"t": top},
+        "title": {"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 8}},
         "xaxis": {"range": [min(-0.05, low - 0.1), 1.15], "title": {"text": "score (1 = best)"},
                   "zeroline": True, "zerolinecolor": style.axis_color},
         "yaxis": {"autorange": "reversed", "categoryorder": "array",

@@ -88,6 +88,13 @@ def read_xlsx(
             f"{limits.max_columns:,}."
         )
     rows = [tuple(r) + (None,) * (width - len(r)) for r in rows]
+    lead = _title_rows(rows)
+    if lead:
+        rows = rows[lead:]
+        notes.append(
+            f"Skipped {lead} row{'s' if lead != 1 else ''} above the table that "
+            f"{'hold' if lead != 1 else 'holds'} a single value (a title or a note)."
+        )
     first = rows[0]
     auto = not first_row_is_data(rows[:200], _is_number)
     used_header = auto if header is None else bool(header)
@@ -122,6 +129,15 @@ def _too_many_cells(chosen: str, cells: int, limits, more: bool = False) -> Tabl
     else:
         size = f"{cells:,} cells, more than the Excel limit of {limits.max_excel_cells:,}"
     return TableError(f"The sheet {chosen!r} has {size}; save it as CSV, which loads faster.")
+
+
+def _title_rows(rows: list[tuple], limit: int = 10) -> int:
+    """Leading rows with one filled cell above a table whose rows fill two or more."""
+    filled = [sum(v is not None for v in row) for row in rows[: limit + 1]]
+    lead = 0
+    while lead < min(limit, len(rows) - 1) and filled[lead] == 1:
+        lead += 1
+    return lead if lead and filled[lead] >= 2 else 0
 
 
 def _choose_sheet(names: list[str], sheet: str | int | None) -> str:

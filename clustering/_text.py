@@ -33,6 +33,22 @@ class _Reading:
 
 
 _DELIM_SHOWN = {",": "','", ";": "';'", "\t": "tab", "|": "'|'"}
+_SEP_HINT = re.compile(rb'^"?sep=([,;\t|])"?[ \t]*(\r\n|\n|\r)', re.IGNORECASE)
+#: Most single-value lines (titles, notes) skipped above a table.
+MAX_TITLE_LINES = 10
+
+
+def _title_lines(fields: np.ndarray) -> int:
+    """How many leading records hold one value above a table of two or more columns."""
+    if len(fields) < 2:
+        return 0
+    mode = int(np.argmax(np.bincount(fields)))
+    if mode < 2:
+        return 0
+    lead = 0
+    while lead < min(MAX_TITLE_LINES, len(fields) - 1) and fields[lead] == 1:
+        lead += 1
+    return lead if lead and fields[lead] == mode else 0
 
 
 def read_text(
@@ -45,11 +61,30 @@ def read_text(
         raise TableError("The file is empty.")
     if sample.lstrip()[:1] in ("{", "[") and _is_json(body, decoded.encoding):
         raise TableError("This looks like a JSON file, not a CSV file.")
-    delim = _sniff.sniff_delimiter(sample)
+    line_offset = 0  # physical lines cut from the top, for line numbers in messages
+    hint = _SEP_HINT.match(body[:20])
+    if hint and hint.group(1).decode() in _DELIM_SHOWN:
+        # Excel's "sep=;" first line names the delimiter; it is not part of the table.
+        line_offset = 1
+        body = body[hint.end() :]
+        sample, _ = _sniff.text_sample(body, decoded.encoding)
+        notes.append(f"The first line {hint.group(0).decode().strip()!r} named the delimiter.")
+    delim = hint.group(1).decode() if line_offset else _sniff.sniff_delimiter(sample)
+    lines = _sniff.scan_lines(body, delim)
+    lead = _title_lines(lines.fields)
+    if lead:
+        start = int(lines.starts[lead])
+        line_offset += _sniff.line_number(body, start) - 1
+        body = body[start:]
+        sample, _ = _sniff.text_sample(body, decoded.encoding)
+        lines = _sniff.scan_lines(body, delim)
+        notes.append(
+            f"Skipped {lead} line{'s' if lead != 1 else ''} above the table that "
+            f"{'hold' if lead != 1 else 'holds'} a single value (a title or a note)."
+        )
     rows = _sniff.sample_rows(sample, delim)
     decimal, thousands = _sniff.sniff_number_format(rows, delim)
     reading = _Reading(delim, decimal, thousands, decoded.encoding, decoded.errors)
-    lines = _sniff.scan_lines(body, delim)
     if not len(lines.starts) or not rows:
         raise TableError("The file is empty.")
     expected = int(lines.fields[0])
@@ -87,16 +122,17 @@ def read_text(
         raise TableError("The file has a header but no data rows.")
     if bad.size:
         first_bad = int(bad[0])
-        line_no = _sniff.line_number(body, int(lines.starts[first_bad]))
+        line_no = _sniff.line_number(body, int(lines.starts[first_bad])) + line_offset
         if pandas_view is not None and pandas_view.line != first_bad + 1:
             # The scan was misled by a stray quote; pandas counts records, not lines.
-            line_no, seen = pandas_view.line, pandas_view.seen
+            line_no, seen = pandas_view.line + line_offset, pandas_view.seen
         else:
             seen = int(lines.fields[first_bad])
         if not skip_bad_lines:
             raise _ragged(line_no, seen, expected)
         if has_quotes:
             frame, skipped, line_no = _parse_skipping(body, reading, use_header)
+            line_no += line_offset
         else:
             skipped = int(bad.size)
             body = _drop_records(body, lines, bad)
@@ -115,8 +151,9 @@ def read_text(
             frame = _parse(body, reading, use_header)
         except _PandasRagged as exc:
             if not skip_bad_lines:
-                raise _ragged(exc.line, exc.seen, exc.expected) from None
+                raise _ragged(exc.line + line_offset, exc.seen, exc.expected) from None
             frame, skipped, line_no = _parse_skipping(body, reading, use_header)
+            line_no += line_offset
             notes.append(
                 f"Skipped {skipped:,} line{'s' if skipped != 1 else ''} whose number of values "
                 f"did not match the first line (the first was line {line_no:,})."

@@ -214,6 +214,33 @@ def test_year_like_names_stay_a_header():
     assert list(table.frame.columns) == ["country", "2019", "2020"]
 
 
+@pytest.mark.parametrize("hint", [b"sep=,", b"SEP=;", b'"sep=|"'])
+def test_excel_sep_hint_line_names_the_delimiter(hint):
+    delim = hint.strip(b'"')[-1:]
+    table = load_table(hint + b"\r\n" + BASE.replace(b",", delim), "x.csv")
+    base_check(table)
+    assert any("named the delimiter" in n for n in table.notes)
+
+
+def test_title_lines_above_the_table_are_skipped():
+    data = b"Sales report 2024\nExported by someone\n" + BASE
+    table = load_table(data, "x.csv")
+    base_check(table)
+    assert any("Skipped 2 lines above the table" in n for n in table.notes)
+    ragged = b"Title\n" + BASE + b"1,2\n"
+    assert refuse(ragged).startswith("Line 7 has 2 values")  # counted in the original file
+
+
+def test_xlsx_title_rows_are_skipped():
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+        _base_frame().to_excel(writer, sheet_name="S", index=False, startrow=2)
+        writer.sheets["S"]["A1"] = "Quarterly numbers"
+    table = load_table(buf.getvalue(), "book.xlsx")
+    base_check(table)
+    assert any("Skipped 1 row above the table" in n for n in table.notes)
+
+
 def test_blank_and_duplicate_names():
     data = b"a,,a,a (2), \n1,2,3,4,5\n6,7,8,9,10\n"
     table = load_table(data, "x.csv")

@@ -37,8 +37,8 @@ from clustering._lloyd import fast_kernel_available
 from clustering.colour import SPACES, from_space, to_space
 from clustering.kmeans import kmeans
 
-__all__ = ["METHODS", "Quantized", "Sweep", "error_sweep", "index_bits", "mse", "nearest",
-           "psnr", "quantize"]
+__all__ = ["METHODS", "Quantized", "Sweep", "draw_indices", "error_sweep", "index_bits", "mse",
+           "nearest", "psnr", "quantize"]
 
 METHODS = {
     "kmeans": "k-means",
@@ -264,7 +264,10 @@ def quantize(pixels, n_colors: int, *, method: str = "kmeans", space: str = "rgb
 
 def _sample(counted: np.ndarray, size: int, k: int, distinct: np.ndarray, rng) -> np.ndarray:
     """Seeded pixel sample with at least ``k`` distinct colours (rare ones added if needed)."""
-    sample = counted.copy() if counted.size <= size else counted[_draw(counted.size, size, rng)]
+    if counted.size <= size:
+        sample = counted.copy()
+    else:
+        sample = counted[draw_indices(counted.size, size, rng)]
     have = np.unique(sample)
     if have.size < k:
         # Without k distinct points k-means would duplicate centres; add unseen colours once.
@@ -274,7 +277,7 @@ def _sample(counted: np.ndarray, size: int, k: int, distinct: np.ndarray, rng) -
     return sample
 
 
-def _draw(n: int, size: int, rng) -> np.ndarray:
+def draw_indices(n: int, size: int, rng) -> np.ndarray:
     """``size`` distinct indices below ``n``, seeded; O(size) when size << n.
 
     (scikit-learn's ``sample_without_replacement`` took 0.1-0.6 s for 20k of 2M here.)
@@ -389,7 +392,7 @@ def error_sweep(pixels, ks=(2, 4, 8, 16, 32, 64, 128, 256), *, methods=tuple(MET
     rng = check_random_state(random_state)
     flat = pixels.reshape(-1, 3) if mask is None else pixels.reshape(-1, 3)[mask]
     if flat.shape[0] > eval_size:
-        flat = flat[np.sort(_draw(flat.shape[0], eval_size, rng))]
+        flat = flat[np.sort(draw_indices(flat.shape[0], eval_size, rng))]
     sub = np.ascontiguousarray(flat.reshape(1, -1, 3))
     n_distinct = _unique(pack(flat)).size
     valid = sorted({min(int(k), n_distinct) for k in ks if MIN_COLORS <= k <= MAX_COLORS})

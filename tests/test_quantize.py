@@ -96,11 +96,11 @@ def test_nearest_matches_brute_force(monkeypatch, fast):
 
 
 def test_draw_gives_distinct_seeded_indices():
-    a = qmod._draw(2_000_000, 20_000, np.random.RandomState(0))
-    b = qmod._draw(2_000_000, 20_000, np.random.RandomState(0))
+    a = qmod.draw_indices(2_000_000, 20_000, np.random.RandomState(0))
+    b = qmod.draw_indices(2_000_000, 20_000, np.random.RandomState(0))
     np.testing.assert_array_equal(a, b)
     assert np.unique(a).size == 20_000 and a.min() >= 0 and a.max() < 2_000_000
-    assert np.unique(qmod._draw(10, 9, np.random.RandomState(0))).size == 9
+    assert np.unique(qmod.draw_indices(10, 9, np.random.RandomState(0))).size == 9
 
 
 # --- quantize --------------------------------------------------------------------------------

@@ -1,0 +1,167 @@
+"""AppTest page tests of the Image page: sample images, K, colour space, uploads, comparison."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from clustering.imageio import CORRUPT, UNSUPPORTED
+from tests.apptest_helpers import array, figure_by_key, page, texts
+from tests.corpus import corpus_file
+
+pytestmark = pytest.mark.timeout(240)
+
+PAGE = "pages/4_Image.py"
+
+
+def image_urls(at) -> list[str]:
+    return [element.proto.imgs[0].url for element in at.get("image")]
+
+
+def captions(at) -> list[str]:
+    return [element.proto.imgs[0].caption for element in at.get("image")]
+
+
+def palette_colours(at) -> list[str]:
+    (bar,) = figure_by_key(at, "image_palette_chart")["data"]
+    return list(bar["marker"]["color"])
+
+
+def summary(at) -> str:
+    return at.success[0].value
+
+
+def upload(at, name: str, data: bytes, mime: str = "image/png"):
+    at.file_uploader(key="image_upload").set_value((name, data, mime)).run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture()
+def image_page():
+    at = page(PAGE)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_page_renders_with_a_sample_image(image_page):
+    at = image_page
+    assert at.title[0].value == "Colour quantization"
+    assert at.selectbox(key="image_choice").value == "china.jpg"
+    assert at.slider(key="image_k").value == 16
+    assert "16 colours for 640 × 427 pixels" in summary(at)
+    assert "sample of 20,000" in summary(at)
+    assert len(image_urls(at)) == 2
+    assert captions(at) == ["Original: 640 × 427", "k-means: 16 colours"]
+    # The quantized preview must stay a PNG: Streamlit's "auto" would make it a JPEG.
+    assert image_urls(at)[1].endswith(".png")
+    assert len(palette_colours(at)) == 16
+    space = figure_by_key(at, "image_colour_space")
+    assert len(array(space["data"][1]["x"])) == 16
+    assert space["layout"]["scene"]["xaxis"]["title"]["text"] == "Red"
+    curve = figure_by_key(at, "image_error_curve")
+    assert [t["name"] for t in curve["data"]][:3] == ["k-means", "Random codebook",
+                                                      "Median cut (Pillow)"]
+    report = at.dataframe[0].value
+    assert list(report.index) == ["Original", "k-means"]
+    assert report.loc["k-means", "Bits per pixel"] == 4
+    assert report.loc["k-means", "PNG size (KB)"] < report.loc["Original", "PNG size (KB)"]
+    assert at.get("download_button")[0].proto.label.startswith("Download the quantized")
+
+
+def test_changing_k_changes_the_image_and_the_palette(image_page):
+    at = image_page
+    before_url, before_palette = image_urls(at)[1], palette_colours(at)
+    at.slider(key="image_k").set_value(5).run()
+    assert not at.exception
+    assert image_urls(at)[1] != before_url
+    assert image_urls(at)[0] == image_urls(image_page)[0]  # the original does not change
+    assert len(palette_colours(at)) == 5 and palette_colours(at) != before_palette
+    assert "5 colours for" in summary(at) and "24 → 3 bits" in summary(at)
+
+
+def test_colour_space_sample_size_and_seed_change_the_result(image_page):
+    at = image_page
+    first = palette_colours(at)
+    at.radio(key="image_space").set_value("lab").run()
+    assert not at.exception and "in CIELAB" in summary(at)
+    assert palette_colours(at) != first
+    scene = figure_by_key(at, "image_colour_space")["layout"]["scene"]
+    assert scene["xaxis"]["title"]["text"].startswith("L*")
+    at.select_slider(key="image_sample_size").set_value(5_000).run()
+    assert "sample of 5,000" in summary(at)
+    lab = palette_colours(at)
+    at.number_input(key="image_seed").set_value(3).run()
+    assert not at.exception and palette_colours(at) != lab
+
+
+def test_other_sample_image(image_page):
+    at = image_page
+    at.selectbox(key="image_choice").set_value("flower.jpg").run()
+    assert not at.exception
+    assert "Flower" in at.expander[0].label
+
+
+def test_compare_shows_the_baselines(image_page):
+    at = image_page
+    at.toggle(key="image_compare").set_value(True).run()
+    assert not at.exception
+    assert len(image_urls(at)) == 4
+    assert captions(at)[2:] == ["Random codebook: 16 colours", "Median cut (Pillow): 16 colours"]
+    report = at.dataframe[0].value
+    assert list(report.index) == ["Original", "k-means", "Random codebook", "Median cut (Pillow)"]
+    assert report.loc["k-means", "MSE"] < report.loc["Random codebook", "MSE"]
+
+
+def test_truncated_upload_is_refused_in_one_sentence_and_the_sample_stays(image_page):
+    at = upload(image_page, "truncated.png", corpus_file("truncated.png").read_bytes())
+    assert [e.value for e in at.error] == [CORRUPT]
+    assert at.selectbox(key="image_choice").value == "china.jpg"
+    assert "640 × 427" in summary(at) and len(image_urls(at)) == 2
+    # Still refused (not silently dropped) on the next rerun, and nothing else breaks.
+    at.slider(key="image_k").set_value(8).run()
+    assert [e.value for e in at.error] == [CORRUPT]
+    assert "8 colours" in summary(at)
+
+
+def test_good_upload_is_used_and_a_later_refusal_keeps_it(image_page):
+    at = upload(image_page, "good_rgb_64.png", corpus_file("good_rgb_64.png").read_bytes())
+    assert at.selectbox(key="image_choice").value == "upload"
+    assert "64 × 64 pixels" in summary(at)
+    assert "Your upload (good_rgb_64.png)" in at.expander[0].label
+    upload(at, "csv_renamed.png", b"f1,f2\n1,2\n")
+    assert [e.value for e in at.error] == [UNSUPPORTED]
+    assert at.selectbox(key="image_choice").value == "upload"
+    assert "64 × 64 pixels" in summary(at)
+
+
+def test_bomb_upload_is_refused_with_its_size(image_page):
+    at = upload(image_page, "bomb.png", corpus_file("decompression_bomb.png").read_bytes())
+    assert [e.value for e in at.error] == [
+        "The image dimensions are too large (100000 × 100000 pixels; the limit is 25 "
+        "megapixels)."]
+
+
+def test_transparent_upload_offers_the_background_choice(image_page):
+    at = upload(image_page, "rgba.png", corpus_file("rgba.png").read_bytes())
+    assert at.selectbox(key="image_background").value == "white"
+    assert "4,096 pixels" in summary(at)
+    at.selectbox(key="image_background").set_value("ignore").run()
+    assert not at.exception
+    assert "2,048 pixels" in summary(at)  # only the visible half is counted
+    assert "#ffffff" not in palette_colours(at)
+
+
+def test_k_above_the_distinct_colours_says_it_is_capped(image_page):
+    bits = np.zeros((40, 40), bool)
+    bits[:, :20] = True
+    buf = io.BytesIO()
+    Image.fromarray(bits).convert("1").save(buf, format="PNG")
+    at = upload(image_page, "bilevel.png", buf.getvalue())
+    assert "only 2 distinct colours, so K is capped at 2" in texts(at)
+    assert len(palette_colours(at)) == 2
+    assert "lossless" in texts(at)

@@ -156,6 +156,18 @@ def test_manual_init_sweeps_with_k_means_plus_plus():
     assert "choose_k_objective" in figures(at)
 
 
+def test_page_settings_are_kept_across_a_visit_to_explore():
+    at = choose_k()
+    at.slider(key="choose_k_kmax").set_value(6).run()
+    at.number_input(key="choose_k_seeds").set_value(8).run()
+    at.button(key="choose_k_open_4").click().run()
+    assert [t.value for t in at.title] == ["Explore k-means"]
+    at.switch_page("pages/2_Choose_K.py")
+    at.run()
+    assert at.slider(key="choose_k_kmax").value == 6
+    assert at.number_input(key="choose_k_seeds").value == 8
+
+
 def test_largest_k_slider_changes_the_range():
     at = choose_k()
     at.slider(key="choose_k_kmax").set_value(5).run()

@@ -191,7 +191,7 @@ def labelled_csv(
             raise ValueError(
                 f"row_index must lie in [0, {n}), got {row_index.min()}..{row_index.max()}"
             )
-        if np.unique(row_index).size != row_index.size:
+        if np.bincount(row_index, minlength=n).max() > 1:  # O(n), unlike np.unique
             raise ValueError("row_index must not repeat a row")
     names, columns = _safe_columns(frame)
     taken = set(names)

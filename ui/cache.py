@@ -148,6 +148,13 @@ def replay(
                          true_labels=_true_labels, distance=distance, regions=regions)
 
 
+def figure_from(spec: dict) -> go.Figure:
+    """A figure from a cached plain dict (already validated when it was built)."""
+    return go.Figure(spec, _validate=False)
+
+
+# Figures are cached as plain dicts: unpickling a go.Figure re-validates it (~35 ms for a
+# run figure), a dict costs next to nothing.
 @st.cache_data(max_entries=32, show_spinner=False)
 def run_figure(
     run_key: str,
@@ -158,7 +165,7 @@ def run_figure(
     _history: History,
     axis_titles: tuple[str, ...],
     center_rule: str,
-) -> go.Figure:
+) -> dict:
     return build_run_figure(
         **_inputs.figure_kwargs(_history),
         axis_titles=list(axis_titles),
@@ -167,7 +174,7 @@ def run_figure(
         center_rule=center_rule,
         equal_aspect=_inputs.regions is not None,
         uirevision=f"{run_key}-{view_key}",
-    )
+    ).to_dict()
 
 
 @st.cache_data(max_entries=6, show_spinner=False)
@@ -192,12 +199,12 @@ def export_file(
 
 
 @st.cache_data(max_entries=_ENTRIES, show_spinner=False)
-def contingency_figure(run_key: str, style_name: str, _table: pd.DataFrame) -> go.Figure:
-    return contingency_heatmap(_table, style=STYLES[style_name])
+def contingency_figure(run_key: str, style_name: str, _table: pd.DataFrame) -> dict:
+    return contingency_heatmap(_table, style=STYLES[style_name]).to_dict()
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def objective_chart(run_key: str, step: int, style_name: str, _history: History) -> go.Figure:
+def objective_chart(run_key: str, step: int, style_name: str, _history: History) -> dict:
     return objective_figure(_history.objective, _history.phase, _history.iteration,
                             current_step=step, metric_label=METRICS["objective"].label,
-                            style=STYLES[style_name])
+                            style=STYLES[style_name]).to_dict()

@@ -119,7 +119,8 @@ def _timeline(active, run_key, history, view, distance, center_rule, key, step_k
     chart, side = ((st.container(), st.container()) if presentation()
                    else st.columns([3, 1.25], gap="medium"))
     with chart:
-        st.plotly_chart(figure, key=f"{key}_run_chart", config=_PLOTLY_CONFIG)
+        st.plotly_chart(cache.figure_from(figure), key=f"{key}_run_chart",
+                        config=_PLOTLY_CONFIG)
         if len(inputs.rows) < inputs.n_total:
             st.caption(f"Showing a fixed sample of {len(inputs.rows):,} of {inputs.n_total:,} "
                        "rows; k-means and the metrics use every row.")
@@ -134,7 +135,8 @@ def _timeline(active, run_key, history, view, distance, center_rule, key, step_k
         st.markdown(f"**Step {step} of {last}** · iteration {history.iteration[step]} · "
                     f"*{phase}*")
         st.caption(_PHASE_TEXT[phase])
-        st.plotly_chart(cache.objective_chart(run_key, step, style_name(), history),
+        st.plotly_chart(cache.figure_from(cache.objective_chart(run_key, step, style_name(),
+                                                                history)),
                         key=f"{key}_objective_chart", config=_PLOTLY_CONFIG)
 
 

@@ -1,0 +1,80 @@
+"""Every figure builder's output passes plotly's full validation.
+
+Builders construct figures unvalidated for speed (clustering.figures.style.new_figure); this
+is where a misspelt property or a bad value would be caught instead.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from clustering.datasets import load_dataset
+from clustering.figures.metrics import cluster_sizes_figure, contingency_heatmap
+from clustering.figures.pick import pick_figure
+from clustering.figures.run import objective_figure, run_figure
+from clustering.figures.style import PRESENTATION_STYLE
+from clustering.figures.whatif import whatif_figure
+from clustering.kmeans import kmeans
+from clustering.metrics import evaluate
+from clustering.preprocess import prepare
+from clustering.projection import fit_projection
+from clustering.regions import region_grids
+from clustering.replay import replay_inputs
+from clustering.whatif import compare_runs
+
+
+@pytest.fixture(scope="module")
+def run():
+    data = load_dataset("blobs", n_samples=300, random_state=0)
+    prepared = prepare(data.frame, data.feature_names, "label", scaling="standard")
+    result = kmeans(prepared.X, 3, init="random", random_state=1)
+    projection = fit_projection(prepared.X, method="features",
+                                feature_names=prepared.feature_names)
+    inputs = replay_inputs(prepared.X, result.history, projection, frame=data.frame,
+                           row_index=prepared.row_index, true_labels=prepared.true_labels,
+                           regions=True)
+    return data, prepared, result, projection, inputs
+
+
+def validated(fig: go.Figure) -> go.Figure:
+    return go.Figure(fig.to_dict())  # raises on any invalid property or value
+
+
+def test_run_and_objective_figures_validate(run):
+    _, _, result, projection, inputs = run
+    assert inputs.regions is not None
+    for style in (None, PRESENTATION_STYLE):
+        extra = {} if style is None else {"style": style}
+        validated(run_figure(**inputs.figure_kwargs(result.history),
+                             axis_titles=projection.axis_titles, **extra))
+        h = result.history
+        validated(objective_figure(h.objective, h.phase, h.iteration, current_step=1, **extra))
+
+
+def test_metric_figures_validate(run):
+    _, prepared, result, _, _ = run
+    evaluation = evaluate(prepared.X, result.labels, prepared.true_labels)
+    validated(contingency_heatmap(evaluation.contingency))
+    validated(cluster_sizes_figure(np.bincount(result.labels)))
+    validated(contingency_heatmap(pd.DataFrame()))
+
+
+def test_pick_and_whatif_figures_validate(run):
+    _, prepared, result, projection, inputs = run
+    validated(pick_figure(inputs.points, inputs.rows, [0, 5], axis_titles=["x", "y"],
+                          ranges=inputs.ranges, hover_text=inputs.hover_text))
+    other = kmeans(prepared.X, 4, random_state=3)
+    comparison = compare_runs(result.labels, other.labels)
+    validated(whatif_figure(inputs.points, comparison.labels_a[inputs.rows],
+                            comparison.aligned_b[inputs.rows], comparison.changed[inputs.rows],
+                            axis_titles=["x", "y"], ranges=inputs.ranges,
+                            centers_a=projection.transform(result.centers)))
+
+
+def test_region_grids_match_steps(run):
+    _, _, result, _, inputs = run
+    grids = region_grids(result.history.centers, "euclidean", inputs.ranges[0], inputs.ranges[1])
+    assert len(grids) == result.history.n_steps

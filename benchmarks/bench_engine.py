@@ -28,6 +28,7 @@ import sklearn
 from sklearn.cluster import KMeans as SKKMeans
 from sklearn.cluster import kmeans_plusplus
 from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
+from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -128,13 +129,19 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes only")
     parser.add_argument("--repeats", type=int, default=None)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="OpenMP threads for both sides (default: scikit-learn's choice); "
+                             "1 gives steadier numbers on a busy machine")
+    parser.add_argument("--skip-numpy", action="store_true", help="only the Lloyd table")
     args = parser.parse_args(argv)
     repeats = args.repeats or (3 if args.quick else 7)
-    print(f"scikit-learn {sklearn.__version__}, numpy {np.__version__}, "
-          f"{_openmp_effective_n_threads()} OpenMP threads, {os.cpu_count()} CPUs, "
-          f"load average {os.getloadavg()[0]:.1f} at start")
-    bench_lloyd(QUICK if args.quick else FULL, repeats)
-    bench_numpy_paths(20_000 if args.quick else 100_000, max(1, repeats // 2))
+    with threadpool_limits(limits=args.threads, user_api="openmp"):
+        print(f"scikit-learn {sklearn.__version__}, numpy {np.__version__}, "
+              f"{_openmp_effective_n_threads()} OpenMP threads, {os.cpu_count()} CPUs, "
+              f"load average {os.getloadavg()[0]:.1f} at start")
+        bench_lloyd(QUICK if args.quick else FULL, repeats)
+        if not args.skip_numpy:
+            bench_numpy_paths(20_000 if args.quick else 100_000, max(1, repeats // 2))
 
 
 if __name__ == "__main__":

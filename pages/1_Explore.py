@@ -4,11 +4,10 @@ import streamlit as st
 
 from clustering.summary import cluster_profiles, describe_run
 from ui import cache
-from ui.data import pick_features, pick_source
+from ui.data import data_and_knobs
 from ui.downloads import download_buttons
 from ui.errors import page_guard
-from ui.knobs import run_knobs
-from ui.layout import notices, setup_page
+from ui.layout import setup_page
 from ui.manual import manual_rows
 from ui.metrics_panel import headline_metrics, metrics_panel
 from ui.run_view import replay, view_controls
@@ -19,15 +18,8 @@ setup_page("Explore")
 st.title("Explore k-means")
 
 with page_guard():
-    source = pick_source()
-    active = pick_features(source)
-    prepared = active.prepared
-    run = run_knobs(prepared.n_distinct)
-    notices()
-    with st.expander(f"Data: {source.title} · {prepared.X.shape[0]:,} rows × "
-                     f"{prepared.X.shape[1]} features"):
-        for note in [*source.notes, *prepared.notes]:
-            st.write(note)
+    active, run = data_and_knobs()
+    source, prepared = active.source, active.prepared
     view = view_controls(active, "explore")
     picked = manual_rows(active, run.n_clusters, view) if run.init == "manual" else ()
     if picked is not None:

@@ -17,6 +17,7 @@ from clustering.datasets import DATASETS
 from clustering.loader import TableError
 from clustering.preprocess import Prepared
 from ui import cache
+from ui.knobs import RunSettings, run_knobs
 from ui.state import (
     MISSING,
     SCALINGS,
@@ -26,6 +27,7 @@ from ui.state import (
     set_data_defaults,
     set_value,
     settings,
+    show_notices,
     store,
 )
 
@@ -261,3 +263,20 @@ def pick_features(source: Source) -> ActiveData:
                               s["scaling"])
     key = cache.content_key(source.key, features, s["label"], s["missing"], s["scaling"])
     return ActiveData(source=source, prepared=prepared, key=key)
+
+
+def data_and_knobs() -> tuple[ActiveData, RunSettings]:
+    """The shared sidebar (data, preparation, k-means knobs) and the data summary line.
+
+    Every page that runs k-means on the sidebar's data starts with this call.
+    """
+    source = pick_source()
+    active = pick_features(source)
+    prepared = active.prepared
+    run = run_knobs(prepared.n_distinct)
+    show_notices()
+    with st.expander(f"Data: {source.title} · {prepared.X.shape[0]:,} rows × "
+                     f"{prepared.X.shape[1]} features"):
+        for note in [*source.notes, *prepared.notes]:
+            st.write(note)
+    return active, run

@@ -150,6 +150,31 @@ def test_iris_points_and_two_starts():
     assert "two starts" in texts(at) or "same answer" in texts(at)
 
 
+@pytest.mark.parametrize("screen", SCREENS, ids=[s.key for s in SCREENS])
+def test_every_screen_scales_up_in_presentation_mode(screen):
+    from clustering.figures.style import PRESENTATION_STYLE
+
+    at = page(PAGE, {"screen": str(screen.number), "present": "1"}).run()
+    assert not at.exception
+    assert chart(at)["layout"]["font"]["size"] == PRESENTATION_STYLE.font_size
+    assert at.query_params["present"] == "1" and at.query_params["screen"] == str(screen.number)
+
+
+def test_later_iteration_asks_a_new_question():
+    data = lesson_data("blobs")
+    history = lesson_run(data.X, 3, "random", 0).history
+    q2 = predict_question(data.X, history, 2)
+    at = page(PAGE, {"screen": "3"}).run()
+    at.radio(key="learn_predict").set_value(0).run()
+    at.slider(key="learn_iteration").set_value(2).run()
+    assert not at.exception
+    assert at.radio(key="learn_predict").value is None
+    # Before the 2nd assign the points keep their colours from the 1st iteration.
+    colours = chart(at)["data"][0]["marker"]["color"]
+    assert len(set(colours)) == 3
+    _answer_and_check(at, q2.answer, q2.answer)
+
+
 def test_page_file_is_short():
     from tests.apptest_helpers import REPO
 

@@ -253,9 +253,12 @@ def _repeat(lesson: Lesson) -> None:
                "stayed where they were.", icon=":material/check_circle:")
     st.caption("Points that changed cluster at each assign: "
                + ", ".join(str(c) for c in changed) + ".")
-    _chart(run_figure(lesson.data.X, h.labels, h.centers, h.phase, h.iteration, h.objective,
-                      axis_titles=lesson.titles, ranges=lesson.ranges, start_step=0,
-                      equal_aspect=True, style=figure_style()))
+    style = figure_style()
+    fig = run_figure(lesson.data.X, h.labels, h.centers, h.phase, h.iteration, h.objective,
+                     axis_titles=lesson.titles, ranges=lesson.ranges, start_step=0,
+                     equal_aspect=True, style=style)
+    # Taller than Explore's: the play controls take ~200 px under a plot that is the lesson.
+    _chart(fig.update_layout(height=style.height + 200))
 
 
 def _error(lesson: Lesson) -> None:

@@ -93,7 +93,7 @@ def big_page(browser):
     context.close()
 
 
-@pytest.mark.parametrize("screen", [3, 4, 7, 8])
+@pytest.mark.parametrize("screen", [s.number for s in SCREENS])
 def test_presentation_mode_at_1920x1080(big_page, app_url, screen):
     page = big_page
     open_learn(page, app_url, f"?present=1&screen={screen}")

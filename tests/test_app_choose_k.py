@@ -124,9 +124,6 @@ def test_worst_run_button_opens_that_run_on_explore():
     assert f"total reconstruction error {worst:,.4g}." in at.success[0].value
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "Needs ui.layout.setup_page to call ui.choose_k.keep_sidebar_values() (or its equivalent) "
-    "on every page: Explore's sidebar otherwise starts from widget defaults after a switch."))
 def test_settings_survive_coming_back_from_explore():
     at = choose_k()
     at.switch_page("pages/1_Explore.py")

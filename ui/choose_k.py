@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
 from clustering.figures.choose_k import (
     external_vs_k_figure,
@@ -46,13 +45,12 @@ from ui import cache
 from ui.data import ActiveData
 from ui.knobs import INIT_LABELS, RunSettings
 from ui.layout import figure_style
-from ui.state import SETTINGS, set_value
+from ui.state import keep_widget_values, set_value
 
 EXPLORE = "pages/1_Explore.py"
 _GO = "choose_k_go_explore"
 _PREFS = "choose_k_prefs"  # this page's own widget values, kept across page switches
 _CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
-_UPLOAD_WIDGETS = ("sheet", "header", "skip_bad")  # "How the file is read" (not URL settings)
 _WIDGETS = {"k": "sb_k", "init": "sb_init", "seed": "sb_seed", "n_init": "sb_n_init"}
 #: Rows x runs above which the init study waits for a click instead of running at once.
 INIT_STUDY_AUTO_BUDGET = 2_000_000
@@ -117,28 +115,9 @@ def _progress_bar(label: str) -> Iterator[Callable[[float, str], None]]:
 # --- opening Explore ---------------------------------------------------------------------
 
 
-def keep_sidebar_values() -> None:
-    """Make the sidebar widgets' values survive a page switch.
-
-    A widget's identity includes its page, so the ``sb_k`` slider drawn by Explore and the
-    one drawn here are different widgets sharing a key: after a switch the new one would
-    start from its default (no features, K=1) and the sidebar would overwrite the settings.
-    Re-assigning each value through the Session State API (Streamlit's documented recipe for
-    multipage apps) hands it to whichever page draws the widget next. Must run before the
-    sidebar is drawn: at the top of the page, or in a callback.
-    """
-    for name in (*SETTINGS, *_UPLOAD_WIDGETS):
-        key = f"sb_{name}"
-        if key in st.session_state:
-            try:
-                st.session_state[key] = st.session_state[key]
-            except StreamlitAPIException:
-                pass  # already drawn on this run (setup_page's toggle): not stale
-
-
 def _open_on_explore(**values: Any) -> None:
     """on_click: carry ``values`` into the settings (and their sidebar widgets), then go."""
-    keep_sidebar_values()
+    keep_widget_values()
     for name, value in values.items():
         set_value(name, value, _WIDGETS.get(name))
     st.session_state[_GO] = True
@@ -160,7 +139,7 @@ def arrive() -> None:
     """First thing on the page: go to Explore if a button asked, else keep the sidebar."""
     if st.session_state.pop(_GO, False):
         st.switch_page(EXPLORE)
-    keep_sidebar_values()
+    keep_widget_values()
 
 
 # --- the sweep ---------------------------------------------------------------------------

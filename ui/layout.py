@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from clustering.figures.style import DEFAULT_STYLE, PRESENTATION_STYLE, FigureStyle
-from ui.state import bind, settings, show_notices, store
+from ui.state import bind, keep_widget_values, settings, show_notices, store
 
 REPO = Path(__file__).resolve().parents[1]
 STYLES = {"default": DEFAULT_STYLE, "presentation": PRESENTATION_STYLE}
@@ -47,6 +47,8 @@ def presentation() -> bool:
 
 def setup_page(title: str, icon: str = ":material/scatter_plot:") -> None:
     """First call of every page: config, settings from the URL, presentation mode."""
+    settings()
+    keep_widget_values()
     present = presentation()
     st.set_page_config(page_title=f"{title} · Cluster Explorer", page_icon=icon, layout="wide",
                        initial_sidebar_state="collapsed" if present else "auto")

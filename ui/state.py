@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from clustering.datasets import DATASETS
 from clustering.distances import DISTANCES
@@ -151,6 +152,28 @@ def show_notices() -> None:
     for message in st.session_state.pop(_NOTICES_KEY, []):
         st.info(message, icon=":material/info:")
     st.session_state[_NOTICES_KEY] = []
+
+
+def keep_widget_values() -> None:
+    """Make the shared sidebar widgets keep their values across a page switch.
+
+    A widget's identity includes its page, so the ``sb_k`` slider drawn by Explore and the
+    one drawn by another page are different widgets sharing a key: after a switch the new
+    one would start from its default and overwrite the settings. Re-assigning each value
+    through the Session State API (Streamlit's documented recipe for multipage apps) hands
+    it to whichever page draws the widget next. Runs first on every page, before any widget.
+    """
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("sb_")]:
+        if key in _UNSETTABLE:
+            continue
+        try:
+            st.session_state[key] = st.session_state[key]
+        except StreamlitAPIException:
+            pass  # drawn already on this run, so not stale
+
+
+# File uploaders cannot be given a value through the Session State API.
+_UNSETTABLE = {"sb_upload"}
 
 
 def bind(name: str, widget_key: str) -> None:

@@ -54,6 +54,7 @@ def _title_lines(fields: np.ndarray) -> int:
 def read_text(
     data: bytes, header: bool | None, skip_bad_lines: bool, limits, notes: list[str]
 ) -> tuple[pd.DataFrame, bool, dict, int]:
+    first_note = len(notes)  # "Read as ..." goes first, before what was skipped
     decoded = _sniff.decode(data)
     body = decoded.body
     sample, _ = _sniff.text_sample(body, decoded.encoding)
@@ -170,7 +171,7 @@ def read_text(
             if thousands == " "
             else f"thousands separator '{thousands}'"
         )
-    notes.append(f"Read as text with {', '.join(parts)}, encoding {decoded.label}.")
+    notes.insert(first_note, f"Read as text with {', '.join(parts)}, encoding {decoded.label}.")
     if decoded.n_replaced:
         notes.append(
             f"{decoded.n_replaced:,} damaged character{'s' if decoded.n_replaced != 1 else ''} "

@@ -26,28 +26,10 @@ from clustering.kmeans import KMeansResult, kmeans
 from clustering.metrics import evaluate
 
 __all__ = [
-    "DATA_NOTES",
-    "EVALUATION_METRICS",
-    "INIT_CHOICES",
-    "INIT_NOTES",
-    "LESSON_DATASETS",
-    "SCREENS",
-    "CenterMoves",
-    "DistanceLines",
-    "LessonData",
-    "PredictQuestion",
-    "Screen",
-    "TwoStarts",
-    "center_moves",
-    "distance_lines",
-    "init_links",
-    "lesson_data",
-    "lesson_run",
-    "lesson_scores",
-    "predict_question",
-    "showcase_rows",
-    "step_of",
-    "two_starts",
+    "DATA_NOTES", "EVALUATION_METRICS", "INIT_CHOICES", "INIT_NOTES", "LESSON_DATASETS",
+    "SCREENS", "CenterMoves", "DistanceLines", "LessonData", "PredictQuestion", "Screen",
+    "TwoStarts", "center_moves", "distance_lines", "init_links", "lesson_data", "lesson_run",
+    "lesson_scores", "predict_question", "showcase_rows", "step_of", "two_starts",
 ]
 
 

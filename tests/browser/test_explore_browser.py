@@ -187,3 +187,20 @@ def test_manual_init_by_clicking_points(page, app_url):
     assert page.get_by_text("picked by hand").count() == 1
     assert len(legend_clusters(page)) == 3
     screenshot(page, "explore_manual_done")
+
+
+def test_settings_survive_switching_pages_through_the_menu(page, app_url):
+    open_explore(page, app_url, "?k=5&scaling=minmax&present=1")
+    page.locator("[data-testid=stSidebarCollapsedControl] button, "
+                 "[data-testid=stExpandSidebarButton]").first.click()
+    page.locator("[data-testid=stSidebarNav] a", has_text="Choose K").click()
+    page.wait_for_url("**/Choose_K**", timeout=60_000)
+    page.wait_for_selector(".js-plotly-plot", timeout=90_000)
+    wait_for_app(page)
+    assert page.locator(".st-key-sb_k input[type=range]").get_attribute("value") == "5"
+    page.locator("[data-testid=stSidebarNav] a", has_text="Explore").click()
+    page.wait_for_selector(RUN_CHART, timeout=90_000)
+    wait_for_rerun(page)
+    assert "K=5" in summary(page)
+    assert page.locator(".st-key-sb_present input").is_checked()
+    assert "scaling=minmax" in page.url

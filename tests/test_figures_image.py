@@ -70,4 +70,5 @@ def test_error_curve_figure_one_line_per_method_and_the_chosen_k():
     assert names == ["k-means", "Random codebook", "K = 4 (chosen)"]
     assert fig.layout.xaxis.type == "log" and list(fig.layout.xaxis.tickvals) == [2, 4, 8]
     assert list(fig.data[-1].x) == [4, 4]
+    assert list(fig.layout.yaxis.ticktext) == ["10", "20", "50", "100", "200", "500"]
     assert error_curve_figure(ks, errors, {}).data[-1].name == "random"

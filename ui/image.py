@@ -25,7 +25,15 @@ from clustering.figures.image import (
     hex_colour,
     palette_figure,
 )
-from clustering.imageio import FORMATS, ImageError, LoadedImage, from_array, png_bytes, read_image
+from clustering.imageio import (
+    FORMATS,
+    MAX_BYTES,
+    ImageError,
+    LoadedImage,
+    from_array,
+    png_bytes,
+    read_image,
+)
 from clustering.quantize import (
     METHODS,
     Quantized,
@@ -158,6 +166,7 @@ def _receive_upload() -> str | None:
     """Read a newly dropped file; the sentence of a refusal while that file stays, else None."""
     file = st.sidebar.file_uploader(
         "…or upload your own", type=UPLOAD_TYPES, key="image_upload",
+        max_upload_size=MAX_BYTES // 2**20,
         help=f"{', '.join(FORMATS)}; up to 25 megapixels. Nothing is kept after you leave.")
     if file is None:
         return None
@@ -269,34 +278,51 @@ def show_images(picked: Picked, results: list[tuple[str, Quantized]]) -> None:
 
 
 def report_table(picked: Picked, results: list[tuple[str, Quantized]]) -> pd.DataFrame:
-    """One row per method: colours, MSE, PSNR, bits per pixel, PNG size; the original first."""
+    """One row per image (the original first): colours, MSE, PSNR, bits per pixel, PNG size.
+
+    Plain numbers; NaN where a value does not apply (the original's PSNR).
+    """
     alpha, n = _alpha(picked), int(picked.image.n_pixels)
     original = _original_png_size(picked.key, picked.pixels, alpha)
-    rows = [{"Image": "Original", "Colours": None, "MSE": 0.0, "PSNR (dB)": None,
+    distinct = results[0][1].n_distinct
+    rows = [{"Image": "Original", "Colours": distinct, "MSE": 0.0, "PSNR (dB)": np.inf,
              "Bits per pixel": 24, "PNG size (KB)": original / 1024,
-             "PNG bits per pixel": 8 * original / n}]
+             "PNG bits per pixel": 8 * original / n, "Smaller by": 1.0}]
     for key, result in results:
         error = _error(key, picked.pixels, picked.mask, result)
         size = len(_png(key, result, alpha))
         rows.append({"Image": METHODS[result.method], "Colours": result.n_colors, "MSE": error,
-                     "PSNR (dB)": psnr(error) if error > 0 else None,
-                     "Bits per pixel": index_bits(result.n_colors),
-                     "PNG size (KB)": size / 1024, "PNG bits per pixel": 8 * size / n})
+                     "PSNR (dB)": psnr(error), "Bits per pixel": index_bits(result.n_colors),
+                     "PNG size (KB)": size / 1024, "PNG bits per pixel": 8 * size / n,
+                     "Smaller by": original / size})
     return pd.DataFrame(rows).set_index("Image")
 
 
+def _shown(table: pd.DataFrame) -> pd.DataFrame:
+    """The report as text, so "lossless" reads as such instead of "inf" or "None"."""
+    return pd.DataFrame({
+        "Colours": [f"{c:,}" for c in table["Colours"]],
+        "MSE": [f"{e:.1f}" for e in table["MSE"]],
+        "PSNR (dB)": ["lossless" if np.isinf(p) else f"{p:.2f}" for p in table["PSNR (dB)"]],
+        "Bits per pixel": [str(b) for b in table["Bits per pixel"]],
+        "PNG size": [f"{kb:,.1f} KB" for kb in table["PNG size (KB)"]],
+        "PNG bits per pixel": [f"{b:.2f}" for b in table["PNG bits per pixel"]],
+        "Smaller by": ["—" if i == 0 else f"{x:.1f}×"
+                       for i, x in enumerate(table["Smaller by"])],
+    }, index=table.index)
+
+
 def show_report(picked: Picked, results: list[tuple[str, Quantized]]) -> None:
-    table = report_table(picked, results)
-    st.dataframe(table, key="image_report", column_config={
-        "MSE": st.column_config.NumberColumn(
-            format="%.1f", help="Mean squared error per channel, RGB 0-255, lower is better."),
-        "PSNR (dB)": st.column_config.NumberColumn(
-            format="%.2f", help="Peak signal-to-noise ratio; empty when lossless. Above about "
-                                "30 dB the difference is hard to see."),
-        "Bits per pixel": st.column_config.NumberColumn(
+    st.dataframe(_shown(report_table(picked, results)), key="image_report", column_config={
+        "MSE": st.column_config.TextColumn(
+            help="Mean squared error per channel, RGB 0-255; lower is better."),
+        "PSNR (dB)": st.column_config.TextColumn(
+            help="Peak signal-to-noise ratio, higher is better; above about 30 dB the "
+                 "difference is hard to see."),
+        "Bits per pixel": st.column_config.TextColumn(
             help="24 for true colour; ceil(log2 K) for a palette index."),
-        "PNG size (KB)": st.column_config.NumberColumn(format="%.1f"),
-        "PNG bits per pixel": st.column_config.NumberColumn(format="%.2f"),
+        "PNG size": st.column_config.TextColumn(help="The full-size image saved as PNG."),
+        "Smaller by": st.column_config.TextColumn(help="PNG size of the original / this one."),
     })
 
 

@@ -110,13 +110,13 @@ def colour_space_figure(points: np.ndarray, point_rgb: np.ndarray, centers: np.n
     centre_colours = [hex_colour(c) for c in np.asarray(palette).reshape(-1, 3)]
     pixel_trace = go.Scatter3d(
         x=points[:, 0], y=points[:, 1], z=points[:, 2], mode="markers", name="pixels",
-        marker={"size": max(2.0, style.marker_size / 2.5), "color": colours,
+        marker={"size": max(2.5, style.marker_size / 2), "color": colours,
                 "opacity": style.point_opacity},
         hoverinfo="skip",
     )
     centre_trace = go.Scatter3d(
         x=centers[:, 0], y=centers[:, 1], z=centers[:, 2], mode="markers", name="palette colours",
-        marker={"size": max(5.0, style.centroid_size / 2.5), "color": centre_colours,
+        marker={"size": max(6.0, style.centroid_size / 2), "color": centre_colours,
                 "symbol": "diamond", "line": {"color": OUTLINE_COLOR, "width": 2}},
         hovertext=centre_colours, hoverinfo="text",
     )
@@ -130,11 +130,27 @@ def colour_space_figure(points: np.ndarray, point_rgb: np.ndarray, centers: np.n
             axis["range"] = list(ranges[i])
         axes[name] = axis
     layout = merge(style_layout(style, title, axes=False), {
-        "scene": {**axes, "aspectmode": "cube"},
+        "scene": {**axes, "aspectmode": "cube",
+                  "camera": {"eye": {"x": 1.45, "y": 1.45, "z": 0.95}}},
+        "margin": {"l": 0, "r": 0, "t": 40 if title is None else 70, "b": 0},
+        "height": max(560, style.height),
         "legend": {"orientation": "h", "y": 1.02, "x": 0.0},
         "uirevision": "colour-space",
     })
     return new_figure(style, data=[pixel_trace, centre_trace], layout=layout)
+
+
+def _log_ticks(errors: dict[str, np.ndarray]) -> dict:
+    """1-2-5 ticks spanning the data; plotly's own log ticks label 2 and 5 without the decade."""
+    values = np.concatenate([np.asarray(v, dtype=np.float64).ravel() for v in errors.values()]
+                            or [np.zeros(0)])
+    values = values[np.isfinite(values) & (values > 0)]
+    if values.size == 0:
+        return {}
+    lo, hi = np.floor(np.log10(values.min())), np.ceil(np.log10(values.max()))
+    ticks = [m * 10.0**e for e in range(int(lo), int(hi) + 1) for m in (1, 2, 5)]
+    ticks = [t for t in ticks if values.min() / 2 <= t <= values.max() * 2]
+    return {"tickvals": ticks, "ticktext": [f"{t:,.0f}" if t >= 1 else f"{t:g}" for t in ticks]}
 
 
 def error_curve_figure(ks, errors: dict[str, np.ndarray], labels: dict[str, str],
@@ -167,7 +183,7 @@ def error_curve_figure(ks, errors: dict[str, np.ndarray], labels: dict[str, str]
                                       "type": "log", "tickvals": ks.tolist(),
                                       "ticktext": [str(k) for k in ks]})
     yaxis = merge(axis_style(style), {"title": {"text": "Mean squared error (RGB)"},
-                                      "type": "log"})
+                                      "type": "log", **_log_ticks(errors)})
     layout = merge(style_layout(style, title), {
         "xaxis": xaxis, "yaxis": yaxis, "height": max(320, style.height * 2 // 3),
         "legend": {"orientation": "h", "y": 1.02, "x": 0.0, "yanchor": "bottom"},

@@ -1,0 +1,142 @@
+"""The Image page in Chromium, served by the real `streamlit run`.
+
+Each test saves a screenshot under test-artifacts/screenshots/ (look at them: an <img> whose
+file failed to load, or a blank chart, passes every JSON assertion and fails a person).
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.browser.conftest import screenshot, wait_for_app
+from tests.corpus import corpus_file
+
+pytestmark = pytest.mark.timeout(240)
+
+PALETTE = ".st-key-image_palette_chart .js-plotly-plot"
+SUMMARY = "[data-testid=stAlertContentSuccess]"
+
+
+def open_image_page(page, app_url: str) -> None:
+    page.goto(f"{app_url}/Image")
+    page.wait_for_selector(PALETTE, timeout=90_000)
+    wait_for_app(page)
+
+
+def wait_for_summary(page, text: str) -> None:
+    page.wait_for_function(
+        f"() => (document.querySelector('{SUMMARY}') || {{innerText: ''}})"
+        f".innerText.includes({text!r})", timeout=90_000)
+    page.wait_for_timeout(300)
+    wait_for_app(page)
+
+
+def images(page) -> list[dict]:
+    """Every image of the main area: its source, natural size and whether it finished."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid=stMain] img')].map(img => ({
+            src: img.currentSrc || img.src, width: img.naturalWidth,
+            height: img.naturalHeight, complete: img.complete}))""")
+
+
+def wait_for_images(page, count: int) -> list[dict]:
+    page.wait_for_function(
+        """(n) => {
+            const imgs = [...document.querySelectorAll('[data-testid=stMain] img')];
+            return imgs.length >= n && imgs.every(i => i.complete && i.naturalWidth > 0);
+        }""",
+        arg=count, timeout=60_000)
+    return images(page)
+
+
+def coloured_pixels(page, selector: str) -> int:
+    """Saturated pixels in a chart's screenshot: zero for a blank or grey-only chart."""
+    png = page.locator(selector).first.screenshot()
+    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    saturation = rgb.max(axis=2) - rgb.min(axis=2)
+    return int((saturation > 40).sum())
+
+
+def top_colour_share(page, index: int, n: int) -> float:
+    """Share of the rendered pixels of the ``index``-th image in its ``n`` commonest colours.
+
+    The browser scales the image to the column, which blends colours along edges, so a
+    5-colour image is "mostly 5 colours" on screen rather than exactly 5.
+    """
+    png = page.locator("[data-testid=stMain] img").nth(index).screenshot()
+    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).reshape(-1, 3)
+    _, counts = np.unique(rgb, axis=0, return_counts=True)
+    return float(np.sort(counts)[::-1][:n].sum() / counts.sum())
+
+
+def test_page_renders_the_sample_image_and_its_palette(page, app_url):
+    open_image_page(page, app_url)
+    shown = wait_for_images(page, 2)
+    assert len(shown) == 2
+    for img in shown:
+        assert img["width"] > 0 and img["height"] > 0
+    assert shown[0]["width"] == 640 and shown[1]["width"] == 640
+    assert "16 colours for 640 × 427" in page.locator(SUMMARY).inner_text()
+    # The palette bars are drawn in their colours (SVG), and 16 of them.
+    assert coloured_pixels(page, PALETTE) > 2000
+    assert page.locator(f"{PALETTE} .point").count() == 16
+    # The quantized image really has few colours on screen, the original many.
+    assert top_colour_share(page, 1, 16) > 0.5 > top_colour_share(page, 0, 16)
+    assert page.locator(".st-key-image_colour_space .js-plotly-plot").count() == 1
+    curve = page.locator(".st-key-image_error_curve .js-plotly-plot .scatterlayer .trace")
+    assert curve.count() >= 3
+    screenshot(page, "image_china_k16")
+
+
+def test_changing_k_changes_the_image(page, app_url):
+    open_image_page(page, app_url)
+    before = wait_for_images(page, 2)
+    slider = page.locator(".st-key-image_k input[type=range]")
+    slider.focus()
+    for _ in range(11):  # 16 -> 5
+        slider.press("ArrowLeft")
+    wait_for_summary(page, "5 colours for")
+    after = wait_for_images(page, 2)
+    assert after[1]["src"] != before[1]["src"]
+    assert after[0]["src"] == before[0]["src"]
+    assert page.locator(f"{PALETTE} .point").count() == 5
+    assert top_colour_share(page, 1, 5) > 0.6
+    screenshot(page, "image_china_k5")
+
+
+def test_truncated_upload_is_refused_and_the_image_stays(page, app_url):
+    open_image_page(page, app_url)
+    wait_for_images(page, 2)
+    page.locator(".st-key-image_upload input[type=file]").set_input_files(
+        str(corpus_file("truncated.png")))
+    error = page.locator("[data-testid=stMain] [data-testid=stAlertContentError] "
+                         "[data-testid=stMarkdownContainer]")
+    error.wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert error.inner_text().strip() == "This image is truncated or corrupt."
+    assert "640 × 427" in page.locator(SUMMARY).inner_text()
+    assert len(wait_for_images(page, 2)) == 2
+    assert coloured_pixels(page, PALETTE) > 2000
+    screenshot(page, "image_upload_truncated")
+
+
+def test_good_upload_and_download(page, app_url):
+    open_image_page(page, app_url)
+    page.locator(".st-key-image_upload input[type=file]").set_input_files(
+        str(corpus_file("rgba.png")))
+    wait_for_summary(page, "64 × 64")
+    shown = wait_for_images(page, 2)
+    assert all(img["width"] > 0 for img in shown)
+    assert page.locator(".st-key-image_background").count() == 1
+    screenshot(page, "image_upload_rgba")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download the quantized image (PNG)").click()
+    download = info.value
+    assert download.suggested_filename == "quantized.png"
+    result = Image.open(download.path())
+    assert result.format == "PNG" and result.size == (64, 64) and result.mode == "P"
+    assert not result.info.get("exif") and not result.text

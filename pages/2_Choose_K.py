@@ -13,10 +13,9 @@ from ui.choose_k import (
     sweep_controls,
     sweep_table,
 )
-from ui.data import pick_features, pick_source
+from ui.data import data_and_knobs
 from ui.errors import page_guard
-from ui.knobs import run_knobs
-from ui.layout import notices, setup_page
+from ui.layout import setup_page
 from ui.state import sync_url
 
 setup_page("Choose K")
@@ -26,15 +25,8 @@ st.caption("Which number of clusters fits this data, and how much do the startin
            "matter? Every K from 2 up is run with the sidebar's settings and scored.")
 
 with page_guard():
-    source = pick_source()
-    active = pick_features(source)
+    active, run = data_and_knobs()
     prepared = active.prepared
-    run = run_knobs(prepared.n_distinct)
-    notices()
-    with st.expander(f"Data: {source.title} · {prepared.X.shape[0]:,} rows × "
-                     f"{prepared.X.shape[1]} features"):
-        for note in [*source.notes, *prepared.notes]:
-            st.write(note)
 
     st.header("Which K?")
     k_max = sweep_controls(prepared.n_distinct)

@@ -45,11 +45,10 @@ from ui import cache
 from ui.data import ActiveData
 from ui.knobs import INIT_LABELS, RunSettings
 from ui.layout import figure_style
-from ui.state import keep_widget_values, set_value
+from ui.state import bind, keep_widget_values, set_value, store
 
 EXPLORE = "pages/1_Explore.py"
 _GO = "choose_k_go_explore"
-_PREFS = "choose_k_prefs"  # this page's own widget values, kept across page switches
 _CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 _WIDGETS = {"k": "sb_k", "init": "sb_init", "seed": "sb_seed", "n_init": "sb_n_init"}
 #: Rows x runs above which the init study waits for a click instead of running at once.
@@ -145,21 +144,6 @@ def arrive() -> None:
 # --- the sweep ---------------------------------------------------------------------------
 
 
-def _recall(key: str, default: Any) -> None:
-    """Before drawing one of this page's widgets: restore its value from the last visit.
-
-    Streamlit drops a widget's value once a run of another page does not draw it.
-    """
-    if key not in st.session_state:
-        st.session_state[key] = st.session_state.get(_PREFS, {}).get(key, default)
-
-
-def _keep(key: str, value: Any) -> Any:
-    """After drawing it: remember the value for the next visit."""
-    st.session_state.setdefault(_PREFS, {})[key] = value
-    return value
-
-
 def sweep_controls(n_distinct: int) -> int:
     """The largest K to try; returns it (capped by the data)."""
     top = k_limit(n_distinct, SWEEP_MAX_K)
@@ -167,13 +151,15 @@ def sweep_controls(n_distinct: int) -> int:
         st.caption(f"This data has {n_distinct} distinct points, so K goes up to {top}.")
         return top
     key = "choose_k_kmax"
-    _recall(key, DEFAULT_K_MAX)
+    bind("k_max", key)
     if not 3 <= st.session_state[key] <= top:
-        st.session_state[key] = min(DEFAULT_K_MAX, top)
-    return _keep(key, int(st.columns([1, 2])[0].slider(
+        set_value("k_max", min(DEFAULT_K_MAX, top), key)
+    k_max = int(st.columns([1, 2])[0].slider(
         "Largest K to try", 3, top, key=key,
         help=f"K runs from 2 to this. At most {top}: never more than the distinct points, "
-             f"and {SWEEP_MAX_K} at most.")))
+             f"and {SWEEP_MAX_K} at most."))
+    store("k_max", k_max)
+    return k_max
 
 
 def run_sweep(active: ActiveData, run: RunSettings, k_max: int) -> tuple[SweepResult, str]:
@@ -276,12 +262,12 @@ def silhouette_section(active: ActiveData, result: SweepResult, sweep_key: str,
     """K picker, silhouette plot and scatter (a fragment: moving K redraws only this part)."""
     ks = [int(k) for k in result.ks]
     key = "choose_k_sil_k"
-    _recall(key, current_k)
+    bind("sil_k", key)
     if st.session_state[key] not in ks:
-        st.session_state[key] = current_k if current_k in ks else result.best().get(
-            "silhouette", ks[0])
-    k = _keep(key, st.columns([1, 2])[0].select_slider("K for the silhouette plot", ks,
-                                                          key=key))
+        set_value("sil_k", current_k if current_k in ks
+                  else result.best().get("silhouette", ks[0]), key)
+    k = st.columns([1, 2])[0].select_slider("K for the silhouette plot", ks, key=key)
+    store("sil_k", k)
     X = active.prepared.X
     try:
         rows, values = cached_silhouette(sweep_key, k, X, result.labels_for(k), distance)
@@ -321,10 +307,11 @@ def init_study_section(active: ActiveData, run: RunSettings) -> None:
     st.caption(f"Every initialisation method, run once from each of R seeds at the sidebar's "
                f"K={k} (one start each, so restarts do not hide a bad start).")
     seeds_key = "choose_k_seeds"
-    _recall(seeds_key, 20)
-    n_seeds = _keep(seeds_key, int(st.columns([1, 3])[0].number_input(
+    bind("study_seeds", seeds_key)
+    n_seeds = int(st.columns([1, 3])[0].number_input(
         "Seeds per method (R)", 2, 200, key=seeds_key,
-        help="Run r of every method uses seed (sidebar seed + r), so any run can be replayed.")))
+        help="Run r of every method uses seed (sidebar seed + r), so any run can be replayed."))
+    store("study_seeds", n_seeds)
     if k < 2:
         st.info("Set K to at least 2 in the sidebar: with one cluster every start ends the same.",
                 icon=":material/info:")

@@ -106,6 +106,10 @@ SETTINGS: dict[str, Setting] = {
     "voronoi": Setting(False, _flag),
     "manual": Setting((), _rows, multi=True),
     "present": Setting(False, _flag),
+    # Choose K page
+    "k_max": Setting(10, _int_in(3, 20)),
+    "sil_k": Setting(None, _int_in(2, 20)),
+    "study_seeds": Setting(20, _int_in(2, 200)),
 }
 
 _STATE_KEY = "settings"

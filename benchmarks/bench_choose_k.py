@@ -32,10 +32,11 @@ from clustering.figures.choose_k import (  # noqa: E402
     silhouette_figure,
     silhouette_scatter,
 )
+from clustering.init_study import init_study  # noqa: E402
 from clustering.metrics import per_sample_silhouette  # noqa: E402
 from clustering.preprocess import prepare  # noqa: E402
 from clustering.projection import fit_projection  # noqa: E402
-from clustering.sweep import init_study, recommend, sweep_k  # noqa: E402
+from clustering.sweep import recommend, sweep_k  # noqa: E402
 
 
 def median_time(fn, repeats: int) -> tuple[float, object]:

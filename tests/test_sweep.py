@@ -8,11 +8,10 @@ from sklearn.datasets import load_iris, make_blobs
 from sklearn.metrics import adjusted_rand_score
 
 from clustering import sweep as sweep_module
+from clustering.init_study import INIT_STUDY_METHODS, init_study
 from clustering.kmeans import kmeans
 from clustering.metrics import EXTERNAL, METRICS
 from clustering.sweep import (
-    INIT_STUDY_METHODS,
-    init_study,
     k_limit,
     pair_ari,
     recommend,

@@ -27,16 +27,14 @@ from clustering.figures.choose_k import (
     silhouette_scatter,
 )
 from clustering.figures.style import escape_lines
+from clustering.init_study import INIT_STUDY_METHODS, InitStudy, init_study
 from clustering.metrics import METRICS, SILHOUETTE_SAMPLE_SIZE, per_sample_silhouette
 from clustering.summary import hover_lines
 from clustering.sweep import (
     DEFAULT_K_MAX,
-    INIT_STUDY_METHODS,
     STABILITY_RUNS,
     SWEEP_MAX_K,
-    InitStudy,
     SweepResult,
-    init_study,
     k_limit,
     recommend,
     sweep_k,

@@ -290,3 +290,67 @@ def test_png_bytes_with_alpha_is_rgba():
     back = Image.open(io.BytesIO(data))
     assert back.mode == "RGBA" and np.asarray(back)[0, 0, 3] == 0
     assert set(chunk_types(data)) == {"IHDR", "IDAT", "IEND"}
+
+
+# --- more modes: profiles, 16-bit RGB, TIFF variants, transparent GIF and WebP ---------------
+
+def test_embedded_srgb_profile_is_applied_and_a_broken_one_is_reported():
+    from PIL import ImageCms
+
+    rgb = np.random.default_rng(0).integers(0, 256, (8, 8, 3)).astype(np.uint8)
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    image = read_image(encode(Image.fromarray(rgb), "PNG", icc_profile=srgb))
+    np.testing.assert_array_equal(image.rgb, rgb)
+    assert any("colour profile" in note for note in image.notes)
+    broken = read_image(encode(Image.fromarray(rgb), "PNG", icc_profile=b"garbage" * 10))
+    np.testing.assert_array_equal(broken.rgb, rgb)
+    assert any("could not be used" in note for note in broken.notes)
+
+
+def test_16_bit_rgb_png_is_read_as_8_bit():
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+        return struct.pack(">I", len(body)) + kind + body + crc
+
+    row = np.array([[0, 0, 0], [32896, 257, 65535]], dtype=">u2")
+    raw = b"\0" + row.tobytes()  # one row, filter type 0
+    data = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 1, 16, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    image = read_image(data)
+    np.testing.assert_array_equal(image.rgb[0], [[0, 0, 0], [128, 1, 255]])
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [(np.array([[0, 32896, 65535]], np.uint16), [0, 128, 255]),
+     (np.array([[0.0, 0.5, 1.0]], np.float32), [0, 128, 255])],
+    ids=["tiff-16-bit-grey", "tiff-float"],
+)
+def test_high_bit_depth_tiff_is_scaled(values, expected):
+    image = read_image(encode(Image.fromarray(values), "TIFF"))
+    np.testing.assert_array_equal(image.rgb[0, :, 0], expected)
+    assert len(image.notes) == 2
+
+
+def test_cmyk_tiff_is_converted():
+    rgb = gradient(8, 8)
+    image = read_image(encode(Image.fromarray(rgb).convert("CMYK"), "TIFF"))
+    assert image.mode == "CMYK" and image.rgb.shape == (8, 8, 3)
+    np.testing.assert_array_equal(image.rgb, rgb)
+
+
+def test_transparent_gif_and_webp_keep_alpha():
+    im = Image.fromarray(np.array([[0, 1], [1, 0]], np.uint8)).convert("P")
+    im.putpalette([255, 0, 0, 0, 0, 255] + [0] * 762)
+    gif = read_image(encode(im, "GIF", transparency=1))
+    np.testing.assert_array_equal(gif.alpha, [[255, 0], [0, 255]])
+    rgba = np.dstack([gradient(8, 8), np.full((8, 8), 255, np.uint8)])
+    rgba[0, 0, 3] = 0
+    webp = read_image(encode(Image.fromarray(rgba), "WEBP", lossless=True))
+    assert webp.alpha is not None and webp.alpha[0, 0] == 0 and webp.transparent_pixels == 1
+
+
+def test_opaque_alpha_channel_is_dropped():
+    rgba = np.dstack([gradient(8, 8), np.full((8, 8), 255, np.uint8)])
+    image = read_image(encode(Image.fromarray(rgba), "PNG"))
+    assert image.alpha is None and image.transparent_pixels == 0

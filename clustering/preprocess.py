@@ -142,6 +142,9 @@ def prepare(
         raise ValueError(f"scaling={scaling!r} must be one of {tuple(SCALERS)}")
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
+    if not frame.columns.is_unique:
+        dupes = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
+        raise ValueError(f"frame column names must be unique; repeated: {dupes}")
     if isinstance(features, str):
         features = [features]
     notes: list[str] = []

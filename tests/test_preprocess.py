@@ -199,6 +199,12 @@ def test_validation_errors_are_one_sentence(features, label, message):
     assert "\n" not in str(info.value)
 
 
+def test_repeated_column_names_are_a_programming_error():
+    frame = pd.DataFrame([[1.0, 2.0], [3.0, 4.0]], columns=["x", "x"])
+    with pytest.raises(ValueError, match=r"repeated: \['x'\]"):
+        prepare(frame, ["x"])
+
+
 def test_bad_options_are_value_errors(frame):
     with pytest.raises(ValueError, match="missing='zero'"):
         prepare(frame, ["a"], missing="zero")

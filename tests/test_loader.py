@@ -1,8 +1,9 @@
-"""load_table on files the corpus mentions but does not ship, and on other formats.
+"""load_table on delimited text the corpus mentions but does not ship.
 
 Every file here is generated in the test, so the loader is proven on inputs it has not
-seen: other encodings, delimiters, number formats, Excel and Parquet, renamed archives,
-limits and a hypothesis round trip over random dialects.
+seen: other encodings, delimiters, number formats, headers, ragged and stray-quote lines,
+title lines, and a hypothesis round trip over random dialects. Excel, Parquet, wrong
+formats and limits are in test_loader_formats.py.
 """
 
 from __future__ import annotations

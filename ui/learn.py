@@ -137,13 +137,33 @@ class Lesson:
         return self.data.feature_names
 
 
+# Streamlit forgets a widget's value while a page without it runs; these copies bring the
+# lesson back as it was after a visit to another page.
+_KEPT = "learn_kept"
+_DEFAULTS = {"learn_dataset": "blobs", "learn_k": 3, "learn_init": "random", "learn_seed": 0}
+
+
+def _restore() -> None:
+    kept = st.session_state.setdefault(_KEPT, {})
+    if _PICKER not in st.session_state:
+        linked = st.query_params.get("screen") is not None
+        st.session_state[_PICKER] = current_screen() if linked else kept.get(_PICKER, 1)
+    for key, default in _DEFAULTS.items():
+        if key not in st.session_state:
+            st.session_state[key] = kept.get(key, default)
+
+
+def _remember(**values) -> None:
+    st.session_state[_KEPT].update(values)
+
+
 def _go(number: int) -> None:
     st.session_state[_PICKER] = number
 
 
 def navigation() -> int:
     """Back / screen picker / Next, in one row; returns the screen and mirrors it in the URL."""
-    st.session_state.setdefault(_PICKER, current_screen())
+    _restore()
     screen = st.session_state[_PICKER]
     back, pick, forward = st.columns([1, 4, 1], vertical_alignment="bottom")
     back.button("◀ Back", key="learn_back", disabled=screen <= 1, width="stretch",
@@ -154,19 +174,22 @@ def navigation() -> int:
                    format_func=lambda n: f"{n} of {len(SCREENS)} · {SCREENS[n - 1].title}",
                    label_visibility="collapsed")
     screen = st.session_state[_PICKER]
+    _remember(**{_PICKER: screen})
     set_screen(screen)
     return screen
 
 
 def lesson_controls() -> Lesson:
     """Data, K, initialisation and start seed, in one row."""
+    _restore()  # values come from session state (defaults in _DEFAULTS), never value=
     cols = st.columns([2.2, 1.6, 1.6, 1])
     name = cols[0].radio("Data", list(LESSON_DATASETS), key="learn_dataset", horizontal=True,
                          format_func=LESSON_DATASETS.get)
-    k = cols[1].slider("K (number of clusters)", 2, 6, 3, key="learn_k")
+    k = cols[1].slider("K (number of clusters)", 2, 6, key="learn_k")
     init = cols[2].selectbox("Initialisation", list(INIT_CHOICES), key="learn_init",
                              format_func=INIT_CHOICES.get)
-    seed = cols[3].number_input("Start (seed)", 0, 9999, 0, key="learn_seed")
+    seed = cols[3].number_input("Start (seed)", 0, 9999, key="learn_seed")
+    _remember(learn_dataset=name, learn_k=k, learn_init=init, learn_seed=seed)
     return Lesson(name, int(k), init, int(seed))
 
 

@@ -85,6 +85,23 @@ def test_farthest_start_on_iris_draws_the_why(page, app_url):
     screenshot(page, "learn_screen_2_farthest_iris")
 
 
+def test_lesson_survives_a_visit_to_another_page(page, app_url):
+    open_learn(page, app_url, "?screen=4")
+    slider = page.locator(".st-key-learn_k input[type=range]")
+    slider.focus()
+    slider.press("ArrowRight")
+    wait_for_rerun(page)
+    page.locator("[data-testid=stSidebarNav] a", has_text="Explore").click()
+    page.wait_for_selector(".st-key-explore_run_chart", timeout=90_000)
+    wait_for_app(page)
+    page.locator("[data-testid=stSidebarNav] a", has_text="Learn").click()
+    page.wait_for_selector(CHART, timeout=60_000)
+    wait_for_app(page)
+    assert header(page).startswith("4. ")
+    assert "screen=4" in page.url
+    assert page.locator(".st-key-learn_k input[type=range]").get_attribute("value") == "4"
+
+
 @pytest.fixture()
 def big_page(browser):
     context = browser.new_context(viewport={"width": 1920, "height": 1080})

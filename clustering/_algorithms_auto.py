@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.cluster import estimate_bandwidth
 from sklearn.neighbors import NearestNeighbors
+from sklearn.utils import check_random_state
 
 from clustering.knee import find_knee
 
@@ -71,7 +72,7 @@ class KDistance:
         self.sampled = sampled
 
 
-def k_distance(X: np.ndarray, min_samples: int, random_state) -> KDistance:
+def k_distance(X: np.ndarray, min_samples: int, random_state=0) -> KDistance:
     """Compute the k-distance curve of ``X`` for a DBSCAN ``min_samples``.
 
     Parameters
@@ -79,8 +80,9 @@ def k_distance(X: np.ndarray, min_samples: int, random_state) -> KDistance:
     X : ndarray of shape (n, d)
     min_samples : int
         DBSCAN's min_samples (the point itself included).
-    random_state : RandomState
-        Draws the query sample when n > ``K_DISTANCE_QUERIES``.
+    random_state : int or RandomState, default 0
+        Draws the query sample when n > ``K_DISTANCE_QUERIES``. DBSCAN's automatic eps
+        uses the default, so the curve a page draws is the one that chose eps.
 
     Returns
     -------
@@ -93,7 +95,8 @@ def k_distance(X: np.ndarray, min_samples: int, random_state) -> KDistance:
     queries = np.arange(n)
     sampled = None
     if n > K_DISTANCE_QUERIES:
-        queries = np.sort(random_state.choice(n, K_DISTANCE_QUERIES, replace=False))
+        rng = check_random_state(random_state)
+        queries = np.sort(rng.choice(n, K_DISTANCE_QUERIES, replace=False))
         sampled = K_DISTANCE_QUERIES
     nn = NearestNeighbors(n_neighbors=k + 1).fit(X)
     # The first neighbour of a query is itself (distance 0), so column k is the k-th other.
@@ -109,8 +112,8 @@ def k_distance(X: np.ndarray, min_samples: int, random_state) -> KDistance:
 
 
 def dbscan_eps(X: np.ndarray, context: dict) -> float:
-    """The knee of the sorted k-distance curve (see :func:`k_distance`)."""
-    return k_distance(X, context["min_samples"], context["random_state"]).eps
+    """The knee of the sorted k-distance curve (see :func:`k_distance`, default seed)."""
+    return k_distance(X, context["min_samples"]).eps
 
 
 def meanshift_bandwidth(X: np.ndarray, context: dict) -> float:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 from scipy.cluster import hierarchy
+from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
@@ -36,6 +37,7 @@ __all__ = [
     "DendrogramData",
     "ToySet",
     "agreement_matrix",
+    "align_labels",
     "dendrogram_data",
     "load_toy",
     "score_labels",
@@ -174,6 +176,51 @@ def agreement_matrix(labelings: dict[str, np.ndarray]) -> pd.DataFrame:
     return pd.DataFrame(ari, index=names, columns=names)
 
 
+def align_labels(labels, reference) -> np.ndarray:
+    """Renumber clusters to match a reference labelling, so colours agree across panels.
+
+    Each cluster takes the number of the reference group it overlaps most, one cluster per
+    group (Hungarian matching on the contingency table); clusters left over get the next
+    numbers, largest first. Noise (-1) stays -1; reference noise is ignored. Only the
+    numbering changes, never which rows are together.
+
+    Parameters
+    ----------
+    labels : array-like of shape (n,) int
+    reference : array-like of shape (n,)
+        True classes or another clustering.
+
+    Returns
+    -------
+    ndarray of shape (n,) int
+    """
+    labels = np.asarray(labels, dtype=np.int64).ravel()
+    reference = np.asarray(reference).ravel()
+    if len(reference) != len(labels):
+        raise ValueError(f"reference has {len(reference)} entries but labels has {len(labels)}")
+    ref_ok = ~pd.isna(reference)
+    if reference.dtype.kind in "iu":
+        ref_ok &= reference >= 0
+    both = (labels >= 0) & ref_ok
+    clusters = np.unique(labels[labels >= 0])
+    if clusters.size == 0 or not both.any():
+        return labels.copy()
+    groups, ref_codes = np.unique(reference[both].astype(str), return_inverse=True)
+    col = np.searchsorted(clusters, labels[both])
+    overlap = np.zeros((clusters.size, groups.size))
+    np.add.at(overlap, (col, ref_codes.ravel()), 1)
+    rows, cols = linear_sum_assignment(-overlap)
+    new = np.full(clusters.size, -1, dtype=np.int64)
+    new[rows] = cols
+    rest = np.flatnonzero(new < 0)
+    sizes = np.array([(labels == c).sum() for c in clusters[rest]])
+    new[rest[np.argsort(-sizes, kind="stable")]] = groups.size + np.arange(rest.size)
+    out = labels.copy()
+    mask = labels >= 0
+    out[mask] = new[np.searchsorted(clusters, labels[mask])]
+    return out
+
+
 DENDROGRAM_MAX_ROWS = 300
 """Most leaves a dendrogram draws; above it a seeded sample of this many rows is used."""
 
@@ -210,8 +257,8 @@ class DendrogramData:
     linkage: str
 
 
-def dendrogram_data(X, linkage: str, n_clusters: int, *, max_rows: int = DENDROGRAM_MAX_ROWS,
-                    random_state=0) -> DendrogramData:
+def dendrogram_data(X, linkage: str, n_clusters: int, *, metric: str = "euclidean",
+                    max_rows: int = DENDROGRAM_MAX_ROWS, random_state=0) -> DendrogramData:
     """Merge tree of agglomerative clustering, cut at ``n_clusters``.
 
     Parameters
@@ -219,6 +266,8 @@ def dendrogram_data(X, linkage: str, n_clusters: int, *, max_rows: int = DENDROG
     X : array-like of shape (n, d)
     linkage : {"ward", "complete", "average", "single"}
     n_clusters : int
+    metric : {"euclidean", "manhattan", "cosine"}, default "euclidean"
+        Distance between points; ward is always Euclidean.
     max_rows : int, default 300
         Above this many rows, a seeded sample of this size is the leaves.
     random_state : int, default 0
@@ -238,7 +287,11 @@ def dendrogram_data(X, linkage: str, n_clusters: int, *, max_rows: int = DENDROG
         rng = check_random_state(random_state)
         X = X[np.sort(rng.choice(n, max_rows, replace=False))]
         sampled = max_rows
-    Z = hierarchy.linkage(X, method=linkage)
+    if metric not in ("euclidean", "manhattan", "cosine"):
+        raise ValueError(f"metric={metric!r} must be euclidean, manhattan or cosine")
+    scipy_metric = "cityblock" if metric == "manhattan" and linkage != "ward" else metric
+    Z = hierarchy.linkage(X, method=linkage,
+                          metric="euclidean" if linkage == "ward" else scipy_metric)
     m = X.shape[0]
     cut = None
     if 1 < n_clusters < m:

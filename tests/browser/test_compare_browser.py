@@ -1,0 +1,107 @@
+"""The Compare page in Chromium, served by the real `streamlit run`.
+
+The grid is SVG, so every panel's points are DOM nodes: the tests count them per panel and
+also check the rendered pixels of every panel (a panel drawn blank passes the JSON checks).
+Screenshots land in test-artifacts/screenshots/compare_*.png.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from clustering.algorithms import ALGORITHMS, DEFAULT_ALGORITHMS, TOY_SETS
+from tests.browser.conftest import screenshot, wait_for_app
+
+pytestmark = pytest.mark.timeout(400)
+
+GRID = ".st-key-compare_grid .js-plotly-plot"
+TABLE = "[data-testid=stDataFrame]"
+
+
+def open_compare(page, app_url: str, query: str = "", timeout: float = 120_000) -> float:
+    start = time.monotonic()
+    page.goto(f"{app_url}/Compare{query}")
+    page.wait_for_selector(GRID, timeout=timeout)
+    wait_for_app(page, timeout=timeout)
+    return time.monotonic() - start
+
+
+def panel_traces(page):
+    return page.locator(f"{GRID} .scatterlayer g.trace.scatter")
+
+
+def coloured_pixels(png: bytes) -> int:
+    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    return int(((rgb.max(axis=2) - rgb.min(axis=2)) > 60).sum())
+
+
+def panel_pixels(page) -> list[int]:
+    """Saturated pixels inside each drawn panel (one screenshot, cropped per trace)."""
+    grid = page.locator(GRID).first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    image = Image.open(io.BytesIO(grid.screenshot())).convert("RGB")
+    counts = []
+    for trace in panel_traces(page).all():
+        b = trace.bounding_box()
+        crop = image.crop((int(b["x"] - box["x"]), int(b["y"] - box["y"]),
+                           int(b["x"] - box["x"] + b["width"]) + 1,
+                           int(b["y"] - box["y"] + b["height"]) + 1))
+        buf = io.BytesIO()
+        crop.save(buf, format="PNG")
+        counts.append(coloured_pixels(buf.getvalue()))
+    return counts
+
+
+def test_grid_renders_every_panel_with_points(page, app_url):
+    seconds = open_compare(page, app_url)
+    n_rows, n_cols = len(TOY_SETS) + 1, len(DEFAULT_ALGORITHMS)
+    traces = panel_traces(page)
+    assert traces.count() == n_rows * n_cols
+    # Every panel draws its points (SVG paths), and they show colour on screen.
+    for trace in traces.all():
+        assert trace.locator("path.point").count() >= 100
+    pixels = panel_pixels(page)
+    assert min(pixels) > 50, pixels
+    screenshot(page, "compare_default_grid")
+    # Column and row titles are on the chart.
+    text = page.locator(GRID).inner_text()
+    for name in DEFAULT_ALGORITHMS:
+        assert ALGORITHMS[name].title in text
+    assert "Noisy moons" in text and "Your data: Iris" in text
+    # Only one WebGL-free chart for the whole grid.
+    assert page.locator(f"{GRID} canvas.gl-canvas-context").count() == 0
+    # The table, the agreement matrix, the dendrogram and the k-distance plot are there.
+    assert page.locator(f"{TABLE}").count() == 1
+    for key in ("compare_agreement", "compare_dendrogram_chart", "compare_k_distance"):
+        assert page.locator(f".st-key-{key} .js-plotly-plot").count() == 1
+    assert seconds < 90
+
+
+def test_large_data_stays_responsive_with_guards(page, app_url):
+    query = "?dataset=blobs&n=100000"
+    seconds = open_compare(page, app_url, query, timeout=180_000)
+    assert panel_traces(page).count() == (len(TOY_SETS) + 1) * len(DEFAULT_ALGORITHMS)
+    body = page.locator("[data-testid=stMain]").inner_text()
+    assert "100,000 rows" in body
+    # The sampled algorithms say so in their corner and in the notes.
+    assert "sample of 3,000" in page.locator(GRID).inner_text()  # ward's guard
+    page.get_by_text("Notes per algorithm").click()
+    notes = page.locator("[data-testid=stExpanderDetails]").all_inner_texts()
+    assert any("seeded sample of 3,000 of 100,000 rows" in t for t in notes)
+    assert min(panel_pixels(page)) > 50
+    screenshot(page, "compare_100k_blobs")
+    # Responsive: changing the corner score reruns from the cache in seconds.
+    start = time.monotonic()
+    page.locator(".st-key-compare_score [role=combobox]").click()
+    page.get_by_role("option", name="Silhouette", exact=True).click()
+    page.wait_for_timeout(300)
+    wait_for_app(page)
+    assert time.monotonic() - start < 20
+    assert "Silhouette" in page.locator(GRID).inner_text()
+    assert seconds < 150, seconds

@@ -1,0 +1,429 @@
+"""The Compare page's parts: algorithm choice, parameter controls, cached runs and sections.
+
+Caching follows ``ui.cache``: every wrapper is keyed on a content key of its data plus plain
+values, with the large inputs passed underscore-prefixed (not hashed) and ``max_entries``
+bounding memory. A run is cached per (data key, algorithm, parameters, seed), so changing one
+algorithm's parameter reruns that algorithm only; every other panel comes from the cache.
+
+The page's own widget values (chosen algorithms, parameters) live in ``st.session_state``
+under keys prefixed ``compare_`` and are copied to a plain dict after each run, because
+Streamlit forgets the state of widgets a page did not draw when the user visits another page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from clustering._algorithms_auto import KDistance, k_distance
+from clustering._algorithms_compare import TOY_N_SAMPLES
+from clustering._algorithms_report import (
+    CORNER_SCORES,
+    corner_score,
+    corner_text,
+    results_table,
+    short_reason,
+)
+from clustering.algorithms import (
+    ALGORITHMS,
+    DEFAULT_ALGORITHMS,
+    TOY_SETS,
+    AlgorithmResult,
+    DendrogramData,
+    ToySet,
+    agreement_matrix,
+    align_labels,
+    dendrogram_data,
+    load_toy,
+    run_algorithm,
+    score_labels,
+)
+from clustering.display import display_rows
+from clustering.figures.compare import (
+    Panel,
+    agreement_figure,
+    dendrogram_figure,
+    grid_figure,
+    k_distance_figure,
+)
+from clustering.init import INIT_METHODS
+from clustering.metrics import Evaluation
+from ui import cache
+from ui.data import ActiveData
+from ui.knobs import RunSettings
+from ui.layout import STYLES, style_name
+
+PANEL_POINTS = 500
+"""Most points drawn per panel (SVG: ~40 panels of this many stay quick in a browser)."""
+_KEEP = "compare_values"
+_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+_SIDEBAR_PARAMS = ("init", "distance", "center", "n_init", "max_iter")
+_STEPS = {"preference": 1.0, "gamma": 0.1, "bandwidth": 0.05, "threshold": 0.05}
+
+
+@dataclass(frozen=True, eq=False)
+class GridRow:
+    """One dataset of the grid: the data, K for methods that take it, and what is drawn."""
+
+    key: str
+    title: str
+    X: np.ndarray
+    true_labels: np.ndarray | None
+    n_clusters: int
+    xy: np.ndarray  # (m, 2) coordinates of the drawn rows
+    drawn: np.ndarray  # (m,) rows drawn
+    is_current: bool = False
+
+
+@dataclass(frozen=True, eq=False)
+class Cell:
+    result: AlgorithmResult
+    evaluation: Evaluation | None
+    params_key: tuple
+
+
+# --- cached computations -------------------------------------------------------------------
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def cached_toy(key: str, n_samples: int, seed: int) -> ToySet:
+    return load_toy(key, n_samples, random_state=seed)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def cached_run(data_key: str, name: str, params: tuple, seed: int,
+               _X: np.ndarray) -> AlgorithmResult:
+    return run_algorithm(name, _X, dict(params), random_state=seed)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def cached_scores(data_key: str, name: str, params: tuple, seed: int, _X: np.ndarray,
+                  _labels: np.ndarray, _true_labels: np.ndarray | None) -> Evaluation:
+    return score_labels(_X, _labels, _true_labels, random_state=seed)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_k_distance(data_key: str, rows_key: str, min_samples: int,
+                      _X: np.ndarray) -> KDistance:
+    return k_distance(_X, min_samples)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def cached_dendrogram(data_key: str, linkage: str, n_clusters: int, metric: str, seed: int,
+                      _X: np.ndarray) -> DendrogramData:
+    return dendrogram_data(_X, linkage, n_clusters, metric=metric, random_state=seed)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def cached_grid_figure(grid_key: str, style: str, _panels: list, row_titles: tuple,
+                       column_titles: tuple) -> go.Figure:
+    return grid_figure(_panels, list(row_titles), list(column_titles), style=STYLES[style])
+
+
+# --- widget state that survives page changes -----------------------------------------------
+
+
+def _keep(key: str, default) -> None:
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state.setdefault(_KEEP, {}).get(key, default)
+
+
+def _remember(key: str, value) -> None:
+    st.session_state.setdefault(_KEEP, {})[key] = value
+
+
+# --- controls -------------------------------------------------------------------------------
+
+
+def choose_algorithms() -> list[str]:
+    """The columns: a multiselect of registry entries (default: one of each family)."""
+    key = "compare_algorithms"
+    _keep(key, list(DEFAULT_ALGORITHMS))
+    names = st.multiselect(
+        "Algorithms (grid columns)", list(ALGORITHMS), key=key,
+        format_func=lambda n: ALGORITHMS[n].title,
+        help="Each runs on every dataset. Slow ones run on a seeded sample of large data, "
+             "or are skipped, and the panel says so.",
+    )
+    _remember(key, names)
+    return names
+
+
+def view_controls() -> tuple[bool, str]:
+    """Whether to show the toy sets, and which score goes in each panel's corner."""
+    left, right = st.columns(2)
+    _keep("compare_toys", True)
+    with left:
+        toys = st.toggle("Toy sets as well as the sidebar data", key="compare_toys",
+                         help="The six 2-D sets of scikit-learn's clustering gallery, "
+                              f"{TOY_N_SAMPLES} points each, standardised.")
+    _keep("compare_score", "auto")
+    with right:
+        score = st.selectbox("Score in each panel's corner", list(CORNER_SCORES),
+                             key="compare_score", format_func=CORNER_SCORES.get)
+    _remember("compare_toys", toys)
+    _remember("compare_score", score)
+    return toys, score
+
+
+def parameter_controls(names: list[str], run: RunSettings) -> tuple[dict[str, dict], dict]:
+    """One expander per chosen algorithm with its parameters (empty = chosen from the data).
+
+    Returns the parameters per algorithm (None = automatic) and, per algorithm, an empty
+    slot inside its expander where the page later writes the values chosen on its data.
+    """
+    params: dict[str, dict] = {}
+    slots = {}
+    columns = st.columns(3)
+    for i, name in enumerate(names):
+        spec = ALGORITHMS[name]
+        with columns[i % 3].expander(f"{spec.title} parameters"):
+            st.caption(spec.description)
+            values = {}
+            for p in spec.params:
+                if name == "kmeans" and p.name in _SIDEBAR_PARAMS:
+                    continue
+                values[p.name] = _param_widget(name, p)
+            if name == "kmeans":
+                values.update(_sidebar_kmeans(run))
+                st.caption("Initialisation, distance, centre rule, restarts and iterations "
+                           "follow the sidebar.")
+            cost = f"Time {spec.time_cost}, memory {spec.memory_cost} in the rows."
+            limit = ("runs on a seeded sample" if spec.oversize == "sample" else "is skipped")
+            st.caption(f"{cost} Above {spec.max_rows:,} rows it {limit}.")
+            slots[name] = st.empty()
+        params[name] = values
+    return params, slots
+
+
+def _param_widget(name: str, p):
+    key = f"compare_{name}_{p.name}"
+    auto = p.default is None or p.name == "n_clusters"
+    help_text = p.help + (" Leave empty to choose it from the data." if auto else "")
+    _keep(key, None if auto else p.default)
+    if p.kind == "choice":
+        value = st.selectbox(p.label, list(p.choices), key=key, help=help_text or None)
+    elif p.kind == "bool":
+        value = st.checkbox(p.label, key=key, help=help_text or None)
+    elif p.kind == "int":
+        value = st.number_input(p.label, int(p.low), int(p.high), step=1, key=key,
+                                placeholder="auto", help=help_text, **_none(auto))
+    else:
+        value = st.number_input(p.label, float(p.low), float(p.high),
+                                step=_STEPS.get(p.name, 0.01), format="%.4g", key=key,
+                                placeholder="auto", help=help_text, **_none(auto))
+    _remember(key, value)
+    return value
+
+
+def _none(auto: bool) -> dict:
+    # value=None lets the field be empty ("auto"); it is the widget's default, so passing it
+    # alongside a session-state value raises no warning.
+    return {"value": None} if auto else {}
+
+
+def _sidebar_kmeans(run: RunSettings) -> dict:
+    return {"init": run.init if run.init in INIT_METHODS else "k-means++",
+            "distance": run.distance, "center": run.center or "auto",
+            "n_init": run.n_init, "max_iter": run.max_iter}
+
+
+# --- rows and runs --------------------------------------------------------------------------
+
+
+def grid_rows(active: ActiveData, show_toys: bool, k: int) -> list[GridRow]:
+    """The toy sets (if shown) and the sidebar's data, with the coordinates to draw."""
+    rows = []
+    if show_toys:
+        for key in TOY_SETS:
+            toy = cached_toy(key, TOY_N_SAMPLES, 0)
+            drawn = display_rows(len(toy.X), PANEL_POINTS)
+            rows.append(GridRow(cache.content_key("toy", key, TOY_N_SAMPLES, 0), toy.title,
+                                toy.X, toy.true_labels, toy.n_clusters, toy.X[drawn], drawn))
+    prepared = active.prepared
+    X = prepared.X
+    drawn = display_rows(len(X), PANEL_POINTS)
+    if X.shape[1] == 1:
+        xy = np.column_stack([X[drawn, 0], np.zeros(len(drawn))])
+    elif X.shape[1] == 2:
+        xy = X[drawn]
+    else:
+        proj = cache.projection(active.key, X, "pca", 2, None, tuple(prepared.feature_names))
+        xy = proj.transform(X[drawn])[:, :2]
+    rows.append(GridRow(active.key, f"Your data: {active.title}", X, prepared.true_labels,
+                        k, xy, drawn, is_current=True))
+    return rows
+
+
+def cell_params(name: str, user: dict, row: GridRow) -> tuple:
+    """The parameters one cell runs with, as a hashable tuple (n_clusters per dataset)."""
+    params = dict(user)
+    if "n_clusters" in params and params["n_clusters"] is None:
+        params["n_clusters"] = row.n_clusters
+    return tuple(sorted(params.items()))
+
+
+def run_grid(rows: list[GridRow], names: list[str], user: dict[str, dict],
+             seed: int) -> dict[tuple[str, str], Cell]:
+    """Every (dataset, algorithm) cell, from the cache where possible."""
+    cells = {}
+    total = len(rows) * len(names)
+    bar = st.progress(0.0, text="Running the algorithms…") if total else None
+    for i, (row, name) in enumerate((r, n) for r in rows for n in names):
+        key = cell_params(name, user[name], row)
+        result = cached_run(row.key, name, key, seed, row.X)
+        evaluation = None
+        if result.ran:
+            evaluation = cached_scores(row.key, name, key, seed, row.X, result.labels,
+                                       row.true_labels)
+        cells[(row.key, name)] = Cell(result, evaluation, key)
+        if bar is not None:
+            bar.progress((i + 1) / total, text=f"{ALGORITHMS[name].title} on {row.title}")
+    if bar is not None:
+        bar.empty()
+    return cells
+
+
+# --- sections -------------------------------------------------------------------------------
+
+
+def grid_section(rows: list[GridRow], names: list[str], cells: dict, score_choice: str,
+                 seed: int) -> None:
+    panels = []
+    for row in rows:
+        score = corner_score(score_choice, row.true_labels is not None)
+        reference = row.true_labels
+        line = []
+        for name in names:
+            cell = cells[(row.key, name)]
+            result = cell.result
+            if reference is None and result.ran:
+                reference = result.labels  # colours follow the first column that ran
+            labels = None
+            if result.ran:
+                labels = align_labels(result.labels, reference)[row.drawn]
+            line.append(Panel(row.xy[:, 0], row.xy[:, 1], labels,
+                              corner_text(result, cell.evaluation, score),
+                              short_reason(result, ALGORITHMS[name].max_rows)))
+        panels.append(line)
+    grid_key = cache.content_key(
+        [(row.key, name, cells[(row.key, name)].params_key) for row in rows for name in names],
+        score_choice, seed,
+    )
+    fig = cached_grid_figure(grid_key, style_name(), panels, tuple(r.title for r in rows),
+                             tuple(ALGORITHMS[n].title for n in names))
+    st.plotly_chart(fig, key="compare_grid", config=_CONFIG, width="stretch")
+
+
+def chosen_values(row: GridRow, names: list[str], cells: dict, slots: dict) -> None:
+    """Write, in each algorithm's expander, the automatic values it chose on the data."""
+    for name in names:
+        result = cells[(row.key, name)].result
+        spec = ALGORITHMS[name]
+        auto = [p for p in spec.params if p.auto is not None and p.applies(result.params)]
+        if not auto or not result.params:
+            continue
+        shown = ", ".join(f"{p.label.lower()} {_fmt(result.params[p.name])}" for p in auto)
+        slots[name].caption(f"On your data: {shown}. On each toy set they are chosen "
+                            "again from that set.")
+
+
+def _ordinal(k: int) -> str:
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
+
+
+def _fmt(value) -> str:
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+
+def table_section(row: GridRow, names: list[str], cells: dict) -> None:
+    entries = [(ALGORITHMS[n].title, cells[(row.key, n)].result, cells[(row.key, n)].evaluation)
+               for n in names]
+    frame = results_table(entries, row.true_labels is not None)
+    fmt = {c: st.column_config.NumberColumn(format="%.3f") for c in
+           ("Silhouette", "Davies-Bouldin", "ARI", "AMI", "V-measure") if c in frame}
+    fmt["Calinski-Harabasz"] = st.column_config.NumberColumn(format="%.1f")
+    fmt["Noise (%)"] = st.column_config.NumberColumn(format="%.1f")
+    fmt["Fit time (s)"] = st.column_config.NumberColumn(format="%.3f")
+    fmt["Clusters"] = st.column_config.NumberColumn(format="%d")
+    fmt["Notes"] = st.column_config.TextColumn(width="large")
+    st.dataframe(frame, key="compare_table", hide_index=True, column_config=fmt,
+                 width="stretch")
+    st.caption("Click a column header to sort. Noise points are left out of silhouette, "
+               "Calinski-Harabasz and Davies-Bouldin, and count as one extra class in ARI, "
+               "AMI and V-measure (so calling points noise is not free).")
+    noted = [(n, cells[(row.key, n)].result) for n in names]
+    noted = [(n, r) for n, r in noted if r.notes or r.skipped_reason]
+    if noted:
+        with st.expander("Notes per algorithm (sampling, automatic choices, warnings)"):
+            for name, result in noted:
+                lines = ([result.skipped_reason] if result.skipped_reason else []) + result.notes
+                st.markdown(f"**{ALGORITHMS[name].title}**: " + " ".join(lines))
+
+
+def agreement_section(row: GridRow, names: list[str], cells: dict) -> None:
+    labelings = {}
+    if row.true_labels is not None:
+        labelings["True classes"] = np.unique(row.true_labels.astype(str), return_inverse=True)[1]
+    for name in names:
+        result = cells[(row.key, name)].result
+        if result.ran:
+            labelings[ALGORITHMS[name].title] = result.labels
+    if len(labelings) < 2:
+        st.info("At least two labellings are needed to compare; pick more algorithms.")
+        return
+    fig = agreement_figure(agreement_matrix(labelings), style=STYLES[style_name()])
+    st.plotly_chart(fig, key="compare_agreement", config=_CONFIG, width="stretch")
+    st.caption("Adjusted Rand index between each pair: 1 = the same partition, 0 = no more "
+               "alike than chance. Skipped algorithms are left out.")
+
+
+def dendrogram_section(row: GridRow, names: list[str], cells: dict, seed: int) -> None:
+    linkages = [n for n in names if n.startswith("agglomerative_")]
+    if not linkages:
+        st.caption("Pick an agglomerative algorithm to see its merge tree here.")
+        return
+    name = linkages[0]
+    if len(linkages) > 1:
+        name = st.radio("Linkage", linkages, horizontal=True, key="compare_dendrogram",
+                        format_func=lambda n: ALGORITHMS[n].title)
+    result = cells[(row.key, name)].result
+    k = int(result.params.get("n_clusters", row.n_clusters))
+    metric = result.params.get("metric", "euclidean")
+    tree = cached_dendrogram(row.key, name.split("_", 1)[1], k, metric, seed, row.X)
+    fig = dendrogram_figure(tree, style=STYLES[style_name()])
+    st.plotly_chart(fig, key="compare_dendrogram_chart", config=_CONFIG, width="stretch")
+    where = (f"a seeded sample of {tree.sampled} of {tree.n_rows:,} rows (a tree of more "
+             "leaves cannot be read)" if tree.sampled else f"all {tree.n_rows} rows")
+    st.caption(f"Every merge of {ALGORITHMS[name].title} on {where}; the dashed line cuts "
+               f"the tree into K={k} clusters, coloured below it.")
+
+
+def k_distance_section(row: GridRow, names: list[str], cells: dict, seed: int) -> None:
+    if "dbscan" not in names:
+        st.caption("Pick DBSCAN to see the k-distance plot that sets its radius.")
+        return
+    cell = cells[(row.key, "dbscan")]
+    result = cell.result
+    if not result.params:
+        return
+    user_eps = dict(cell.params_key).get("eps") is not None
+    X = row.X if result.sampled_rows is None else row.X[result.sampled_rows]
+    rows_key = "all" if result.sampled_rows is None else cache.content_key(
+        result.sampled_rows.tobytes())
+    curve = cached_k_distance(row.key, rows_key, int(result.params["min_samples"]), X)
+    eps = float(result.params["eps"])
+    fig = k_distance_figure(curve.distances, curve.k, eps, knee_index=curve.knee_index,
+                            style=STYLES[style_name()])
+    st.plotly_chart(fig, key="compare_k_distance", config=_CONFIG, width="stretch")
+    sample = f" ({curve.sampled:,} sampled points)" if curve.sampled else ""
+    st.caption(
+        f"Each point's distance to its {_ordinal(curve.k)} nearest neighbour, sorted{sample}. "
+        "Points inside clusters sit on the flat part; the curve turns up where noise begins, and "
+        f"eps is taken at that knee (marked). DBSCAN used eps = {eps:.3g}"
+        + (" (your value)." if user_eps else ", the knee.")
+    )

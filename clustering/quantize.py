@@ -113,8 +113,14 @@ class Quantized:
 
 def pack(rgb: np.ndarray) -> np.ndarray:
     """(..., 3) uint8 colours as 24-bit integer codes (uint32), shape (...)."""
-    rgb = rgb.astype(np.uint32)
-    return (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
+    rgb = np.asarray(rgb)
+    codes = np.zeros(rgb.shape[:-1], dtype="<u4")
+    # Write the bytes in place (4 bytes per pixel) instead of widening all three channels
+    # to uint32 first: 3x less memory traffic on a 25-megapixel image.
+    as_bytes = codes.reshape(-1).view(np.uint8).reshape(-1, 4)
+    flat = rgb.reshape(-1, 3)
+    as_bytes[:, 0], as_bytes[:, 1], as_bytes[:, 2] = flat[:, 2], flat[:, 1], flat[:, 0]
+    return codes.astype(np.uint32, copy=False)
 
 
 def unpack(codes: np.ndarray) -> np.ndarray:
@@ -252,7 +258,7 @@ def quantize(pixels, n_colors: int, *, method: str = "kmeans", space: str = "rgb
             centers, n_iter, more = _fit(to_space(unpack(sample), space), k, rng, max_iter)
             notes.extend(more)
     palette = from_space(centers, space)
-    uniq = _unique(codes)
+    uniq = distinct if mask is None else _unique(codes)
     labels = _spread(codes, uniq, nearest(to_space(unpack(uniq), space), centers)
                      .astype(np.uint8))
     counts = np.bincount(labels if mask is None else labels[mask], minlength=k)

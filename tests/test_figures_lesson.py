@@ -182,6 +182,19 @@ def test_two_runs_side_by_side_share_ranges(lesson, style):
     assert fig.layout.annotations[0].font.size == style.title_size
 
 
+def test_wide_data_stacks_the_two_runs_and_gets_shorter_figures():
+    data = lesson_data("iris")
+    pair = two_starts(data.X, 3, "random", 0)
+    a, b = pair.runs
+    fig = two_runs_figure(data.X, [a.labels, b.labels], [a.history.centers, b.history.centers],
+                          ["A", "B"], data.feature_names)
+    assert fig.layout.xaxis2.domain[0] == 0 and fig.layout.yaxis2.domain[1] < 0.5
+    wide = points_figure(data.X, data.feature_names)
+    square = points_figure(lesson_data("blobs").X, TITLES)
+    assert square.layout.height == DEFAULT_STYLE.height
+    assert 320 <= wide.layout.height < square.layout.height
+
+
 @STYLES
 def test_metric_bars_split_label_metrics_from_silhouette(lesson, style):
     X, run = lesson

@@ -37,6 +37,7 @@ __all__ = [
     "centroids_figure",
     "centroid_numbers",
     "color_name",
+    "fit_height",
     "lesson_ranges",
     "metric_bars_figure",
     "points_figure",
@@ -69,12 +70,27 @@ def lesson_ranges(*arrays: np.ndarray, pad: float = 0.08) -> list[tuple[float, f
     return [(float(lo[i] - pad * span[i]), float(hi[i] + pad * span[i])) for i in range(2)]
 
 
+def fit_height(ranges, style: FigureStyle, *, rows: int = 1, columns: int = 1,
+               title: bool = False) -> int:
+    """Figure height (px) at which equal-scale axes fill a plot of typical width.
+
+    Wide data (Iris petals are 2.5 times wider than tall) then gets a shorter figure
+    instead of empty bands above and below the plot; square data keeps ``style.height``.
+    """
+    (x0, x1), (y0, y1) = ranges
+    aspect = (x1 - x0) / (y1 - y0) if y1 > y0 and x1 > x0 else 1.0
+    width = style.height * 1.6 / columns  # about what a plot gets on a wide page
+    extra = style.font_size * 3 + style.title_size * 2 + (style.title_size * 2 if title else 0)
+    return int(np.clip(rows * (width / aspect + extra), 320, rows * style.height))
+
+
 def _layout(style: FigureStyle, axis_titles, ranges, title: str | None,
             xaxis: str = "xaxis", yaxis: str = "yaxis", anchor: str = "x") -> dict:
     names = [escape_text(t, MAX_LABEL_LENGTH) for t in axis_titles]
     return merge(
         style_layout(style, title),
         {
+            "height": fit_height(ranges, style, title=bool(title)),
             xaxis: {"title": {"text": names[0]}, "range": list(ranges[0]), "constrain": "domain"},
             yaxis: {"title": {"text": names[1]}, "range": list(ranges[1]), "constrain": "domain",
                     "scaleanchor": anchor, "scaleratio": 1},
@@ -302,7 +318,8 @@ def residuals_figure(X: np.ndarray, labels: np.ndarray, centers: np.ndarray,
 def two_runs_figure(X: np.ndarray, labels: Sequence[np.ndarray], paths: Sequence[np.ndarray],
                     names: Sequence[str], axis_titles: Sequence[str], *, ranges=None,
                     style: FigureStyle = DEFAULT_STYLE) -> go.Figure:
-    """Screen 7: two runs side by side on the same axes.
+    """Screen 7: two runs side by side on the same axes (one above the other when the data
+    is much wider than tall, so each panel keeps a readable height).
 
     Parameters
     ----------
@@ -317,29 +334,33 @@ def two_runs_figure(X: np.ndarray, labels: Sequence[np.ndarray], paths: Sequence
     """
     X = np.asarray(X, dtype=np.float64)
     ranges = ranges or lesson_ranges(X, *[np.asarray(p).reshape(-1, 2) for p in paths])
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.08,
+    (x0, x1), (y0, y1) = ranges
+    stacked = (x1 - x0) > 1.5 * (y1 - y0)
+    rows, cols = (2, 1) if stacked else (1, 2)
+    fig = make_subplots(rows=rows, cols=cols, horizontal_spacing=0.08, vertical_spacing=0.2,
                         subplot_titles=[escape_text(n, MAX_LABEL_LENGTH) for n in names])
     layout = style_layout(style, None)
     numbers: list[dict] = []
-    for col, (lab, path) in enumerate(zip(labels, paths, strict=True), start=1):
+    for i, (lab, path) in enumerate(zip(labels, paths, strict=True), start=1):
+        at = {"row": i if stacked else 1, "col": 1 if stacked else i}
         path = np.asarray(path, dtype=np.float64)
-        fig.add_trace(go.Scatter(_points(X, lab, style)), row=1, col=col)
+        fig.add_trace(go.Scatter(_points(X, lab, style)), **at)
         for j in range(path.shape[1]):
             fig.add_trace(go.Scatter(
                 x=path[:, j, 0], y=path[:, j, 1], mode="lines", hoverinfo="skip",
                 name=f"{cluster_name(j)} path",
                 line={"color": cluster_color(j), "width": style.line_width, "dash": "dot"}),
-                row=1, col=col)
-        fig.add_trace(go.Scatter(_centroids(path[0], style, hollow=True, name="start")),
-                      row=1, col=col)
-        fig.add_trace(go.Scatter(_centroids(path[-1], style, name="end")), row=1, col=col)
-        suffix = "" if col == 1 else str(col)
+                **at)
+        fig.add_trace(go.Scatter(_centroids(path[0], style, hollow=True, name="start")), **at)
+        fig.add_trace(go.Scatter(_centroids(path[-1], style, name="end")), **at)
+        suffix = "" if i == 1 else str(i)
         numbers += centroid_numbers(path[-1], style, f"x{suffix}", f"y{suffix}")
         axis = _layout(style, axis_titles, ranges, None, f"xaxis{suffix}", f"yaxis{suffix}",
                        f"x{suffix}")
         layout = merge(layout, {f"xaxis{suffix}": merge(layout["xaxis"], axis[f"xaxis{suffix}"]),
                                 f"yaxis{suffix}": merge(layout["yaxis"], axis[f"yaxis{suffix}"])})
-    layout.update(showlegend=False, height=int(style.height * 0.85))
+    layout.update(showlegend=False,
+                  height=fit_height(ranges, style, rows=rows, columns=cols, title=True))
     layout["margin"] = {**layout["margin"], "t": style.title_size * 3}
     fig.update_layout(template=style.template, **layout)
     fig.update_annotations(font={"size": style.title_size, "color": style.font_color})

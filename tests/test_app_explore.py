@@ -268,3 +268,19 @@ def test_presentation_mode_from_url():
     assert at.toggle(key="sb_present").value is True
     fig = run_figure(at)
     assert fig["layout"]["font"]["size"] >= 18
+
+
+def test_markdown_in_names_is_never_rendered():
+    """Column names like ``![x](https://attacker…)`` reach notes and alerts as plain text."""
+    import re
+
+    at = page("pages/1_Explore.py").run()
+    data = corpus_file("html_in_header.csv").read_bytes()
+    at.file_uploader(key="sb_upload").set_value(("h.csv", data, "text/csv")).run()
+    assert not at.exception
+    shown = [m.value for kind in ("markdown", "caption", "error", "warning", "info")
+             for m in at.get(kind)] + [e.label for e in at.get("expander")]
+    live_link = re.compile(r"(?<!\\)\]\((?!\s)")  # an unescaped "](" starts a link or image
+    assert not [text for text in shown if live_link.search(str(text))]
+    # The names are still there, as plain text, where the user picks features.
+    assert any("javascript" in name for name in at.multiselect(key="sb_features").options)

@@ -30,6 +30,7 @@ from ui.state import (
     show_notices,
     store,
 )
+from ui.text import md_escape
 
 _UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet"]
 _SCALING_LABELS = {
@@ -169,7 +170,7 @@ def pick_source() -> Source:
     st.sidebar.header("Data")
     _receive_upload()
     if error := st.session_state.pop("upload_error", None):
-        st.sidebar.error(error)
+        st.sidebar.error(md_escape(error))
     has_upload = "upload" in st.session_state
     options = [*DATASETS, *([UPLOAD] if has_upload else [])]
     if s["dataset"] not in options:
@@ -195,7 +196,7 @@ def pick_source() -> Source:
         try:
             source = _upload_source()
         except TableError as exc:
-            st.sidebar.error(str(exc))
+            st.sidebar.error(md_escape(exc))
             st.session_state["upload_options"] = {}
             source = _upload_source()
         assert source is not None
@@ -275,8 +276,8 @@ def data_and_knobs() -> tuple[ActiveData, RunSettings]:
     prepared = active.prepared
     run = run_knobs(prepared.n_distinct)
     show_notices()
-    with st.expander(f"Data: {source.title} · {prepared.X.shape[0]:,} rows × "
+    with st.expander(f"Data: {md_escape(source.title)} · {prepared.X.shape[0]:,} rows × "
                      f"{prepared.X.shape[1]} features"):
         for note in [*source.notes, *prepared.notes]:
-            st.write(note)
+            st.markdown(md_escape(note))
     return active, run

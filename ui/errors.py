@@ -9,6 +9,8 @@ from contextlib import contextmanager
 import streamlit as st
 from streamlit.runtime.scriptrunner import RerunException, StopException
 
+from ui.text import md_escape
+
 _log = logging.getLogger("cluster_explorer")
 
 
@@ -21,7 +23,7 @@ def page_guard() -> Iterator[None]:
         raise  # Streamlit's own control flow (st.rerun, st.stop, page switches)
     except ValueError as exc:
         # The engine and loader raise ValueError with one plain sentence carrying the values.
-        st.error(_first_sentence(str(exc)), icon=":material/warning:")
+        st.error(md_escape(_first_sentence(str(exc))), icon=":material/warning:")
     except Exception:  # noqa: BLE001 (the point of a guard)
         _log.exception("page failed")
         st.error("Something went wrong while drawing this page; change a setting to try again.",

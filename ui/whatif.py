@@ -24,6 +24,7 @@ from ui.knobs import INIT_LABELS, RunSettings
 from ui.layout import figure_style
 from ui.run_view import View
 from ui.state import settings
+from ui.text import md_escape
 
 _PINS = "pinned_runs"
 # Widget state that a restore must drop so every widget re-reads the restored settings.
@@ -103,7 +104,7 @@ def compare_tab(active: ActiveData, result: KMeansResult, evaluation: Evaluation
     cols[1].metric("Points that changed cluster", f"{comparison.n_changed:,}", border=True,
                    help="After matching B's clusters to A's (Hungarian method).")
     cols[2].metric("Rows compared", f"{len(common):,}", border=True)
-    st.caption(f"Run B (current): {describe_current()}")
+    st.caption(f"Run B (current): {md_escape(describe_current())}")
     st.plotly_chart(_side_by_side(active, view, pinned, result, comparison, in_b),
                     key="explore_whatif_chart", config={"displaylogo": False})
     left, right = st.columns(2)
@@ -147,7 +148,7 @@ def _pinned_list(pins: list[PinnedRun]) -> None:
     with st.expander(f"Pinned runs ({len(pins)})"):
         for i, pin in enumerate(pins):
             text, button = st.columns([5, 1])
-            text.write(pin.name)
+            text.markdown(md_escape(pin.name))
             if button.button("Restore", key=f"explore_restore_{i}",
                              help="Bring back every setting of this run."):
                 restore(pin)

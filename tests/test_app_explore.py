@@ -284,3 +284,25 @@ def test_markdown_in_names_is_never_rendered():
     assert not [text for text in shown if live_link.search(str(text))]
     # The names are still there, as plain text, where the user picks features.
     assert any("javascript" in name for name in at.multiselect(key="sb_features").options)
+
+
+def test_workbook_sheets_are_picked_by_name():
+    import io
+
+    import pandas as pd
+
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf) as writer:
+        pd.DataFrame({"b": [i * 2.5 for i in range(30)], "c": [i % 3 for i in range(30)]}
+                     ).to_excel(writer, sheet_name="first", index=False)
+        pd.DataFrame({"x": [float(i % 7) for i in range(40)], "y": [i * 0.5 for i in range(40)]}
+                     ).to_excel(writer, sheet_name="2024", index=False)
+    at = page("pages/1_Explore.py").run()
+    at.file_uploader(key="sb_upload").set_value(("book.xlsx", buf.getvalue(), "application/x"))
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="sb_sheet").options == ["first", "2024"]
+    assert "on 30 rows" in summary(at)
+    at.selectbox(key="sb_sheet").set_value("2024").run()  # a sheet named like a number
+    assert not at.exception
+    assert "on 40 rows" in summary(at)

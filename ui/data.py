@@ -149,10 +149,12 @@ def _upload_options() -> None:
     """Re-read options for the current upload (header row, bad lines, sheet)."""
     opts = dict(st.session_state.get("upload_options", {}))
     upload = st.session_state["upload"]
+    # The first read (default options) succeeded at upload time and is cached; it lists the
+    # workbook's sheets whatever the file was called.
+    first = cache.table(upload["digest"], upload["data"], upload["suffix"], None, None, False)
     with st.sidebar.expander("How the file is read"):
-        if upload["suffix"] == ".xlsx":
-            sheet = st.text_input("Sheet (name or number, empty = first)", key="sb_sheet")
-            opts["sheet"] = (int(sheet) if sheet.isdigit() else sheet) or None
+        if len(first.sheet_names) > 1:
+            opts["sheet"] = st.selectbox("Sheet", first.sheet_names, key="sb_sheet")
         header = st.selectbox(
             "First row", ["Detect", "Is the header", "Is data"], key="sb_header"
         )
@@ -178,9 +180,11 @@ def pick_source() -> Source:
             notice("Uploaded files are not stored in links; showing Iris instead.")
         set_value("dataset", "iris", "sb_dataset")
 
+    upload_title = f"Your upload: {st.session_state['upload']['name']}" if has_upload else ""
+
     def title(name: str) -> str:
         if name == UPLOAD:
-            return f"Your upload: {st.session_state['upload']['name']}"
+            return upload_title
         spec = DATASETS[name]
         return spec.title + ("" if spec.kind == "real" else " (synthetic)")
 

@@ -164,6 +164,9 @@ def read_image(data: bytes, *, max_pixels: int = MAX_PIXELS,
         raise ImageError(f"The file is too large ({len(data) / 2**20:.1f} MB; the limit is "
                          f"{max_bytes / 2**20:g} MB).")
     with warnings.catch_warnings():
+        # Pillow warns about every oddity of a damaged TIFF; what matters reaches the user
+        # as a refusal or a note, so the rest is silenced here rather than flooding the log.
+        warnings.simplefilter("ignore")
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             im = Image.open(io.BytesIO(data), formats=list(FORMATS))

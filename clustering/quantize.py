@@ -240,8 +240,9 @@ def quantize(pixels, n_colors: int, *, method: str = "kmeans", space: str = "rgb
     k = min(int(n_colors), distinct.size)
     notes = []
     if distinct.size < n_colors:
-        notes.append(f"This image has only {distinct.size:,} distinct colours, so K is capped "
-                     f"at {distinct.size:,}.")
+        plural = "s" if distinct.size != 1 else ""
+        notes.append(f"This image has only {distinct.size:,} distinct colour{plural}, so K is "
+                     f"capped at {distinct.size:,}.")
     if method == "mediancut" and distinct.size > n_colors:
         return _median_cut(pixels, codes, mask, int(n_colors), k, distinct.size, space, notes)
 

@@ -167,3 +167,15 @@ def test_k_above_the_distinct_colours_says_it_is_capped(image_page):
     assert "only 2 distinct colours, so K is capped at 2" in texts(at)
     assert len(palette_colours(at)) == 2
     assert "lossless" in texts(at)
+
+
+def test_fully_transparent_upload_is_composited_not_ignored(image_page):
+    rgba = np.zeros((16, 16, 4), np.uint8)
+    rgba[..., :3] = [200, 30, 30]  # hidden colour, alpha 0 everywhere
+    buf = io.BytesIO()
+    Image.fromarray(rgba).save(buf, format="PNG")
+    at = upload(image_page, "clear.png", buf.getvalue())
+    assert at.selectbox(key="image_background").options == [
+        "Composite over white", "Composite over black", "Composite over grey"]
+    assert "only 1 distinct colour, so K is capped at 1." in texts(at)
+    assert palette_colours(at) == ["#ffffff"]

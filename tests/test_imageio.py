@@ -354,3 +354,38 @@ def test_opaque_alpha_channel_is_dropped():
     rgba = np.dstack([gradient(8, 8), np.full((8, 8), 255, np.uint8)])
     image = read_image(encode(Image.fromarray(rgba), "PNG"))
     assert image.alpha is None and image.transparent_pixels == 0
+
+
+@pytest.mark.parametrize(
+    ("fmt", "kwargs"),
+    [("PNG", {}), ("JPEG", {}), ("JPEG", {"progressive": True}), ("GIF", {}), ("BMP", {}),
+     ("TIFF", {}), ("TIFF", {"compression": "tiff_lzw"}), ("WEBP", {}),
+     ("WEBP", {"lossless": True})],
+    ids=lambda v: v if isinstance(v, str) else "-".join(map(str, v.values())) or "plain",
+)
+def test_damaged_files_are_read_or_refused_never_crash(fmt, kwargs):
+    """Seeded byte flips, cuts and insertions: each file decodes or gets a sentence."""
+    rng = np.random.default_rng(7)
+    original = encode(Image.fromarray(gradient(60, 40)), fmt, **kwargs)
+    read = 0
+    for _ in range(150):
+        data = bytearray(original)
+        for _ in range(int(rng.integers(1, 8))):
+            pos = int(rng.integers(len(data)))
+            op = rng.integers(3)
+            if op == 0:
+                data[pos] = int(rng.integers(256))
+            elif op == 1 and len(data) > 60:
+                del data[pos:pos + int(rng.integers(1, 50))]
+            else:
+                data[pos:pos] = rng.integers(0, 256, int(rng.integers(1, 20))).astype(
+                    np.uint8).tobytes()
+        try:
+            image = read_image(bytes(data))
+        except ImageError as exc:
+            assert str(exc).endswith(".") and str(exc).count(". ") == 0
+            continue
+        read += 1
+        assert image.rgb.dtype == np.uint8 and image.rgb.shape[2] == 3
+        quantize(image.rgb, 4, sample_size=500)
+    assert 0 <= read <= 150

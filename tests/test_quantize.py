@@ -149,6 +149,7 @@ def test_k_above_the_distinct_colours_is_capped_and_lossless():
 def test_single_colour_image_gives_a_one_colour_palette():
     result = quantize(np.full((4, 4, 3), 7, np.uint8), 2)
     assert result.n_colors == 1 and result.counts.tolist() == [16]
+    assert result.notes[0] == "This image has only 1 distinct colour, so K is capped at 1."
 
 
 def test_sample_with_fewer_distinct_colours_than_k_is_completed():

@@ -220,8 +220,12 @@ def pick_image() -> tuple[Picked, str | None]:
         image, source_key, title = _sample_image(choice), choice, SAMPLES[choice]
     background = "white"
     if image.alpha is not None:
+        # With nothing visible there is nothing to fit on, so only compositing is offered.
+        choices = [b for b in BACKGROUNDS if b != "ignore" or image.alpha.any()]
+        if st.session_state.get("image_background") not in choices:
+            st.session_state["image_background"] = "white"
         background = st.sidebar.selectbox(
-            "Transparent pixels", list(BACKGROUNDS), key="image_background",
+            "Transparent pixels", choices, key="image_background",
             format_func=BACKGROUND_LABELS.get,
             help="Composite: transparent pixels take the background colour, which then "
                  "competes for a palette slot. Ignore: they are left out of the fit and the "

@@ -46,7 +46,9 @@ def test_walk_every_screen_with_next(page, app_url):
     open_learn(page, app_url)
     for screen in SCREENS:
         assert header(page).startswith(f"{screen.number}. {screen.title}")
-        assert f"screen={screen.number}" in page.url
+        # The default screen may be left out of the URL.
+        assert f"screen={screen.number}" in page.url or (
+            screen.number == 1 and "screen=" not in page.url)
         page.wait_for_timeout(400)  # plotly draws after the script finishes
         assert inked_pixels(page, CHART) > 3000, f"screen {screen.number} chart looks blank"
         screenshot(page, f"learn_screen_{screen.number}")

@@ -34,6 +34,7 @@ from sklearn.utils import check_array, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from clustering._buffers import take
 from clustering._lloyd import fast_kernel_available, lloyd_fast, lloyd_generic
 from clustering.centers import CENTER_RULES
 from clustering.distances import (
@@ -169,7 +170,10 @@ def _kmeans(X, n_clusters, init, distance, center, n_init, max_iter, tol, random
         n_init = 1
     # As scikit-learn: centring makes ||x||^2 - 2 x.c + ||c||^2 accurate.
     offset = X.mean(axis=0) if distance == "euclidean" else None
-    Xw = X - offset if offset is not None else X
+    if offset is not None:
+        Xw = np.subtract(X, offset, out=take("work", X.shape, np.float64))
+    else:
+        Xw = X
     X_unit = unit_rows(X) if distance == "cosine" else None
     space = X_unit if X_unit is not None else Xw
     tol_abs = float(np.mean(np.var(space, axis=0)) * tol) if tol > 0 else 0.0

@@ -292,3 +292,19 @@ def test_history_off_gives_the_same_fit():
     assert off.history is None
     np.testing.assert_array_equal(on.labels, off.labels)
     assert on.inertia == off.inertia and on.n_iter == off.n_iter
+
+
+def test_reused_buffers_never_overwrite_a_live_history(monkeypatch):
+    monkeypatch.setattr("clustering._buffers._MIN_SPARE_BYTES", 0)  # keep even small buffers
+    monkeypatch.setattr("clustering._buffers._spare", {})
+    X = np.random.RandomState(0).normal(size=(3000, 4))
+    first = kmeans(X, 5, random_state=0, max_iter=10, tol=0)
+    kept_labels = first.history.labels.copy()
+    view = first.history.labels[3]  # a plain view must pin the buffer too
+    kept_view = view.copy()
+    second = kmeans(X[::-1].copy(), 5, random_state=1, max_iter=10, tol=0)
+    np.testing.assert_array_equal(first.history.labels, kept_labels)
+    del first
+    kmeans(X, 6, random_state=2, max_iter=10, tol=0)
+    np.testing.assert_array_equal(view, kept_view)
+    assert second.history.labels.shape[1] == X.shape[0]

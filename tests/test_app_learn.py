@@ -114,6 +114,10 @@ def test_predict_moment_accepts_a_right_answer_and_reveals_it():
     assert verdict.startswith("Right!")
     after = chart(at)
     assert any("nearest centroid" in (t.get("name") or "") for t in after["data"])
+    # The teacher can hide the answer again before showing the class.
+    at.button(key="learn_predict_reset").click().run()
+    assert not at.exception
+    assert at.radio(key="learn_predict").value is None and not at.success
 
 
 def test_predict_moment_says_when_the_answer_is_wrong():

@@ -253,9 +253,15 @@ def _assign(lesson: Lesson) -> None:
         st.success(f"Right! {why}", icon=":material/check_circle:")
     else:
         st.error(f"Not this time. {why}", icon=":material/cancel:")
+    st.button("Hide the answer and ask again", key="learn_predict_reset",
+              on_click=_unanswer, icon=":material/replay:")
     lines = distance_lines(X, q.centers, showcase_rows(X, q.centers, q.row))
     _chart(assign_figure(X, history.labels[q.step], q.centers, lesson.titles, lines=lines,
                          highlight=q.row, ranges=lesson.ranges, style=figure_style()))
+
+
+def _unanswer() -> None:
+    st.session_state["learn_predict"] = None
 
 
 def _update(lesson: Lesson) -> None:

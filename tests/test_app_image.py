@@ -179,3 +179,11 @@ def test_fully_transparent_upload_is_composited_not_ignored(image_page):
         "Composite over white", "Composite over black", "Composite over grey"]
     assert "only 1 distinct colour, so K is capped at 1." in texts(at)
     assert palette_colours(at) == ["#ffffff"]
+
+
+def test_upload_name_is_shown_literally(image_page):
+    name = "![x](javascript:alert(1)) **bold** <b>.png"  # no "/": a path keeps its last part
+    at = upload(image_page, name, corpus_file("good_rgb_64.png").read_bytes())
+    label = at.expander[0].label
+    assert "\\!\\[x\\]\\(javascript" in label
+    assert "\\*\\*bold" in label and "\\<b\\>" in label

@@ -47,6 +47,7 @@ from clustering.quantize import (
 )
 from ui.cache import bytes_key, content_key
 from ui.layout import figure_style
+from ui.text import md_escape
 
 SAMPLES = {"china.jpg": "Chinese temple (scikit-learn sample)",
            "flower.jpg": "Flower (scikit-learn sample)"}
@@ -215,7 +216,8 @@ def pick_image() -> tuple[Picked, str | None]:
         format_func=lambda c: f"Your upload: {good['name']}" if c == UPLOAD else SAMPLES[c])
     if choice == UPLOAD:
         image, source_key = _uploaded_image(good["digest"], good["data"]), good["digest"]
-        title = f"Your upload ({good['name']})"
+        # The file name is user text and the title goes into Markdown (an expander label).
+        title = f"Your upload ({md_escape(good['name'])})"
     else:
         image, source_key, title = _sample_image(choice), choice, SAMPLES[choice]
     background = "white"
@@ -285,12 +287,13 @@ def show_images(picked: Picked, results: list[tuple[str, Quantized]]) -> None:
     cols = st.columns(len(results) + 1)
     # output_format is explicit: "auto" would re-encode the quantized PNG as a JPEG.
     data, fmt = _preview(picked.key, picked.pixels, alpha)
-    cols[0].image(data, output_format=fmt, width="stretch",
+    cols[0].image(data, output_format=fmt, width="stretch", alt="The original picture",
                   caption=f"Original: {picked.image.width:,} × {picked.image.height:,}")
     for col, (key, result) in zip(cols[1:], results, strict=True):
         data, fmt = _preview(key, result, alpha)
-        col.image(data, output_format=fmt, width="stretch",
-                  caption=f"{METHODS[result.method]}: {result.n_colors} colours")
+        label = f"{METHODS[result.method]}: {result.n_colors} colours"
+        col.image(data, output_format=fmt, width="stretch", caption=label,
+                  alt=f"The picture repainted with {label}")
 
 
 def report_table(picked: Picked, results: list[tuple[str, Quantized]]) -> pd.DataFrame:

@@ -3,15 +3,17 @@
 Same data (seeded standard normal, which k-means converges on slowly), the same initial centres
 (one k-means++ draw passed to both as an array), ``n_init=1``, ``tol=0`` and a fixed
 ``max_iter``, so both run the same number of iterations (printed; parity makes them equal).
-Fit time is the median of several repeats, ours and scikit-learn's back to back (alternating
+Fit time is the median of several repeats, ours and scikit-learn's back to back (rotating
 who goes first) so machine noise hits both; "ratio" is the median of the paired ratios
-ours/sklearn, "best-of" the ratio of the fastest runs. Peak memory is traced
-(``tracemalloc``) in one extra, untimed fit each, ours after dropping the buffers kept for
+ours/sklearn, "best-of" the ratio of the fastest runs, "cold" the paired ratio for our fits
+started without reused buffers (what a first fit in a fresh process costs). Peak memory is
+traced (``tracemalloc``) in one extra, untimed fit each, ours after dropping the buffers kept for
 reuse (:mod:`clustering._buffers`), so it counts everything a cold fit allocates.
 
 Also times the numpy paths: manhattan/median and cosine/normalized-mean.
 
-Run: ``python benchmarks/bench_engine.py`` (``--quick`` for small sizes, ``--repeats N``).
+Run: ``python benchmarks/bench_engine.py`` (``--quick`` for small sizes, ``--repeats N``,
+``--threads N`` to pin OpenMP threads on both sides, ``--skip-numpy``).
 """
 
 from __future__ import annotations
@@ -73,35 +75,40 @@ def peak_mb(fn, *args, **kwargs) -> float:
     return peak / 2**20
 
 
+def ours_cold(X, init, max_iter):
+    """Ours without the buffers kept from earlier fits: pays for fresh memory, as sklearn."""
+    buffers.release()
+    return ours(X, init, max_iter)
+
+
 def bench_lloyd(sizes, repeats: int) -> None:
     print(f"Euclidean Lloyd, history on vs sklearn (median of {repeats}, tol=0, same init)")
-    head = (f"{'n x d, k':>20} {'iters':>5} {'ours s':>8} {'sklearn s':>9} {'ratio':>6} "
-            f"{'best-of':>7} "
-            f"{'ours MB':>8} {'skl MB':>7} {'hist MB':>7} {'same':>5}")
-    print(head)
+    print(f"{'n x d, k':>20} {'iters':>5} {'ours s':>8} {'sklearn s':>9} {'ratio':>6} "
+          f"{'best-of':>7} {'cold':>6} {'ours MB':>8} {'skl MB':>7} {'hist MB':>7} {'same':>5}")
     for n, d, k, max_iter in sizes:
         X, init = make_data(n, d, k)
         a, b = ours(X, init, max_iter), theirs(X, init, max_iter)  # warm-up + parity check
         same = (np.array_equal(a.labels_, b.labels_) and a.n_iter_ == b.n_iter_
                 and np.allclose(a.cluster_centers_, b.cluster_centers_, rtol=0, atol=1e-9))
-        t_ours, t_sk = [], []
+        t_ours, t_sk, t_cold = [], [], []
         for r in range(repeats):
-            # Alternate who goes first so drift in machine load favours neither side.
-            pair = [(t_ours, ours), (t_sk, theirs)]
-            for times, fn in pair if r % 2 == 0 else pair[::-1]:
+            # Rotate who goes first so drift in machine load favours no one.
+            runs = [(t_ours, ours), (t_sk, theirs), (t_cold, ours_cold)]
+            for times, fn in runs[r % 3:] + runs[: r % 3]:
                 times.append(timed(fn, X, init, max_iter))
         mo, ms = statistics.median(t_ours), statistics.median(t_sk)
         # Each pair ran back to back under the same machine load: the median of the paired
         # ratios is far steadier on a shared machine than the ratio of the two medians.
         ratio = statistics.median(o / t for o, t in zip(t_ours, t_sk, strict=True))
+        cold = statistics.median(o / t for o, t in zip(t_cold, t_sk, strict=True))
         h = a.history_
         hist_mb = (h.labels.nbytes + h.centers.nbytes) / 2**20
         mem_o = peak_mb(ours, X, init, max_iter)
         mem_s = peak_mb(theirs, X, init, max_iter)
         best = min(t_ours) / min(t_sk)
         print(f"{f'{n:,} x {d}, {k}':>20} {a.n_iter_:>5} {mo:>8.3f} {ms:>9.3f} {ratio:>6.2f} "
-              f"{best:>7.2f} "
-              f"{mem_o:>8.1f} {mem_s:>7.1f} {hist_mb:>7.1f} {str(same):>5}")
+              f"{best:>7.2f} {cold:>6.2f} {mem_o:>8.1f} {mem_s:>7.1f} {hist_mb:>7.1f} "
+              f"{str(same):>5}")
 
 
 def bench_numpy_paths(n: int, repeats: int) -> None:

@@ -66,7 +66,7 @@ def test_page_renders_with_a_sample_image(image_page):
     curve = figure_by_key(at, "image_error_curve")
     assert [t["name"] for t in curve["data"]][:3] == ["k-means", "Random codebook",
                                                       "Median cut (Pillow)"]
-    report = at.dataframe[0].value
+    report = at.table[0].value
     assert list(report.index) == ["Original", "k-means"]
     assert report.loc["k-means", "Bits per pixel"] == "4"
     assert report.loc["Original", "PSNR (dB)"] == "lossless"
@@ -114,7 +114,7 @@ def test_compare_shows_the_baselines(image_page):
     assert not at.exception
     assert len(image_urls(at)) == 4
     assert captions(at)[2:] == ["Random codebook: 16 colours", "Median cut (Pillow): 16 colours"]
-    report = at.dataframe[0].value
+    report = at.table[0].value
     assert list(report.index) == ["Original", "k-means", "Random codebook", "Median cut (Pillow)"]
     assert float(report.loc["k-means", "MSE"]) < float(report.loc["Random codebook", "MSE"])
 

@@ -332,17 +332,12 @@ def _shown(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def show_report(picked: Picked, results: list[tuple[str, Quantized]]) -> None:
-    st.dataframe(_shown(report_table(picked, results)), key="image_report", column_config={
-        "MSE": st.column_config.TextColumn(
-            help="Mean squared error per channel, RGB 0-255; lower is better."),
-        "PSNR (dB)": st.column_config.TextColumn(
-            help="Peak signal-to-noise ratio, higher is better; above about 30 dB the "
-                 "difference is hard to see."),
-        "Bits per pixel": st.column_config.TextColumn(
-            help="24 for true colour; ceil(log2 K) for a palette index."),
-        "PNG size": st.column_config.TextColumn(help="The full-size image saved as PNG."),
-        "Smaller by": st.column_config.TextColumn(help="PNG size of the original / this one."),
-    })
+    # A static table: its text follows presentation mode's CSS, unlike the canvas grid.
+    st.table(_shown(report_table(picked, results)))
+    st.caption("MSE: mean squared error per channel (RGB 0-255), lower is better. PSNR: peak "
+               "signal-to-noise ratio, higher is better; above about 30 dB the difference is "
+               "hard to see. Bits per pixel: 24 for true colour, ceil(log2 K) for a palette "
+               "index. Smaller by: the original's PNG size over this one's.")
 
 
 def palette_section(result: Quantized, title: str) -> None:

@@ -140,3 +140,16 @@ def test_good_upload_and_download(page, app_url):
     result = Image.open(download.path())
     assert result.format == "PNG" and result.size == (64, 64) and result.mode == "P"
     assert not result.info.get("exif") and not result.text
+
+
+def test_presentation_mode_enlarges_the_figures(page, app_url):
+    page.goto(f"{app_url}/Image?present=1")
+    page.wait_for_selector(PALETTE, timeout=90_000)
+    wait_for_app(page)
+    wait_for_images(page, 2)
+    size = page.evaluate(
+        f"() => parseFloat(getComputedStyle(document.querySelector("
+        f"'{PALETTE} .ytick text')).fontSize)")
+    assert size >= 18
+    assert coloured_pixels(page, PALETTE) > 2000
+    screenshot(page, "image_presentation")

@@ -43,11 +43,6 @@ with page_guard():
 
     st.header("How good is it?")
     ui.show_report(picked, results)
-    st.caption("Errors are measured in RGB (0-255) whatever space the palette was chosen in. "
-               "The PNG sizes are of the full-size image; the quantized one is written with a "
-               f"palette, {ui.index_bits(result.n_colors)} bits per pixel before compression"
-               + ("" if ui.png_level(picked.image.n_pixels) == 6 else
-                  "; both with fast compression, as the image is above 4 megapixels") + ".")
 
     st.header("The palette")
     st.caption("Each bar is one palette colour; its height is the share of pixels painted in it.")

@@ -334,10 +334,14 @@ def _shown(table: pd.DataFrame) -> pd.DataFrame:
 def show_report(picked: Picked, results: list[tuple[str, Quantized]]) -> None:
     # A static table: its text follows presentation mode's CSS, unlike the canvas grid.
     st.table(_shown(report_table(picked, results)))
-    st.caption("MSE: mean squared error per channel (RGB 0-255), lower is better. PSNR: peak "
-               "signal-to-noise ratio, higher is better; above about 30 dB the difference is "
-               "hard to see. Bits per pixel: 24 for true colour, ceil(log2 K) for a palette "
-               "index. Smaller by: the original's PNG size over this one's.")
+    fast = png_level(picked.image.n_pixels) != 6
+    st.caption("MSE: mean squared error per channel in RGB (0-255), whatever space the palette "
+               "was chosen in; lower is better. PSNR: peak signal-to-noise ratio, higher is "
+               "better; above about 30 dB the difference is hard to see. Bits per pixel: 24 "
+               "for true colour, ceil(log2 K) for a palette index. PNG sizes are of the "
+               "full-size image, the quantized one written with a palette"
+               + ("; both with fast compression, as the image is above 4 megapixels" if fast
+                  else "") + ".")
 
 
 def palette_section(result: Quantized, title: str) -> None:

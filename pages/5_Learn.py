@@ -7,10 +7,10 @@ import streamlit as st
 
 from ui.errors import page_guard
 from ui.layout import notices, setup_page
-from ui.learn import keep_screen_in_url, lesson_controls, navigation, show_screen
+from ui.learn import lesson_controls, navigation, show_screen
 from ui.state import sync_url
 
-setup_page("Learn", icon="🎓")
+setup_page("Learn", icon=":material/school:")
 st.title("Learn k-means, step by step")
 
 with page_guard():
@@ -18,6 +18,4 @@ with page_guard():
     notices()
     lesson = lesson_controls()
     show_screen(screen, lesson)
-# sync_url drops URL parameters it does not know, "screen" among them: put it back after.
 sync_url()
-keep_screen_in_url()

@@ -34,6 +34,10 @@ _PRESENTATION_CSS = """
   font-size: 2.8rem !important; line-height: 1.2 !important; color: #000000 !important;
 }
 .stApp button:disabled, .stApp button:disabled p { color: #9e9e9e !important; }
+/* The value floating over a slider's thumb would sit on the track at 20 px. */
+.stApp [data-testid="stSliderThumbValue"] p, .stApp [data-testid="stSliderTickBar"] p {
+  font-size: 15px !important;
+}
 .stApp [data-testid="stAlertContainer"] { border: 2px solid #000000; }
 .stApp [data-testid="stCaptionContainer"] { opacity: 1 !important; }
 </style>

@@ -1,9 +1,8 @@
-"""The Learn page's glue: lesson settings, screen navigation (kept in the URL), one renderer
-per screen, and the lesson's own cached calls.
+"""The Learn page's glue: lesson settings, screen navigation, one renderer per screen, and
+the lesson's own cached calls.
 
-The screen number lives in the URL (``?screen=4``) so a teacher can link to a screen; until
-``screen`` joins :data:`ui.state.SETTINGS`, :func:`current_screen` and :func:`set_screen` are
-the only places that touch ``st.query_params``.
+The screen and the lesson's data, K, start method and seed are settings (``ui.state``), so
+they are in the URL (``?screen=4``) and a teacher can link straight to a screen.
 """
 
 from __future__ import annotations
@@ -47,41 +46,14 @@ from clustering.lesson import (
 )
 from clustering.metrics import METRICS
 from ui.layout import figure_style
-from ui.state import notice
+from ui.state import bind, set_value, store
 
 _PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 _PICKER = "learn_screen"
+# setting -> widget key; the settings (and so the URL) carry the lesson across page visits.
+_LESSON_WIDGETS = {"lesson_data": "learn_dataset", "lesson_k": "learn_k",
+                   "lesson_init": "learn_init", "lesson_seed": "learn_seed"}
 _CHART = "learn_chart"
-
-
-# --- the screen in the URL (move to ui.state.SETTINGS as "screen") -------------------------
-
-
-def current_screen() -> int:
-    """Screen number from the URL's ``screen`` parameter; 1 when missing or not a screen."""
-    raw = st.query_params.get("screen")
-    if raw is None:
-        return 1
-    try:
-        value = int(raw)
-        if not 1 <= value <= len(SCREENS):
-            raise ValueError
-    except ValueError:
-        notice(f"Ignored screen={raw[:20]!r} from the link (must be 1 to {len(SCREENS)}); "
-               "starting at screen 1.")
-        return 1
-    return value
-
-
-def set_screen(number: int) -> None:
-    """Write the screen number into the URL (only when it changed)."""
-    if st.query_params.get("screen") != str(number):
-        st.query_params["screen"] = str(number)
-
-
-def keep_screen_in_url() -> None:
-    """Put the screen back after ``ui.state.sync_url``, which drops parameters it does not know."""
-    set_screen(st.session_state.get(_PICKER, 1))
 
 
 # --- cached lesson computations ------------------------------------------------------------
@@ -137,33 +109,13 @@ class Lesson:
         return self.data.feature_names
 
 
-# Streamlit forgets a widget's value while a page without it runs; these copies bring the
-# lesson back as it was after a visit to another page.
-_KEPT = "learn_kept"
-_DEFAULTS = {"learn_dataset": "blobs", "learn_k": 3, "learn_init": "random", "learn_seed": 0}
-
-
-def _restore() -> None:
-    kept = st.session_state.setdefault(_KEPT, {})
-    if _PICKER not in st.session_state:
-        linked = st.query_params.get("screen") is not None
-        st.session_state[_PICKER] = current_screen() if linked else kept.get(_PICKER, 1)
-    for key, default in _DEFAULTS.items():
-        if key not in st.session_state:
-            st.session_state[key] = kept.get(key, default)
-
-
-def _remember(**values) -> None:
-    st.session_state[_KEPT].update(values)
-
-
 def _go(number: int) -> None:
-    st.session_state[_PICKER] = number
+    set_value("screen", number, _PICKER)
 
 
 def navigation() -> int:
     """Back / screen picker / Next, in one row; returns the screen and mirrors it in the URL."""
-    _restore()
+    bind("screen", _PICKER)
     screen = st.session_state[_PICKER]
     back, pick, forward = st.columns([1, 4, 1], vertical_alignment="bottom")
     back.button("◀ Back", key="learn_back", disabled=screen <= 1, width="stretch",
@@ -174,14 +126,14 @@ def navigation() -> int:
                    format_func=lambda n: f"{n} of {len(SCREENS)} · {SCREENS[n - 1].title}",
                    label_visibility="collapsed")
     screen = st.session_state[_PICKER]
-    _remember(**{_PICKER: screen})
-    set_screen(screen)
+    store("screen", screen)
     return screen
 
 
 def lesson_controls() -> Lesson:
     """Data, K, initialisation and start seed, in one row."""
-    _restore()  # values come from session state (defaults in _DEFAULTS), never value=
+    for name, key in _LESSON_WIDGETS.items():
+        bind(name, key)  # values come from the settings, never value=
     cols = st.columns([2.2, 1.6, 1.6, 1])
     name = cols[0].radio("Data", list(LESSON_DATASETS), key="learn_dataset", horizontal=True,
                          format_func=LESSON_DATASETS.get)
@@ -189,7 +141,8 @@ def lesson_controls() -> Lesson:
     init = cols[2].selectbox("Initialisation", list(INIT_CHOICES), key="learn_init",
                              format_func=INIT_CHOICES.get)
     seed = cols[3].number_input("Start (seed)", 0, 9999, key="learn_seed")
-    _remember(learn_dataset=name, learn_k=k, learn_init=init, learn_seed=seed)
+    for setting, value in zip(_LESSON_WIDGETS, (name, k, init, seed), strict=True):
+        store(setting, value)
     return Lesson(name, int(k), init, int(seed))
 
 

@@ -19,6 +19,7 @@ from streamlit.errors import StreamlitAPIException
 from clustering.datasets import DATASETS
 from clustering.distances import DISTANCES
 from clustering.init import INIT_METHODS
+from clustering.lesson import INIT_CHOICES, LESSON_DATASETS, SCREENS
 
 UPLOAD = "upload"
 CENTER_CHOICES = ("auto", "mean", "median", "normalized-mean", "medoid")
@@ -110,6 +111,12 @@ SETTINGS: dict[str, Setting] = {
     "k_max": Setting(10, _int_in(3, 20)),
     "sil_k": Setting(None, _int_in(2, 20)),
     "study_seeds": Setting(20, _int_in(2, 200)),
+    # Learn page
+    "screen": Setting(1, _int_in(1, len(SCREENS))),
+    "lesson_data": Setting("blobs", _choice(tuple(LESSON_DATASETS))),
+    "lesson_k": Setting(3, _int_in(2, 6)),
+    "lesson_init": Setting("random", _choice(tuple(INIT_CHOICES))),
+    "lesson_seed": Setting(0, _int_in(0, 9999)),
 }
 
 _STATE_KEY = "settings"

@@ -187,3 +187,14 @@ def test_upload_name_is_shown_literally(image_page):
     label = at.expander[0].label
     assert "\\!\\[x\\]\\(javascript" in label
     assert "\\*\\*bold" in label and "\\<b\\>" in label
+
+
+def test_one_pixel_image_reads_in_the_singular(image_page):
+    buf = io.BytesIO()
+    Image.fromarray(np.full((1, 1, 3), 9, np.uint8)).save(buf, format="PNG")
+    at = upload(image_page, "dot.png", buf.getvalue())
+    assert summary(at).startswith("1 colour for 1 × 1 pixels (1 distinct colour): every colour "
+                                  "kept")
+    assert summary(at).endswith("24 → 1 bit per pixel.")
+    at.toggle(key="image_compare").set_value(True).run()
+    assert not at.exception and len(image_urls(at)) == 4

@@ -266,15 +266,23 @@ def run(picked: Picked, knobs: Knobs, method: str = "kmeans") -> tuple[str, Quan
                            knobs.space, knobs.sample_size, knobs.seed)
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def summary(picked: Picked, result: Quantized) -> str:
-    image = picked.image
-    counted = int(result.counts.sum())
-    fitted = (f"k-means on a sample of {result.sample_size:,} of the {counted:,} pixels "
-              f"({result.n_iter} iterations)" if result.sample_size else "every colour kept")
-    return (f"{result.n_colors} colours for {image.width:,} × {image.height:,} pixels "
-            f"({result.n_distinct:,} distinct colours): {fitted}, in "
-            f"{'CIELAB' if result.space == 'lab' else 'RGB'}. 24 → {index_bits(result.n_colors)} "
-            f"bits per pixel.")
+    image, counted = picked.image, int(result.counts.sum())
+    if not result.sample_size:
+        fitted = "every colour kept"
+    elif result.sample_size >= counted:
+        fitted = f"k-means on all {counted:,} pixels ({_count(result.n_iter, 'iteration')})"
+    else:
+        fitted = (f"k-means on a sample of {result.sample_size:,} of the {counted:,} pixels "
+                  f"({_count(result.n_iter, 'iteration')})")
+    return (f"{_count(result.n_colors, 'colour')} for {image.width:,} × {image.height:,} "
+            f"pixels ({_count(result.n_distinct, 'distinct colour')}): {fitted}, in "
+            f"{'CIELAB' if result.space == 'lab' else 'RGB'}. 24 → "
+            f"{_count(index_bits(result.n_colors), 'bit')} per pixel.")
 
 
 def _alpha(picked: Picked) -> np.ndarray | None:

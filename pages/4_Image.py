@@ -39,6 +39,7 @@ with page_guard():
     if compare:
         results += [ui.run(picked, knobs, method) for method in ("random", "mediancut")]
     ui.show_images(picked, results)
+    ui.detail(picked, results)
     ui.download(picked, key, result)
 
     st.header("How good is it?")

@@ -198,3 +198,14 @@ def test_one_pixel_image_reads_in_the_singular(image_page):
     assert summary(at).endswith("24 → 1 bit per pixel.")
     at.toggle(key="image_compare").set_value(True).run()
     assert not at.exception and len(image_urls(at)) == 4
+
+
+def test_zoom_shows_the_same_detail_of_every_image(image_page):
+    at = image_page
+    at.toggle(key="image_compare").set_value(True)
+    at.toggle(key="image_zoom").set_value(True).run()
+    assert not at.exception
+    assert len(image_urls(at)) == 8  # 4 previews + 4 details
+    assert captions(at)[4] == "Original: columns 260–379, rows 154–273"
+    at.slider(key="image_zoom_x").set_value(0).run()
+    assert captions(at)[5] == "k-means: columns 0–119, rows 154–273"

@@ -64,6 +64,7 @@ _PREVIEW_MAX, _PREVIEW_MIN = 1000, 480
 # level 6 took 7.7 s on a 24-megapixel photo here, level 1 took 1.5 s.
 FAST_PNG_PIXELS = 4_000_000
 _SCATTER_POINTS = 2_500
+_DETAIL_SIDE = 120
 _RANGES = {"rgb": [(0, 255)] * 3, "lab": [(0, 100), (-90, 100), (-110, 100)]}
 
 
@@ -302,6 +303,34 @@ def show_images(picked: Picked, results: list[tuple[str, Quantized]]) -> None:
         label = f"{METHODS[result.method]}: {result.n_colors} colours"
         col.image(data, output_format=fmt, width="stretch", caption=label,
                   alt=f"The picture repainted with {label}")
+
+
+def detail(picked: Picked, results: list[tuple[str, Quantized]]) -> None:
+    """On demand: the same small square of every image, enlarged with visible pixels."""
+    if not st.toggle("Zoom in on a detail", key="image_zoom",
+                     help="A square of the full-size images, enlarged without smoothing: "
+                          "banding and lost shades show here first."):
+        return
+    image = picked.image
+    left, right = st.columns(2)
+    across = left.slider("Across (%)", 0, 100, 50, key="image_zoom_x")
+    down = right.slider("Down (%)", 0, 100, 50, key="image_zoom_y")
+    side = min(_DETAIL_SIDE, image.width, image.height)
+    x0 = round((image.width - side) * across / 100)
+    y0 = round((image.height - side) * down / 100)
+    window = (slice(y0, y0 + side), slice(x0, x0 + side))
+    alpha = _alpha(picked)
+    crops = [("Original", picked.pixels[window])]
+    crops += [(METHODS[r.method], r.palette[r.labels[window]]) for _, r in results]
+    for col, (label, rgb) in zip(st.columns(len(crops)), crops, strict=True):
+        im = Image.fromarray(np.dstack([rgb, alpha[window]]) if alpha is not None else rgb)
+        factor = max(1, -(-_PREVIEW_MIN // side))
+        im = im.resize((side * factor, side * factor), Image.Resampling.NEAREST)
+        buf = io.BytesIO()
+        im.save(buf, format="PNG", compress_level=1)
+        col.image(buf.getvalue(), output_format="PNG", width="stretch",
+                  caption=f"{label}: columns {x0:,}–{x0 + side - 1:,}, rows {y0:,}–{y0 + side - 1:,}",
+                  alt=f"{label}, enlarged detail")
 
 
 def report_table(picked: Picked, results: list[tuple[str, Quantized]]) -> pd.DataFrame:

@@ -328,9 +328,9 @@ def detail(picked: Picked, results: list[tuple[str, Quantized]]) -> None:
         im = im.resize((side * factor, side * factor), Image.Resampling.NEAREST)
         buf = io.BytesIO()
         im.save(buf, format="PNG", compress_level=1)
+        where = f"columns {x0:,}–{x0 + side - 1:,}, rows {y0:,}–{y0 + side - 1:,}"
         col.image(buf.getvalue(), output_format="PNG", width="stretch",
-                  caption=f"{label}: columns {x0:,}–{x0 + side - 1:,}, rows {y0:,}–{y0 + side - 1:,}",
-                  alt=f"{label}, enlarged detail")
+                  caption=f"{label}: {where}", alt=f"{label}, enlarged detail")
 
 
 def report_table(picked: Picked, results: list[tuple[str, Quantized]]) -> pd.DataFrame:

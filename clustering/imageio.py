@@ -34,6 +34,7 @@ __all__ = [
     "LoadedImage",
     "from_array",
     "png_bytes",
+    "preview",
     "read_image",
 ]
 
@@ -318,3 +319,28 @@ def _encode(im: Image.Image, compress_level: int) -> bytes:
     # A fresh image from an array carries no info dict, so nothing from the upload is copied.
     im.save(buf, format="PNG", compress_level=compress_level)
     return buf.getvalue()
+
+
+def preview(rgb: np.ndarray, alpha: np.ndarray | None = None, *, exact: bool,
+            max_side: int = 1000, min_side: int = 480) -> tuple[bytes, str]:
+    """A screen-sized copy and its format ("PNG" or "JPEG").
+
+    Larger images shrink to ``max_side``; smaller than ``min_side`` ones are enlarged by a
+    whole factor without smoothing, so their pixels stay crisp. ``exact`` (a quantized
+    image) always resizes by nearest neighbour and is PNG, so only palette colours reach the
+    screen; a shrunk photo goes as JPEG, a tenth of the size.
+    """
+    im = Image.fromarray(np.dstack([rgb, alpha]) if alpha is not None else rgb)
+    longest = max(im.size)
+    if longest > max_side:
+        scale = max_side / longest
+        size = (max(1, round(im.width * scale)), max(1, round(im.height * scale)))
+        im = im.resize(size, Image.Resampling.NEAREST if exact else Image.Resampling.LANCZOS)
+    elif longest < min_side:
+        factor = -(-min_side // longest)
+        im = im.resize((im.width * factor, im.height * factor), Image.Resampling.NEAREST)
+    if exact or alpha is not None or longest < min_side:
+        return _encode(im, 1), "PNG"
+    buf = io.BytesIO()
+    im.save(buf, format="JPEG", quality=92)
+    return buf.getvalue(), "JPEG"

@@ -17,6 +17,7 @@ from clustering.imageio import (
     ImageError,
     from_array,
     png_bytes,
+    preview,
     read_image,
 )
 from clustering.quantize import quantize
@@ -389,3 +390,19 @@ def test_damaged_files_are_read_or_refused_never_crash(fmt, kwargs):
         assert image.rgb.dtype == np.uint8 and image.rgb.shape[2] == 3
         quantize(image.rgb, 4, sample_size=500)
     assert 0 <= read <= 150
+
+
+def test_preview_shrinks_big_enlarges_small_and_keeps_palette_colours():
+    big = np.zeros((300, 2000, 3), np.uint8)
+    big[:, ::2] = [255, 0, 0]  # 1-pixel stripes: smoothing would make pink
+    data, fmt = preview(big, exact=True)
+    shown = Image.open(io.BytesIO(data))
+    assert fmt == "PNG" and shown.size == (1000, 150)
+    assert {tuple(c) for c in np.asarray(shown.convert("RGB")).reshape(-1, 3)} <= {
+        (255, 0, 0), (0, 0, 0)}
+    photo, fmt = preview(gradient(1600, 900), exact=False)
+    assert fmt == "JPEG" and Image.open(io.BytesIO(photo)).size == (1000, 562)
+    small, fmt = preview(gradient(64, 32), exact=False)
+    assert fmt == "PNG" and Image.open(io.BytesIO(small)).size == (512, 256)
+    alpha = np.full((32, 64), 255, np.uint8)
+    assert Image.open(io.BytesIO(preview(gradient(64, 32), alpha, exact=False)[0])).mode == "RGBA"

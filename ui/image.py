@@ -8,14 +8,12 @@ bytes live in the session only (never on disk, never in the URL).
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import PurePath
 
 import numpy as np
 import pandas as pd
 import streamlit as st
-from PIL import Image
 from sklearn.datasets import load_sample_image
 
 from clustering.colour import AXIS_TITLES, SPACES, to_space
@@ -32,6 +30,7 @@ from clustering.imageio import (
     LoadedImage,
     from_array,
     png_bytes,
+    preview,
     read_image,
 )
 from clustering.quantize import (
@@ -141,23 +140,8 @@ def _preview(key: str, _source: np.ndarray | Quantized,
     PNG, so only palette colours reach the screen; a shrunk original photo goes as JPEG.
     """
     exact = isinstance(_source, Quantized)
-    _rgb = _source.image() if exact else _source
-    im = Image.fromarray(np.dstack([_rgb, _alpha]) if _alpha is not None else _rgb)
-    longest = max(im.size)
-    if longest > _PREVIEW_MAX:
-        scale = _PREVIEW_MAX / longest
-        size = (max(1, round(im.width * scale)), max(1, round(im.height * scale)))
-        im = im.resize(size, Image.Resampling.NEAREST if exact else Image.Resampling.LANCZOS)
-    elif longest < _PREVIEW_MIN:
-        factor = -(-_PREVIEW_MIN // longest)
-        im = im.resize((im.width * factor, im.height * factor), Image.Resampling.NEAREST)
-    fmt = "PNG" if exact or _alpha is not None or longest < _PREVIEW_MIN else "JPEG"
-    buf = io.BytesIO()
-    if fmt == "PNG":
-        im.save(buf, format="PNG", compress_level=1)
-    else:
-        im.save(buf, format="JPEG", quality=92)
-    return buf.getvalue(), fmt
+    return preview(_source.image() if exact else _source, _alpha, exact=exact,
+                   max_side=_PREVIEW_MAX, min_side=_PREVIEW_MIN)
 
 
 @st.cache_data(max_entries=8, show_spinner="Measuring the error for K from 2 to 256…")
@@ -323,13 +307,10 @@ def detail(picked: Picked, results: list[tuple[str, Quantized]]) -> None:
     crops = [("Original", picked.pixels[window])]
     crops += [(METHODS[r.method], r.palette[r.labels[window]]) for _, r in results]
     for col, (label, rgb) in zip(st.columns(len(crops)), crops, strict=True):
-        im = Image.fromarray(np.dstack([rgb, alpha[window]]) if alpha is not None else rgb)
-        factor = max(1, -(-_PREVIEW_MIN // side))
-        im = im.resize((side * factor, side * factor), Image.Resampling.NEAREST)
-        buf = io.BytesIO()
-        im.save(buf, format="PNG", compress_level=1)
+        data, fmt = preview(rgb, None if alpha is None else alpha[window], exact=True,
+                            max_side=_PREVIEW_MAX, min_side=_PREVIEW_MIN)
         where = f"columns {x0:,}–{x0 + side - 1:,}, rows {y0:,}–{y0 + side - 1:,}"
-        col.image(buf.getvalue(), output_format="PNG", width="stretch",
+        col.image(data, output_format=fmt, width="stretch",
                   caption=f"{label}: {where}", alt=f"{label}, enlarged detail")
 
 

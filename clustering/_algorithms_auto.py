@@ -155,10 +155,15 @@ def ap_preference(X: np.ndarray, context: dict) -> float:
 
 
 def birch_threshold(X: np.ndarray, context: dict) -> float:
-    """Half the data's typical spread (root mean feature variance): 0.5 on standardised data,
-    scikit-learn's default, and the same relative size on raw units."""
-    spread = float(np.sqrt(np.mean(np.var(X, axis=0)))) if X.shape[0] else 0.0
-    return 0.5 * spread if spread > 0 else 0.5
+    """0.35 x the root of the total variance: scikit-learn's default 0.5 on standardised
+    2-D data, the same relative size on raw units, and growing as sqrt(d) on wide data.
+
+    The threshold bounds a subcluster's radius, which sums the spread over every feature;
+    a fixed 0.5 on 30 standardised features leaves nearly every row its own subcluster
+    (measured: 92,550 of 100,000, and half a minute to build the tree).
+    """
+    total = float(np.sum(np.var(X, axis=0))) if X.shape[0] else 0.0
+    return 0.5 * np.sqrt(total / 2) if total > 0 else 0.5
 
 
 def rbf_gamma(X: np.ndarray, context: dict) -> float:

@@ -187,6 +187,7 @@ def _agglomerative_spec(linkage: str) -> AlgorithmSpec:
         max_rows=10_000 if single else 3_000,
         oversize="sample",
         fit=_agglomerative(linkage),
+        pairwise=True,
         why_limit="It compares every pair of clusters at each merge "
                   + ("(time grows with n squared)." if single
                      else "and keeps an n-by-n distance matrix."),
@@ -249,6 +250,7 @@ SPECS: tuple[AlgorithmSpec, ...] = (
         ),
         takes_k=False, marks_noise=True, time_cost="n log n", memory_cost="linear",
         max_rows=20_000, oversize="sample", fit=_fit_dbscan, row_budget=_dbscan_budget,
+        pairwise=True,
         why_limit="It stores every point's neighbourhood, which grows with n and with eps.",
     ),
     AlgorithmSpec(
@@ -266,7 +268,7 @@ SPECS: tuple[AlgorithmSpec, ...] = (
                            "more points noise."),
         ),
         takes_k=False, marks_noise=True, time_cost="quadratic", memory_cost="linear",
-        max_rows=10_000, oversize="sample", fit=_fit_hdbscan,
+        max_rows=10_000, oversize="sample", fit=_fit_hdbscan, pairwise=True,
         why_limit="Building its minimum spanning tree takes minutes on 100,000 rows.",
     ),
     AlgorithmSpec(
@@ -283,7 +285,7 @@ SPECS: tuple[AlgorithmSpec, ...] = (
                       0.001, 1.0, help="As a fraction of the rows."),
         ),
         takes_k=False, marks_noise=True, time_cost="quadratic", memory_cost="linear",
-        max_rows=1_000, oversize="sample", fit=_fit_optics,
+        max_rows=1_000, oversize="sample", fit=_fit_optics, pairwise=True,
         why_limit="Its Python-level ordering loop takes about 2 ms per row here.",
     ),
     AlgorithmSpec(
@@ -302,7 +304,7 @@ SPECS: tuple[AlgorithmSpec, ...] = (
                       help="Off: points outside every kernel are noise."),
         ),
         takes_k=False, marks_noise=True, time_cost="quadratic", memory_cost="linear",
-        max_rows=20_000, oversize="sample", fit=_fit_meanshift,
+        max_rows=20_000, oversize="sample", fit=_fit_meanshift, pairwise=True,
         why_limit="Every seed searches its neighbours at every step.",
     ),
     AlgorithmSpec(
@@ -324,7 +326,7 @@ SPECS: tuple[AlgorithmSpec, ...] = (
                       choices=("kmeans", "discretize", "cluster_qr")),
         ),
         takes_k=True, marks_noise=False, time_cost="quadratic", memory_cost="quadratic",
-        max_rows=5_000, oversize="sample", fit=_fit_spectral,
+        max_rows=5_000, oversize="sample", fit=_fit_spectral, pairwise=True,
         why_limit="Its similarity matrix and eigenvectors grow with n squared.",
     ),
     AlgorithmSpec(
@@ -352,7 +354,8 @@ SPECS: tuple[AlgorithmSpec, ...] = (
             N_CLUSTERS,
             ParamSpec("threshold", "Subcluster radius", "float", None, 1e-9, 1e9,
                       auto=auto.birch_threshold,
-                      help="Auto: half the data's typical spread (0.5 when standardised)."),
+                      help="Auto: 0.35 x the root of the total variance (0.5 on "
+                           "standardised 2-D data)."),
             ParamSpec("branching_factor", "Branching factor", "int", 50, 2, 1000),
         ),
         takes_k=True, marks_noise=False, time_cost="linear", memory_cost="linear",
@@ -373,7 +376,7 @@ SPECS: tuple[AlgorithmSpec, ...] = (
             ParamSpec("max_iter", "Max iterations", "int", 200, 10, 2000),
         ),
         takes_k=False, marks_noise=False, time_cost="quadratic", memory_cost="quadratic",
-        max_rows=1_000, oversize="skip", fit=_fit_affinity,
+        max_rows=1_000, oversize="skip", fit=_fit_affinity, pairwise=True,
         why_limit="It keeps three n-by-n matrices and passes messages over all of them "
                   "hundreds of times (1,500 rows already take about 3 s here), and the "
                   "number of exemplars it finds depends on how many points there are, so a "

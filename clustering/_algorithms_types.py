@@ -19,6 +19,9 @@ AUTO = None
 """A parameter value of ``None`` means "choose from the data" (see ``ParamSpec.auto``)."""
 
 COST_CLASSES = ("linear", "n log n", "quadratic", "cubic")
+REFERENCE_DIMS = 4
+"""Features up to which ``AlgorithmSpec.max_rows`` applies as measured (on 2-D data)."""
+MIN_ROW_LIMIT = 300
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,8 @@ class AlgorithmSpec:
     time_cost, memory_cost : {"linear", "n log n", "quadratic", "cubic"}
         Growth with the number of rows n, as implemented in scikit-learn (typical case).
     max_rows : int
-        Largest number of rows it runs on in full. Above it, ``oversize`` applies.
+        Largest number of rows it runs on in full, on data of up to ``REFERENCE_DIMS``
+        features (see :meth:`row_limit` for wider data). Above it, ``oversize`` applies.
     oversize : {"sample", "skip"}
         "sample": run on a seeded sample of ``max_rows`` rows and give every other row
         the cluster of its nearest sampled row; "skip": do not run, say why.
@@ -131,6 +135,8 @@ class AlgorithmSpec:
         finite float64 of shape (m, d), ``random_state`` a RandomState.
     why_limit : str
         One sentence: why ``max_rows`` exists (quoted when sampling or skipping).
+    pairwise : bool
+        Whether its cost grows with pairs of points times features (see :meth:`row_limit`).
     row_budget : callable or None
         ``row_budget(X, params, random_state) -> int``: most rows affordable with these
         parameters on data like ``X`` (e.g. DBSCAN's neighbourhoods grow with eps); the run
@@ -150,6 +156,21 @@ class AlgorithmSpec:
     fit: Callable[[np.ndarray, dict, np.random.RandomState], np.ndarray]
     why_limit: str = ""
     row_budget: Callable[[np.ndarray, dict, np.random.RandomState], int] | None = None
+    pairwise: bool = False
+
+    def row_limit(self, n_features: int) -> int:
+        """Rows it runs on in full with ``n_features`` features.
+
+        ``max_rows`` holds up to ``REFERENCE_DIMS`` features. Entries that compare points
+        pairwise (``pairwise=True``: neighbour searches, linkage, affinities) cost about
+        n^2 x d once neighbour trees stop helping, so above that their limit shrinks by
+        sqrt(REFERENCE_DIMS / d), keeping n^2 x d, and so the time, about the same; it never
+        drops below ``min(max_rows, MIN_ROW_LIMIT)``.
+        """
+        if not self.pairwise or n_features <= REFERENCE_DIMS:
+            return self.max_rows
+        scaled = int(self.max_rows * np.sqrt(REFERENCE_DIMS / n_features))
+        return max(scaled, min(self.max_rows, MIN_ROW_LIMIT))
 
     def __post_init__(self) -> None:
         if self.oversize not in ("sample", "skip"):

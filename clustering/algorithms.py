@@ -8,7 +8,8 @@ data, with defaults tied to the data where a fixed number would be wrong, e.g. D
 whether it takes K, whether it marks noise, how its cost grows, and its size limit.
 :func:`run_algorithm` validates once at the door, then:
 
-1. **Size guard.** Above ``spec.max_rows`` rows (or a data-dependent ``spec.row_budget``),
+1. **Size guard.** Above ``spec.row_limit(d)`` rows (``max_rows``, lower for pairwise
+   methods on wide data) or a data-dependent ``spec.row_budget``,
    an entry with ``oversize="sample"`` runs on a seeded sample of that many rows and every
    other row takes the cluster of its nearest sampled row (so labels always cover all rows);
    one with ``oversize="skip"`` does not run and ``skipped_reason`` says why. Either way the
@@ -161,12 +162,14 @@ def run_algorithm(name: str, X, params: dict | None = None, random_state=0) -> A
             spec, params, f"n_clusters={params['n_clusters']} is more than the {n} rows."
         )
     rows = None
-    if n > spec.max_rows:
+    limit = spec.row_limit(X.shape[1])
+    if n > limit:
+        wide = f" with {X.shape[1]} features" if limit < spec.max_rows else ""
         if spec.oversize == "skip":
-            reason = (f"{spec.title} is skipped above {spec.max_rows:,} rows (this data has "
+            reason = (f"{spec.title} is skipped above {limit:,} rows{wide} (this data has "
                       f"{n:,}): {_lower_first(spec.why_limit)}")
             return _skipped(spec, params, reason)
-        rows = _sample(n, spec.max_rows, rng)
+        rows = _sample(n, limit, rng)
 
     Xfit = X if rows is None else X[rows]
     resolved, notes = _resolve(spec, Xfit, params, rng)
@@ -192,7 +195,10 @@ def run_algorithm(name: str, X, params: dict | None = None, random_state=0) -> A
 
     labels = _renumber(np.asarray(raw))
     if rows is not None:
-        labels = _extend(X, rows, labels)
+        labels, used = _extend(X, rows, labels, rng)
+        if used < len(rows):
+            notes[0] = notes[0].replace(
+                "nearest sampled row", f"nearest among {used:,} of the sampled rows")
     return AlgorithmResult(name=name, labels=labels, fit_seconds=seconds, sampled_rows=rows,
                            notes=notes, params=resolved)
 
@@ -245,18 +251,36 @@ def _renumber(raw: np.ndarray) -> np.ndarray:
     return labels
 
 
-def _extend(X: np.ndarray, rows: np.ndarray, sample_labels: np.ndarray) -> np.ndarray:
+EXTEND_WORK = 300_000_000
+"""Most (row x reference row x feature) products the label extension may compute when
+neighbour trees do not help (more than ``TREE_DIMS`` features): about a second here."""
+TREE_DIMS = 10
+
+
+def _extend(X: np.ndarray, rows: np.ndarray, sample_labels: np.ndarray,
+            rng) -> tuple[np.ndarray, int]:
     """Labels for every row: sampled rows keep theirs, the others copy their nearest
-    sampled row's (noise included)."""
-    labels = np.empty(X.shape[0], dtype=np.int64)
+    sampled row's (noise included).
+
+    On wide data a brute-force search over a large sample costs minutes at 100k rows, so
+    the reference rows are then a seeded subset of the sample (at least 1,000). Returns the
+    labels and the number of reference rows used.
+    """
+    n, d = X.shape
+    labels = np.empty(n, dtype=np.int64)
     labels[rows] = sample_labels
-    others = np.setdiff1d(np.arange(X.shape[0]), rows, assume_unique=True)
+    others = np.setdiff1d(np.arange(n), rows, assume_unique=True)
+    reference = np.arange(len(rows))
+    if d > TREE_DIMS and others.size:
+        cap = max(1000, EXTEND_WORK // (others.size * d))
+        if cap < len(rows):
+            reference = np.sort(rng.choice(len(rows), cap, replace=False))
     if others.size:
         with threadpool_limits(limits=1):
-            nearest = NearestNeighbors(n_neighbors=1).fit(X[rows]).kneighbors(
+            nearest = NearestNeighbors(n_neighbors=1).fit(X[rows[reference]]).kneighbors(
                 X[others], return_distance=False)[:, 0]
-        labels[others] = sample_labels[nearest]
-    return labels
+        labels[others] = sample_labels[reference[nearest]]
+    return labels, len(reference)
 
 
 def _warning_notes(caught) -> list[str]:
@@ -270,7 +294,8 @@ def _warning_notes(caught) -> list[str]:
 
 def _first_line(message) -> str:
     text = str(message).strip()
-    return text.splitlines()[0].rstrip(".") if text else type(message).__name__
+    # scikit-learn wraps some messages with runs of spaces inside one sentence.
+    return " ".join(text.splitlines()[0].split()).rstrip(".") if text else type(message).__name__
 
 
 def _lower_first(text: str) -> str:

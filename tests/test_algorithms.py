@@ -212,6 +212,40 @@ def test_real_limits_on_100k_rows_finish_quickly():
     assert optics.labels.shape == (100_000,)
 
 
+def test_pairwise_limits_shrink_on_wide_data():
+    ward = ALGORITHMS["agglomerative_ward"]
+    assert ward.row_limit(2) == ward.row_limit(4) == ward.max_rows
+    assert ward.row_limit(16) == ward.max_rows // 2  # sqrt(4 / 16)
+    assert ward.row_limit(10_000) == 300  # floor
+    assert ALGORITHMS["kmeans"].row_limit(64) == ALGORITHMS["kmeans"].max_rows
+    X = np.random.RandomState(0).normal(size=(2000, 16))
+    result = run_algorithm("agglomerative_ward", X, {"n_clusters": 2})
+    assert len(result.sampled_rows) == 1500
+    ap = run_algorithm("affinity_propagation", X[:600])
+    assert "skipped above 500 rows with 16 features" in ap.skipped_reason
+
+
+def test_label_extension_on_wide_data_uses_a_bounded_reference(monkeypatch):
+    monkeypatch.setattr(alg, "EXTEND_WORK", 1)  # force the smallest reference set
+    spec = ALGORITHMS["kmeans"]
+    monkeypatch.setitem(ALGORITHMS, "kmeans", dataclasses.replace(spec, max_rows=3000))
+    X = np.random.RandomState(0).normal(size=(6000, 12))
+    result = run_algorithm("kmeans", X, {"n_clusters": 3})
+    assert result.labels.shape == (6000,) and len(result.sampled_rows) == 3000
+    assert "nearest among 1,000 of the sampled rows" in result.notes[0]
+
+
+def test_birch_threshold_grows_with_the_features():
+    from sklearn.datasets import make_blobs
+
+    X, y = make_blobs(20_000, n_features=30, centers=4, random_state=0)
+    X = (X - X.mean(0)) / X.std(0)
+    result = run_algorithm("birch", X, {"n_clusters": 4})
+    assert result.skipped_reason is None
+    assert result.params["threshold"] == pytest.approx(0.5 * np.sqrt(15))
+    assert adjusted_rand_score(y, result.labels) > 0.9
+
+
 def test_dbscan_shrinks_its_sample_when_eps_would_flood_memory():
     X = np.random.RandomState(0).normal(size=(8000, 2))
     result = run_algorithm("dbscan", X, {"eps": 100.0, "min_samples": 5})

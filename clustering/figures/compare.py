@@ -162,7 +162,7 @@ def grid_figure(
                             "text": escape_text(title, 24), "font": title_font})
     layout["annotations"] = annotations
     base = style_layout(style, axes=False)
-    base["margin"] = {"l": int(30 * scale), "r": 6, "t": int(44 * scale), "b": 6}
+    base["margin"] = {"l": int(30 * scale), "r": 10, "t": int(44 * scale), "b": 6}
     fig = new_figure(style, data=data, layout=merge(base, layout))
     return fig
 

@@ -53,7 +53,7 @@ from clustering.init import INIT_METHODS
 from clustering.metrics import Evaluation
 from ui import cache
 from ui.data import ActiveData
-from ui.knobs import RunSettings
+from ui.knobs import CENTER_LABELS, DISTANCE_LABELS, INIT_LABELS, RunSettings
 from ui.layout import STYLES, style_name
 
 PANEL_POINTS = 500
@@ -75,7 +75,6 @@ class GridRow:
     n_clusters: int
     xy: np.ndarray  # (m, 2) coordinates of the drawn rows
     drawn: np.ndarray  # (m,) rows drawn
-    is_current: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -189,11 +188,11 @@ def parameter_controls(names: list[str], run: RunSettings) -> tuple[dict[str, di
                 values[p.name] = _param_widget(name, p)
             if name == "kmeans":
                 values.update(_sidebar_kmeans(run))
-                st.caption("Initialisation, distance, centre rule, restarts and iterations "
-                           "follow the sidebar.")
+                st.caption(_sidebar_words(run, values))
             cost = f"Time {spec.time_cost}, memory {spec.memory_cost} in the rows."
             limit = ("runs on a seeded sample" if spec.oversize == "sample" else "is skipped")
-            st.caption(f"{cost} Above {spec.max_rows:,} rows it {limit}.")
+            wide = " (fewer on data with more than 4 features)" if spec.pairwise else ""
+            st.caption(f"{cost} Above {spec.max_rows:,} rows{wide} it {limit}.")
             slots[name] = st.empty()
         params[name] = values
     return params, slots
@@ -225,6 +224,15 @@ def _none(auto: bool) -> dict:
     return {"value": None} if auto else {}
 
 
+def _sidebar_words(run: RunSettings, values: dict) -> str:
+    manual = (" Manual starts belong to Explore; k-means++ starts are used here."
+              if run.init == "manual" else "")
+    return (f"From the sidebar: {INIT_LABELS[values['init']]} starts, "
+            f"{DISTANCE_LABELS[values['distance']]} distance, "
+            f"{CENTER_LABELS[values['center']].lower()} centres, {values['n_init']} "
+            f"restart(s), at most {values['max_iter']} iterations.{manual}")
+
+
 def _sidebar_kmeans(run: RunSettings) -> dict:
     return {"init": run.init if run.init in INIT_METHODS else "k-means++",
             "distance": run.distance, "center": run.center or "auto",
@@ -254,7 +262,7 @@ def grid_rows(active: ActiveData, show_toys: bool, k: int) -> list[GridRow]:
         proj = cache.projection(active.key, X, "pca", 2, None, tuple(prepared.feature_names))
         xy = proj.transform(X[drawn])[:, :2]
     rows.append(GridRow(active.key, f"Your data: {active.title}", X, prepared.true_labels,
-                        k, xy, drawn, is_current=True))
+                        k, xy, drawn))
     return rows
 
 
@@ -307,7 +315,7 @@ def grid_section(rows: list[GridRow], names: list[str], cells: dict, score_choic
                 labels = align_labels(result.labels, reference)[row.drawn]
             line.append(Panel(row.xy[:, 0], row.xy[:, 1], labels,
                               corner_text(result, cell.evaluation, score),
-                              short_reason(result, ALGORITHMS[name].max_rows)))
+                              short_reason(result, ALGORITHMS[name].row_limit(row.X.shape[1]))))
         panels.append(line)
     grid_key = cache.content_key(
         [(row.key, name, cells[(row.key, name)].params_key) for row in rows for name in names],

@@ -153,3 +153,20 @@ def test_presentation_mode_enlarges_the_figures(page, app_url):
     assert size >= 18
     assert coloured_pixels(page, PALETTE) > 2000
     screenshot(page, "image_presentation")
+
+
+def test_compare_and_zoom_show_every_method(page, app_url):
+    open_image_page(page, app_url)
+    wait_for_images(page, 2)
+    page.get_by_text("Compare with a random codebook and Pillow's median cut").click()
+    wait_for_images(page, 4)
+    page.wait_for_timeout(300)
+    wait_for_app(page)
+    page.get_by_text("Zoom in on a detail").click()
+    shown = wait_for_images(page, 8)
+    assert len(shown) == 8 and all(img["width"] > 0 for img in shown)
+    assert shown[4]["width"] == shown[5]["width"] == 480  # a 120-pixel square, 4x
+    rows = page.locator("[data-testid=stTable] tbody tr").all_inner_texts()
+    assert [row.split("\t")[0].strip() for row in rows] == [
+        "Original", "k-means", "Random codebook", "Median cut (Pillow)"]
+    screenshot(page, "image_compare_zoom")

@@ -110,6 +110,9 @@ def test_changing_one_parameter_changes_only_its_panels(compare, monkeypatch):
         if key.split(":")[0] not in axes_of_col:
             assert after_corners[key] == text
     assert "DBSCAN used eps = 0.5 (your value)" in texts(compare)
+    # The expander lists only what it still chooses from the data.
+    (chosen,) = [c.value for c in compare.caption if "points in a core" in c.value]
+    assert "radius" not in chosen
     # Clearing the field goes back to the automatic choice.
     compare.number_input(key="compare_dbscan_eps").set_value(None).run()
     assert np.array_equal(panels(compare)[(0, col)], before_panels[(0, col)])

@@ -329,9 +329,11 @@ def grid_section(rows: list[GridRow], names: list[str], cells: dict, score_choic
 def chosen_values(row: GridRow, names: list[str], cells: dict, slots: dict) -> None:
     """Write, in each algorithm's expander, the automatic values it chose on the data."""
     for name in names:
-        result = cells[(row.key, name)].result
+        cell = cells[(row.key, name)]
+        result, given = cell.result, dict(cell.params_key)
         spec = ALGORITHMS[name]
-        auto = [p for p in spec.params if p.auto is not None and p.applies(result.params)]
+        auto = [p for p in spec.params if p.auto is not None and given.get(p.name) is None
+                and p.applies(result.params)]
         if not auto or not result.params:
             continue
         shown = ", ".join(f"{p.label.lower()} {_fmt(result.params[p.name])}" for p in auto)

@@ -110,3 +110,32 @@ def test_large_data_stays_responsive_with_guards(page, app_url):
     assert time.monotonic() - start < 20
     assert "Silhouette" in page.locator(GRID).inner_text()
     assert seconds < 150, seconds
+
+
+def panel_colours(page) -> list[tuple[str, ...]]:
+    """Fill colour of every drawn point, per panel (row-major), as the browser renders it."""
+    return page.evaluate(
+        """(sel) => Array.from(document.querySelectorAll(sel)).map(
+               t => Array.from(t.querySelectorAll('path.point')).map(p => p.style.fill))""",
+        f"{GRID} .scatterlayer g.trace.scatter",
+    )
+
+
+def test_changing_dbscan_eps_redraws_only_its_column(page, app_url):
+    open_compare(page, app_url)
+    before = panel_colours(page)
+    page.get_by_text("DBSCAN parameters", exact=True).click()
+    field = page.locator(".st-key-compare_dbscan_eps input")
+    assert field.get_attribute("placeholder") == "auto"
+    field.fill("0.6")
+    field.press("Enter")
+    page.wait_for_timeout(500)
+    wait_for_app(page)
+    page.wait_for_function(
+        "() => document.body.innerText.includes('DBSCAN used eps = 0.6 (your value)')")
+    after = panel_colours(page)
+    n_cols = len(DEFAULT_ALGORITHMS)
+    col = list(DEFAULT_ALGORITHMS).index("dbscan")
+    changed = {i % n_cols for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b}
+    assert changed == {col}
+    screenshot(page, "compare_dbscan_eps_changed")

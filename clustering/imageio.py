@@ -167,6 +167,8 @@ def read_image(data: bytes, *, max_pixels: int = MAX_PIXELS,
     with warnings.catch_warnings():
         # Pillow warns about every oddity of a damaged TIFF; what matters reaches the user
         # as a refusal or a note, so the rest is silenced here rather than flooding the log.
+        # (catch_warnings is process-wide, not per thread; the real guard against big images
+        # is the max_pixels check below, far under the size at which Pillow warns.)
         warnings.simplefilter("ignore")
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

@@ -7,6 +7,9 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 from PIL import Image
 from sklearn.datasets import load_sample_image
 
@@ -265,3 +268,34 @@ def test_quantized_png_is_smaller_than_the_original(china):
     assert len(small) < len(png_bytes(china)) / 2
     back = np.asarray(Image.open(io.BytesIO(small)).convert("RGB"))
     np.testing.assert_array_equal(back, result.image())
+
+
+# --- properties on arbitrary small images ----------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    image=arrays(np.uint8, st.tuples(st.integers(1, 12), st.integers(1, 12), st.just(3)),
+                 elements=st.sampled_from([0, 1, 127, 128, 254, 255])),
+    k=st.integers(2, 40),
+    method=st.sampled_from(["kmeans", "random", "mediancut"]),
+    space=st.sampled_from(["rgb", "lab"]),
+    seed=st.integers(0, 3),
+)
+def test_quantize_invariants(image, k, method, space, seed):
+    result = quantize(image, k, method=method, space=space, random_state=seed, sample_size=50)
+    n_distinct = np.unique(image.reshape(-1, 3), axis=0).shape[0]
+    assert result.n_distinct == n_distinct
+    assert 1 <= result.n_colors <= min(k, n_distinct)
+    assert result.labels.shape == image.shape[:2]
+    assert result.labels.max() < result.n_colors
+    assert result.counts.sum() == image.shape[0] * image.shape[1]
+    error = mse(image, result)
+    assert error >= 0
+    if n_distinct <= k:
+        assert error == 0 and result.capped == (n_distinct < k)
+    if method != "mediancut":  # Pillow assigns pixels its own way
+        pts = to_space(image.reshape(-1, 3), result.space)
+        d = ((pts[:, None, :] - result.centers[None]) ** 2).sum(-1)
+        chosen = d[np.arange(len(d)), result.labels.ravel()]
+        np.testing.assert_allclose(chosen, d.min(axis=1), atol=1e-9)

@@ -36,23 +36,28 @@ def corner_score(choice: str, has_truth: bool) -> str:
     return choice
 
 
-def corner_text(result: AlgorithmResult, evaluation: Evaluation | None, score: str) -> str:
+def corner_text(result: AlgorithmResult, evaluation: Evaluation | None, score: str,
+                *, narrow: bool = False) -> str:
     """Lines for a panel's lower right corner: sample size, fit time and one score.
 
     ``score`` is a metric key (see :func:`corner_score`); lines are separated by ``"\\n"``.
+    ``narrow`` puts the time and the score on lines of their own (narrow panels).
     """
     if not result.ran:
         return ""
     lines = []
     if result.sampled_rows is not None:
-        lines.append(f"sample of {len(result.sampled_rows):,}")
+        lines.append(f"sample {len(result.sampled_rows):,}" if narrow
+                     else f"sample of {len(result.sampled_rows):,}")
     part = f"{result.fit_seconds:.2f} s"
+    sep = "\n" if narrow else " · "
+    label = "Sil." if narrow and score == "silhouette" else _SHORT[score]
     value = None if evaluation is None else evaluation.values.get(score)
     if value is not None:
         digits = 0 if score == "calinski_harabasz" and abs(value) >= 100 else 2
-        part += f" · {_SHORT[score]} {value:.{digits}f}"
+        part += f"{sep}{label} {value:.{digits}f}"
     elif evaluation is not None:
-        part += f" · {_SHORT[score]} n/a"  # e.g. one cluster: the table says why
+        part += f"{sep}{label} n/a"  # e.g. one cluster: the table says why
     lines.append(part)
     return "\n".join(lines)
 

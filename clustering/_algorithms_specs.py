@@ -188,6 +188,7 @@ def _agglomerative_spec(linkage: str) -> AlgorithmSpec:
         oversize="sample",
         fit=_agglomerative(linkage),
         pairwise=True,
+        short=f"{linkage.capitalize()} linkage",
         why_limit="It compares every pair of clusters at each merge "
                   + ("(time grows with n squared)." if single
                      else "and keeps an n-by-n distance matrix."),
@@ -196,7 +197,7 @@ def _agglomerative_spec(linkage: str) -> AlgorithmSpec:
 
 SPECS: tuple[AlgorithmSpec, ...] = (
     AlgorithmSpec(
-        name="kmeans",
+        name="kmeans", short="k-means",
         title="k-means (ours)",
         description="This app's k-means with the sidebar's initialisation, distance and "
                     "centre rule: round clusters of similar size.",
@@ -218,7 +219,7 @@ SPECS: tuple[AlgorithmSpec, ...] = (
         why_limit="The medoid rule is quadratic within each cluster.",
     ),
     AlgorithmSpec(
-        name="minibatch_kmeans",
+        name="minibatch_kmeans", short="Mini-batch k-means",
         title="Mini-batch k-means",
         description="k-means updated from small random batches: faster on big data, "
                     "slightly worse centres.",
@@ -289,7 +290,7 @@ SPECS: tuple[AlgorithmSpec, ...] = (
         why_limit="Its Python-level ordering loop takes about 2 ms per row here.",
     ),
     AlgorithmSpec(
-        name="meanshift",
+        name="meanshift", short="Mean shift",
         title="Mean shift",
         description="Moves seeds uphill to the densest spots; each peak is a cluster. "
                     "Finds the number of clusters itself.",
@@ -330,7 +331,7 @@ SPECS: tuple[AlgorithmSpec, ...] = (
         why_limit="Its similarity matrix and eigenvectors grow with n squared.",
     ),
     AlgorithmSpec(
-        name="gaussian_mixture",
+        name="gaussian_mixture", short="Gaussian mixture",
         title="Gaussian mixture",
         description="Fits K Gaussians by expectation-maximisation: elliptical clusters of "
                     "different sizes and orientations.",
@@ -362,7 +363,7 @@ SPECS: tuple[AlgorithmSpec, ...] = (
         max_rows=200_000, oversize="sample", fit=_fit_birch,
     ),
     AlgorithmSpec(
-        name="affinity_propagation",
+        name="affinity_propagation", short="Affinity propag.",
         title="Affinity propagation",
         description="Points exchange messages until a few become exemplars; finds the number "
                     "of clusters itself.",

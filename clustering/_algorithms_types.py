@@ -137,6 +137,8 @@ class AlgorithmSpec:
         One sentence: why ``max_rows`` exists (quoted when sampling or skipping).
     pairwise : bool
         Whether its cost grows with pairs of points times features (see :meth:`row_limit`).
+    short : str
+        A title of at most about 10 characters for narrow grid columns ("" = ``title``).
     row_budget : callable or None
         ``row_budget(X, params, random_state) -> int``: most rows affordable with these
         parameters on data like ``X`` (e.g. DBSCAN's neighbourhoods grow with eps); the run
@@ -157,6 +159,11 @@ class AlgorithmSpec:
     why_limit: str = ""
     row_budget: Callable[[np.ndarray, dict, np.random.RandomState], int] | None = None
     pairwise: bool = False
+    short: str = ""
+
+    @property
+    def short_title(self) -> str:
+        return self.short or self.title
 
     def row_limit(self, n_features: int) -> int:
         """Rows it runs on in full with ``n_features`` features.

@@ -46,7 +46,7 @@ with page_guard():
     if not names:
         st.info("Pick at least one algorithm above.", icon=":material/info:")
     else:
-        rows = grid_rows(active, show_toys, run.n_clusters)
+        rows = grid_rows(active, show_toys, run.n_clusters, len(names))
         cells = run_grid(rows, names, params, run.seed)
         current = rows[-1]
         chosen_values(current, names, cells, slots)

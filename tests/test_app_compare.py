@@ -151,6 +151,18 @@ def test_choosing_algorithms_and_hiding_toys(compare):
     assert "Pick at least one algorithm" in texts(compare)
 
 
+def test_every_algorithm_at_once_gives_a_narrow_grid(compare):
+    compare.multiselect(key="compare_algorithms").set_value(list(ALGORITHMS)).run()
+    assert not compare.exception
+    cells = panels(compare)
+    assert {c for _, c in cells} == set(range(len(ALGORITHMS)))
+    # ~25,000 SVG points in all: each panel draws a seeded sample of its dataset.
+    assert sum(len(v) for v in cells.values()) <= 25_000
+    titles = [a["text"] for a in grid(compare)["layout"]["annotations"] if a["yref"] == "paper"]
+    assert "<b>Ward<br>linkage</b>" in titles  # short titles in narrow columns
+    assert len(table(compare)) == len(ALGORITHMS)
+
+
 def test_corner_score_choice(compare):
     compare.selectbox(key="compare_score").set_value("silhouette").run()
     assert not compare.exception

@@ -57,7 +57,12 @@ from ui.knobs import CENTER_LABELS, DISTANCE_LABELS, INIT_LABELS, RunSettings
 from ui.layout import STYLES, style_name
 
 PANEL_POINTS = 500
-"""Most points drawn per panel (SVG: ~40 panels of this many stay quick in a browser)."""
+"""Most points drawn per panel."""
+GRID_POINTS = 25_000
+"""Most SVG points in the whole grid (measured smooth in Chromium); a wide selection draws
+a seeded sample of each dataset in every panel, never fewer than 150 points."""
+NARROW = 7
+"""Above this many columns panels are narrow: short titles, stacked corner text."""
 _KEEP = "compare_values"
 _CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 _SIDEBAR_PARAMS = ("init", "distance", "center", "n_init", "max_iter")
@@ -242,18 +247,20 @@ def _sidebar_kmeans(run: RunSettings) -> dict:
 # --- rows and runs --------------------------------------------------------------------------
 
 
-def grid_rows(active: ActiveData, show_toys: bool, k: int) -> list[GridRow]:
+def grid_rows(active: ActiveData, show_toys: bool, k: int, n_cols: int) -> list[GridRow]:
     """The toy sets (if shown) and the sidebar's data, with the coordinates to draw."""
     rows = []
+    n_panels = (len(TOY_SETS) * show_toys + 1) * max(n_cols, 1)
+    points = int(np.clip(GRID_POINTS // n_panels, 150, PANEL_POINTS))
     if show_toys:
         for key in TOY_SETS:
             toy = cached_toy(key, TOY_N_SAMPLES, 0)
-            drawn = display_rows(len(toy.X), PANEL_POINTS)
+            drawn = display_rows(len(toy.X), points)
             rows.append(GridRow(cache.content_key("toy", key, TOY_N_SAMPLES, 0), toy.title,
                                 toy.X, toy.true_labels, toy.n_clusters, toy.X[drawn], drawn))
     prepared = active.prepared
     X = prepared.X
-    drawn = display_rows(len(X), PANEL_POINTS)
+    drawn = display_rows(len(X), points)
     if X.shape[1] == 1:
         xy = np.column_stack([X[drawn, 0], np.zeros(len(drawn))])
     elif X.shape[1] == 2:
@@ -301,6 +308,7 @@ def run_grid(rows: list[GridRow], names: list[str], user: dict[str, dict],
 def grid_section(rows: list[GridRow], names: list[str], cells: dict, score_choice: str,
                  seed: int) -> None:
     panels = []
+    narrow = len(names) > NARROW
     for row in rows:
         score = corner_score(score_choice, row.true_labels is not None)
         reference = row.true_labels
@@ -314,7 +322,7 @@ def grid_section(rows: list[GridRow], names: list[str], cells: dict, score_choic
             if result.ran:
                 labels = align_labels(result.labels, reference)[row.drawn]
             line.append(Panel(row.xy[:, 0], row.xy[:, 1], labels,
-                              corner_text(result, cell.evaluation, score),
+                              corner_text(result, cell.evaluation, score, narrow=narrow),
                               short_reason(result, ALGORITHMS[name].row_limit(row.X.shape[1]))))
         panels.append(line)
     grid_key = cache.content_key(
@@ -322,7 +330,8 @@ def grid_section(rows: list[GridRow], names: list[str], cells: dict, score_choic
         score_choice, seed,
     )
     fig = cached_grid_figure(grid_key, style_name(), panels, tuple(r.title for r in rows),
-                             tuple(ALGORITHMS[n].title for n in names))
+                             tuple(ALGORITHMS[n].short_title if narrow else ALGORITHMS[n].title
+                                   for n in names))
     st.plotly_chart(fig, key="compare_grid", config=_CONFIG, width="stretch")
 
 

@@ -42,7 +42,10 @@ __all__ = [
 ]
 
 GRID_PANEL_HEIGHT = 150
-"""Height of one grid row in px (at the default style)."""
+"""Height of one grid row in px (at the default style) with up to 6 columns."""
+GRID_WIDTH = 950
+"""The width the grid is expected to get (px, a wide page on a laptop): with more than 6
+columns rows get shorter, so panels stay about square instead of tall and thin."""
 
 _GAP_X, _GAP_Y = 0.012, 0.03  # gaps between panels, as fractions of the plotting area
 
@@ -84,7 +87,7 @@ def grid_figure(
     column_titles: list[str],
     *,
     style: FigureStyle = DEFAULT_STYLE,
-    panel_height: int = GRID_PANEL_HEIGHT,
+    panel_height: int | None = None,
 ) -> go.Figure:
     """Rows of datasets by columns of algorithms, one small scatter per cell.
 
@@ -96,8 +99,9 @@ def grid_figure(
     row_titles, column_titles : list of str
         Plain text (escaped here).
     style : FigureStyle
-    panel_height : int
-        Height of one row in px (scaled up with the style's font size).
+    panel_height : int or None
+        Height of one row in px (scaled up with the style's font size); None: 150, less
+        with more than 6 columns (never below 80).
 
     Returns
     -------
@@ -110,10 +114,14 @@ def grid_figure(
     if len(row_titles) != n_rows or any(len(row) != n_cols for row in panels):
         raise ValueError(f"panels must be {len(row_titles)} rows of {n_cols} panels")
     scale = style.font_size / DEFAULT_STYLE.font_size
-    height = int(n_rows * panel_height * scale + 40 * scale)
+    if panel_height is None:
+        panel_height = int(np.clip(GRID_WIDTH / max(n_cols, 1), 80, GRID_PANEL_HEIGHT))
+    narrow = n_cols > 7
+    height = int(n_rows * panel_height * scale + (56 if narrow else 40) * scale)
     row_dom = _domains(n_rows, _GAP_Y)[::-1]  # first row on top
     col_dom = _domains(n_cols, _GAP_X)
-    small = {"size": max(10, style.font_size - 2), "color": style.font_color}
+    small = {"size": max(9 if narrow else 10, style.font_size - (4 if narrow else 2)),
+             "color": style.font_color}
     marker_size = max(3.0, style.marker_size * 0.45)
     layout: dict = {"showlegend": False, "height": height, "hovermode": "closest",
                     "dragmode": False}
@@ -148,21 +156,24 @@ def grid_figure(
             if panel.message:
                 annotations.append({**ref, "x": 0.5, "y": 0.5, "text": _wrap(panel.message),
                                     "font": {**small, "color": NOISE_COLOR}})
-    title_font = {"size": style.font_size, "color": style.font_color}
-    # Narrow columns get their titles on two lines rather than running into each other.
-    width = 40 if n_cols <= 3 else 24 if n_cols <= 5 else 14
+    title_font = {"size": style.font_size - (3 if narrow else 0), "color": style.font_color}
+    # Narrow columns get their titles on two or three lines rather than running together.
+    width = 40 if n_cols <= 3 else 24 if n_cols <= 5 else 14 if n_cols <= 7 else 8
     for c, title in enumerate(column_titles):
         annotations.append({"xref": "paper", "yref": "paper", "x": sum(col_dom[c]) / 2,
-                            "y": 1.0, "yanchor": "bottom", "showarrow": False,
-                            "text": f"<b>{_wrap(title, width, lines=2)}</b>",
+                            "y": 1.0, "yanchor": "bottom", "showarrow": False, "align": "center",
+                            "text": f"<b>{_wrap(title, width, lines=3 if narrow else 2)}</b>",
                             "font": title_font})
+    # Rotated row titles run along the row's height: wrap them to fit it.
+    row_chars = max(8, int(panel_height * 0.9 / (0.6 * title_font["size"])))
     for r, title in enumerate(row_titles):
         annotations.append({"xref": "paper", "yref": "paper", "x": 0, "xanchor": "right",
                             "y": sum(row_dom[r]) / 2, "showarrow": False, "textangle": -90,
-                            "text": escape_text(title, 24), "font": title_font})
+                            "text": _wrap(title, row_chars, lines=2), "font": title_font})
     layout["annotations"] = annotations
     base = style_layout(style, axes=False)
-    base["margin"] = {"l": int(30 * scale), "r": 10, "t": int(44 * scale), "b": 6}
+    base["margin"] = {"l": int(44 * scale), "r": 10, "t": int((58 if narrow else 44) * scale),
+                      "b": 6}
     fig = new_figure(style, data=data, layout=merge(base, layout))
     return fig
 

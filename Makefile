@@ -26,9 +26,9 @@ test: $(VENV)/.installed browser
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
+# Every benchmark prints medians and ratios measured in the same run (no pass/fail).
 bench: $(VENV)/.installed
-	$(BIN)/python benchmarks/bench_engine.py
-	$(BIN)/python benchmarks/bench_loader.py
+	for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

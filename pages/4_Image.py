@@ -8,6 +8,7 @@ from ui.layout import notices, setup_page
 from ui.state import sync_url
 
 setup_page("Image", icon="🎨")
+ui.restore_widgets()
 st.title("Colour quantization")
 st.caption("True colour spends 24 bits on every pixel. k-means picks the K most representative "
            "colours, and each pixel is repainted in its nearest one: an image compressed to "
@@ -54,4 +55,5 @@ with page_guard():
 
     st.header("Error against K")
     ui.sweep_section(picked, knobs)
+ui.save_widgets()
 sync_url()

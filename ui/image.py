@@ -158,6 +158,32 @@ def _scatter_rows(key: str, _mask: np.ndarray | None, n_pixels: int, seed: int) 
     return rows
 
 
+# --- widget values across page switches ------------------------------------------------------
+
+# Streamlit forgets a widget's value when a page that does not draw it runs. These are copied
+# to a plain session key after every run of this page and handed back before its widgets are
+# drawn; defaults are given the same way (never also as value=, which Streamlit warns about).
+_DEFAULTS = {"image_k": 16, "image_space": "rgb", "image_sample_size": 20_000,
+             "image_seed": 0, "image_compare": False, "image_zoom": False, "image_zoom_x": 50,
+             "image_zoom_y": 50, "image_point_colour": "palette"}
+_KEPT = ("image_choice", "image_background", *_DEFAULTS)
+_SAVED = "image_saved_widgets"
+
+
+def restore_widgets() -> None:
+    """First thing on the page: give each widget its value from the last visit or default."""
+    saved = st.session_state.get(_SAVED, {})
+    for key in _KEPT:
+        if key not in st.session_state and (key in saved or key in _DEFAULTS):
+            st.session_state[key] = saved.get(key, _DEFAULTS.get(key))
+
+
+def save_widgets() -> None:
+    """Last thing on the page: remember the widgets' values for the next visit."""
+    st.session_state[_SAVED] = {key: st.session_state[key] for key in _KEPT
+                                if key in st.session_state}
+
+
 # --- picking the image -----------------------------------------------------------------------
 
 def _receive_upload() -> str | None:
@@ -228,18 +254,18 @@ def pick_image() -> tuple[Picked, str | None]:
 
 def knobs() -> Knobs:
     st.sidebar.header("Quantization")
-    k = st.sidebar.slider("Number of colours K", 2, 256, 16, key="image_k",
+    k = st.sidebar.slider("Number of colours K", 2, 256, key="image_k",
                           help="24-bit colour has 16.7 million shades; keep only K of them.")
     space = st.sidebar.radio("Colour space", list(SPACES), format_func=SPACES.get,
                              key="image_space",
                              help="Where k-means measures distance. In CIELAB, equal distances "
                                   "look about equally different to the eye.")
     sample_size = st.sidebar.select_slider(
-        "Pixels sampled to fit k-means", SAMPLE_SIZES, value=20_000, key="image_sample_size",
+        "Pixels sampled to fit k-means", SAMPLE_SIZES, key="image_sample_size",
         format_func=lambda n: f"{n:,}",
         help="k-means runs on a random sample; every pixel is then mapped to its nearest "
              "palette colour.")
-    seed = st.sidebar.number_input("Random seed", 0, 2**31 - 1, 0, step=1, key="image_seed")
+    seed = st.sidebar.number_input("Random seed", 0, 2**31 - 1, step=1, key="image_seed")
     return Knobs(k=int(k), space=space, sample_size=int(sample_size), seed=int(seed))
 
 
@@ -297,8 +323,8 @@ def detail(picked: Picked, results: list[tuple[str, Quantized]]) -> None:
         return
     image = picked.image
     left, right = st.columns(2)
-    across = left.slider("Across (%)", 0, 100, 50, key="image_zoom_x")
-    down = right.slider("Down (%)", 0, 100, 50, key="image_zoom_y")
+    across = left.slider("Across (%)", 0, 100, key="image_zoom_x")
+    down = right.slider("Down (%)", 0, 100, key="image_zoom_y")
     side = min(_DETAIL_SIDE, image.width, image.height)
     x0 = round((image.width - side) * across / 100)
     y0 = round((image.height - side) * down / 100)

@@ -170,3 +170,20 @@ def test_compare_and_zoom_show_every_method(page, app_url):
     assert [row.split("\t")[0].strip() for row in rows] == [
         "Original", "k-means", "Random codebook", "Median cut (Pillow)"]
     screenshot(page, "image_compare_zoom")
+
+
+def test_settings_survive_a_visit_to_another_page(page, app_url):
+    open_image_page(page, app_url)
+    wait_for_images(page, 2)
+    slider = page.locator(".st-key-image_k input[type=range]")
+    slider.focus()
+    for _ in range(9):  # 16 -> 7
+        slider.press("ArrowLeft")
+    wait_for_summary(page, "7 colours for")
+    page.locator("[data-testid=stSidebarNav] a", has_text="Explore").click()
+    page.wait_for_selector(".st-key-explore_run_chart .js-plotly-plot", timeout=90_000)
+    wait_for_app(page)
+    page.locator("[data-testid=stSidebarNav] a", has_text="Image").click()
+    wait_for_summary(page, "colours for")
+    assert "7 colours for" in page.locator(SUMMARY).inner_text()
+    assert page.locator(".st-key-image_k input[type=range]").get_attribute("value") == "7"

@@ -102,9 +102,13 @@ class LoadedImage:
         """The colours over an opaque ``background``, shape (h, w, 3) uint8."""
         if self.alpha is None:
             return self.rgb
-        a = self.alpha[..., None].astype(np.float32) / 255.0
+        out = self.rgb.copy()
+        # Only the pixels that are not opaque need blending (often a thin border).
+        blend = self.alpha < 255
+        a = self.alpha[blend][:, None].astype(np.float32) / 255.0
         bg = np.asarray(background, dtype=np.float32)
-        return np.rint(self.rgb * a + bg * (1.0 - a)).astype(np.uint8)
+        out[blend] = np.rint(self.rgb[blend] * a + bg * (1.0 - a)).astype(np.uint8)
+        return out
 
 
 def _too_large(width: int | None, height: int | None, max_pixels: int,

@@ -15,6 +15,7 @@ from clustering.imageio import (
     CORRUPT,
     UNSUPPORTED,
     ImageError,
+    LoadedImage,
     from_array,
     png_bytes,
     preview,
@@ -406,3 +407,14 @@ def test_preview_shrinks_big_enlarges_small_and_keeps_palette_colours():
     assert fmt == "PNG" and Image.open(io.BytesIO(small)).size == (512, 256)
     alpha = np.full((32, 64), 255, np.uint8)
     assert Image.open(io.BytesIO(preview(gradient(64, 32), alpha, exact=False)[0])).mode == "RGBA"
+
+
+def test_composite_blends_partial_alpha_and_keeps_opaque_pixels():
+    rgb = np.array([[[200, 100, 0], [10, 20, 30], [255, 255, 255]]], np.uint8)
+    alpha = np.array([[255, 0, 128]], np.uint8)
+    image = LoadedImage(rgb=rgb, alpha=alpha, format="PNG", mode="RGBA")
+    out = image.composite((0, 0, 0))
+    np.testing.assert_array_equal(out[0, 0], [200, 100, 0])
+    np.testing.assert_array_equal(out[0, 1], [0, 0, 0])
+    np.testing.assert_array_equal(out[0, 2], [128, 128, 128])
+    assert image.rgb[0, 1].tolist() == [10, 20, 30]  # the original is untouched

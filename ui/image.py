@@ -51,7 +51,7 @@ from ui.text import md_escape
 SAMPLES = {"china.jpg": "Chinese temple (scikit-learn sample)",
            "flower.jpg": "Flower (scikit-learn sample)"}
 UPLOAD = "upload"
-UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff"]
+UPLOAD_TYPES = ["png", "jpg", "jpeg", "jpe", "jfif", "webp", "bmp", "dib", "gif", "tif", "tiff"]
 BACKGROUNDS = {"white": (255, 255, 255), "black": (0, 0, 0), "grey": (128, 128, 128),
                "ignore": None}
 BACKGROUND_LABELS = {"white": "Composite over white", "black": "Composite over black",

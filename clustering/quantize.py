@@ -34,6 +34,12 @@ from sklearn.utils import check_random_state
 from threadpoolctl import threadpool_limits
 
 from clustering._lloyd import fast_kernel_available
+
+try:  # scikit-learn's private kernels, as the engine uses them; the KD-tree is the fallback
+    from sklearn.cluster._k_means_lloyd import lloyd_iter_chunked_dense
+    from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
+except ImportError:  # pragma: no cover - depends on the installed scikit-learn
+    lloyd_iter_chunked_dense = _openmp_effective_n_threads = None
 from clustering.colour import SPACES, from_space, to_space
 from clustering.kmeans import kmeans
 
@@ -166,10 +172,8 @@ def nearest(points: np.ndarray, centers: np.ndarray) -> np.ndarray:
     n, k = points.shape[0], centers.shape[0]
     if n == 0:
         return np.empty(0, dtype=np.int32)
-    if not fast_kernel_available():
+    if lloyd_iter_chunked_dense is None or not fast_kernel_available():
         return cKDTree(centers).query(points)[1].astype(np.int32)
-    from clustering._lloyd import _openmp_effective_n_threads, lloyd_iter_chunked_dense
-
     labels = np.empty(n, dtype=np.int32)
     scratch_c, weights, shift = np.zeros_like(centers), np.zeros(k), np.zeros(k)
     threads = _openmp_effective_n_threads()

@@ -99,6 +99,26 @@ def _dbscan_budget(X, p, rng) -> int:
     return max(2, int(n * np.sqrt(NEIGHBOUR_PAIRS_BUDGET / pairs)))
 
 
+MEANSHIFT_MAX_SEEDS = 1000
+"""Most seeds mean shift may climb from: each costs ~2-3 ms here (20,000 seeds: 68 s)."""
+SPECTRAL_RBF_ROWS = 3000
+"""Rows for the dense Gaussian-kernel affinity (n x n floats, and a dense eigenproblem)."""
+
+
+def _meanshift_budget(X, p, rng) -> int:
+    """Rows that give at most :data:`MEANSHIFT_MAX_SEEDS` seeds (every row is a seed
+    without binning; with binning, a small bandwidth makes nearly every row a bin)."""
+    n = X.shape[0]
+    seeds = len(cluster.get_bin_seeds(X, p["bandwidth"])) if p["bin_seeding"] else n
+    if seeds <= MEANSHIFT_MAX_SEEDS:
+        return n
+    return max(2, int(n * MEANSHIFT_MAX_SEEDS / seeds))
+
+
+def _spectral_budget(X, p, rng) -> int:
+    return SPECTRAL_RBF_ROWS if p["affinity"] == "rbf" else X.shape[0]
+
+
 def _fit_hdbscan(X, p, rng):
     size = max(2, min(p["min_cluster_size"], X.shape[0]))
     return cluster.HDBSCAN(min_cluster_size=size, min_samples=p["min_samples"],
@@ -148,8 +168,14 @@ def _fit_birch(X, p, rng):
 
 
 def _fit_affinity(X, p, rng):
-    return cluster.AffinityPropagation(damping=p["damping"], preference=p["preference"],
-                                       max_iter=p["max_iter"], random_state=rng).fit_predict(X)
+    model = cluster.AffinityPropagation(damping=p["damping"], preference=p["preference"],
+                                        max_iter=p["max_iter"], random_state=rng).fit(X)
+    if len(model.cluster_centers_indices_) == 0 or model.n_iter_ >= p["max_iter"]:
+        # scikit-learn then returns degenerate labels (all -1, or one cluster per point in
+        # recent versions), which would read as a real result.
+        raise ValueError(f"it did not converge in max_iter={p['max_iter']} iterations; "
+                         "raise the damping or the iterations")
+    return model.labels_
 
 
 # --- the entries ----------------------------------------------------------------------------
@@ -306,6 +332,7 @@ SPECS: tuple[AlgorithmSpec, ...] = (
         ),
         takes_k=False, marks_noise=True, time_cost="quadratic", memory_cost="linear",
         max_rows=20_000, oversize="sample", fit=_fit_meanshift, pairwise=True,
+        row_budget=_meanshift_budget,
         why_limit="Every seed searches its neighbours at every step.",
     ),
     AlgorithmSpec(
@@ -328,6 +355,7 @@ SPECS: tuple[AlgorithmSpec, ...] = (
         ),
         takes_k=True, marks_noise=False, time_cost="quadratic", memory_cost="quadratic",
         max_rows=5_000, oversize="sample", fit=_fit_spectral, pairwise=True,
+        row_budget=_spectral_budget,
         why_limit="Its similarity matrix and eigenvectors grow with n squared.",
     ),
     AlgorithmSpec(

@@ -255,6 +255,25 @@ def test_dbscan_shrinks_its_sample_when_eps_would_flood_memory():
     assert result.labels.shape == (8000,)
 
 
+def test_mean_shift_and_rbf_spectral_shrink_to_their_budgets():
+    X = np.random.RandomState(0).normal(size=(5000, 2))
+    no_bins = run_algorithm("meanshift", X, {"bin_seeding": False, "bandwidth": 1.0})
+    assert len(no_bins.sampled_rows) == 1000  # every row is a seed without binning
+    tiny = run_algorithm("meanshift", X, {"bandwidth": 0.005})
+    assert tiny.sampled_rows is not None and len(tiny.sampled_rows) < 5000
+    rbf = run_algorithm("spectral", X, {"n_clusters": 2, "affinity": "rbf"})
+    assert len(rbf.sampled_rows) == 3000
+    knn = run_algorithm("spectral", X, {"n_clusters": 2})
+    assert knn.sampled_rows is None
+
+
+def test_affinity_propagation_that_does_not_converge_is_not_all_noise():
+    X, _ = blobs(n_per=30)
+    result = run_algorithm("affinity_propagation", X, {"max_iter": 10, "damping": 0.5})
+    assert result.labels is None
+    assert "did not converge in max_iter=10" in result.skipped_reason
+
+
 def test_tiny_or_impossible_inputs_are_skipped_with_a_reason():
     assert "at least 2 rows" in run_algorithm("dbscan", np.zeros((1, 2))).skipped_reason
     too_many = run_algorithm("kmeans", np.arange(10.0).reshape(5, 2), {"n_clusters": 6})

@@ -59,6 +59,11 @@ def test_colour_space_figure_has_pixels_and_centres():
     assert len(centres.x) == 6 and centres.marker.symbol == "diamond"
     assert fig.layout.scene.xaxis.title.text == "Red"
     assert list(fig.layout.scene.zaxis.range) == [0, 255]
+    assert fig.layout.scene.aspectratio.x == fig.layout.scene.aspectratio.z == 1
+    lab = colour_space_figure(points, palette[labels], palette.astype(float), palette,
+                              ("L*", "a*", "b*"), ranges=[(0, 100), (-90, 100), (-110, 100)])
+    assert lab.layout.scene.aspectratio.x == pytest.approx(100 / 210)
+    assert lab.layout.scene.aspectratio.z == 1
 
 
 def test_error_curve_figure_one_line_per_method_and_the_chosen_k():

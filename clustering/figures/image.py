@@ -130,7 +130,7 @@ def colour_space_figure(points: np.ndarray, point_rgb: np.ndarray, centers: np.n
             axis["range"] = list(ranges[i])
         axes[name] = axis
     layout = merge(style_layout(style, title, axes=False), {
-        "scene": {**axes, "aspectmode": "cube",
+        "scene": {**axes, **_aspect(ranges),
                   "camera": {"eye": {"x": 1.45, "y": 1.45, "z": 0.95}}},
         "margin": {"l": 0, "r": 0, "t": 40 if title is None else 70, "b": 0},
         "height": max(560, style.height),
@@ -151,6 +151,17 @@ def _log_ticks(errors: dict[str, np.ndarray]) -> dict:
     ticks = [m * 10.0**e for e in range(int(lo), int(hi) + 1) for m in (1, 2, 5)]
     ticks = [t for t in ticks if values.min() / 2 <= t <= values.max() * 2]
     return {"tickvals": ticks, "ticktext": [f"{t:,.0f}" if t >= 1 else f"{t:g}" for t in ticks]}
+
+
+def _aspect(ranges) -> dict:
+    """Equal units on the three axes when ranges are fixed: k-means measures straight-line
+    distance, so a unit of L* must look as long as a unit of a*."""
+    if ranges is None:
+        return {"aspectmode": "cube"}
+    widths = np.array([hi - lo for lo, hi in ranges], dtype=np.float64)
+    ratio = widths / widths.max()
+    return {"aspectmode": "manual",
+            "aspectratio": {"x": ratio[0], "y": ratio[1], "z": ratio[2]}}
 
 
 def error_curve_figure(ks, errors: dict[str, np.ndarray], labels: dict[str, str],

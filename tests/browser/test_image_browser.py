@@ -187,3 +187,20 @@ def test_settings_survive_a_visit_to_another_page(page, app_url):
     wait_for_summary(page, "colours for")
     assert "7 colours for" in page.locator(SUMMARY).inner_text()
     assert page.locator(".st-key-image_k input[type=range]").get_attribute("value") == "7"
+
+
+def test_cielab_space_redraws_the_colour_space(page, app_url):
+    open_image_page(page, app_url)
+    wait_for_images(page, 2)
+    page.get_by_text("CIELAB (perceptual: L*, a*, b*)").click()
+    wait_for_summary(page, "in CIELAB")
+    chart = page.locator(".st-key-image_colour_space .js-plotly-plot")
+    chart.scroll_into_view_if_needed()
+    titles = page.evaluate(
+        "() => { const gd = document.querySelector("
+        "'.st-key-image_colour_space .js-plotly-plot');"
+        " return ['xaxis', 'yaxis', 'zaxis'].map(a => gd.layout.scene[a].title.text); }")
+    assert titles[0].startswith("L*") and titles[1].startswith("a*")
+    assert coloured_pixels(page, ".st-key-image_colour_space .js-plotly-plot") > 500
+    chart.screenshot(path=str(screenshot(page, "image_cielab").with_name(
+        "image_cielab_space.png")))

@@ -281,11 +281,26 @@ def test_tiny_or_impossible_inputs_are_skipped_with_a_reason():
 
 
 def test_a_failure_inside_the_algorithm_is_a_reason_not_a_crash():
-    X = np.random.RandomState(0).uniform(size=(6000, 2))
-    result = run_algorithm("birch", X, {"n_clusters": 3, "threshold": 1e-6})
+    X = np.random.RandomState(0).normal(size=(50, 2))
+    X[3] = 0.0  # cosine distance is undefined for an all-zero row
+    result = run_algorithm("kmeans", X, {"n_clusters": 2, "distance": "cosine"})
     assert result.labels is None
-    assert "BIRCH failed on this data" in result.skipped_reason
-    assert "raise the threshold" in result.skipped_reason
+    assert result.skipped_reason.startswith("k-means (ours) failed on this data:")
+
+
+def test_birch_with_a_tiny_threshold_runs_on_a_sample_instead_of_stalling():
+    X = np.random.RandomState(0).uniform(size=(8000, 2))
+    result = run_algorithm("birch", X, {"n_clusters": 3, "threshold": 1e-6})
+    # Every row would be its own subcluster: the rows are cut to the subcluster limit.
+    assert len(result.sampled_rows) == 5000 and result.labels.shape == (8000,)
+    assert "small threshold makes one subcluster per row" in result.notes[0]
+
+
+def test_gaussian_mixture_budget_counts_components_and_restarts():
+    X = np.random.RandomState(0).normal(size=(12_000, 2))
+    assert run_algorithm("gaussian_mixture", X, {"n_clusters": 2}).sampled_rows is None
+    heavy = run_algorithm("gaussian_mixture", X, {"n_clusters": 30, "n_init": 20})
+    assert len(heavy.sampled_rows) == 10_000  # 6e6 / (30 x 20)
 
 
 def test_renumber_maps_every_negative_to_noise_and_orders_by_size():

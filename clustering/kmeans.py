@@ -13,6 +13,10 @@ matters, and warns: the objective may then rise from one step to the next.
 ``n_init > 1`` draws one integer seed per run from ``random_state``; run ``i`` used
 ``RandomState(runs[i]["seed"])``, so ``kmeans(..., n_init=1, random_state=seed)`` replays it.
 With ``n_init=1`` the seed reported is ``random_state`` itself (None unless an int).
+
+Speed: with history on, a euclidean fit takes no longer than ``sklearn.cluster.KMeans`` from
+100k rows up (``benchmarks/bench_engine.py``); per-step objectives cost O(k d) each, and the
+big buffers are reused across fits (:mod:`clustering._buffers`).
 """
 
 from __future__ import annotations

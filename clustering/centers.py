@@ -127,7 +127,7 @@ def median(X, labels, n_clusters, *, metric="manhattan", previous, random_state=
     order, bounds = _groups(labels, n_clusters)
     # Features as rows, members grouped by cluster: each median partitions a contiguous
     # slice in place (overwrite_input) instead of copying a strided block.
-    grouped = np.ascontiguousarray(X[order].T)
+    grouped = np.take(X.T, order, axis=1)  # C-contiguous (d, n), one pass
     out = previous.copy()
     for j in range(n_clusters):
         if bounds[j + 1] > bounds[j]:

@@ -8,10 +8,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from clustering._algorithms_types import AlgorithmResult
+from clustering._algorithms_types import REFERENCE_DIMS, AlgorithmResult, AlgorithmSpec
 from clustering.metrics import Evaluation
 
-__all__ = ["CORNER_SCORES", "corner_score", "corner_text", "results_table", "short_reason"]
+__all__ = [
+    "CORNER_SCORES",
+    "corner_score",
+    "corner_text",
+    "registry_table",
+    "results_table",
+    "short_reason",
+]
 
 CORNER_SCORES: dict[str, str] = {
     "auto": "ARI with true classes (silhouette without)",
@@ -121,3 +128,25 @@ def results_table(entries: list[tuple[str, AlgorithmResult, Evaluation | None]],
     numeric = [c for c in frame.columns if c not in ("Algorithm", "Rows used", "Notes")]
     frame[numeric] = frame[numeric].astype(float)
     return frame
+
+
+def registry_table(specs: list[AlgorithmSpec]) -> pd.DataFrame:
+    """What each algorithm declares, one row each: the "which method when" overview.
+
+    Columns: Algorithm, Idea, Takes K, Marks noise, Time, Memory, Runs in full up to,
+    Above that.
+    """
+    rows = []
+    for spec in specs:
+        wide = f" ({REFERENCE_DIMS} features or fewer)" if spec.pairwise else ""
+        rows.append({
+            "Algorithm": spec.title,
+            "Idea": spec.description,
+            "Takes K": "yes" if spec.takes_k else "no",
+            "Marks noise": "yes" if spec.marks_noise else "no",
+            "Time": spec.time_cost,
+            "Memory": spec.memory_cost,
+            "Runs in full up to": f"{spec.max_rows:,} rows{wide}",
+            "Above that": "seeded sample" if spec.oversize == "sample" else "skipped",
+        })
+    return pd.DataFrame(rows)

@@ -12,6 +12,7 @@ from ui.compare import (
     grid_section,
     k_distance_section,
     parameter_controls,
+    registry_section,
     run_grid,
     table_section,
     view_controls,
@@ -51,6 +52,7 @@ with page_guard():
         current = rows[-1]
         chosen_values(current, names, cells, slots)
         grid_section(rows, names, cells, score, run.seed)
+        registry_section()
 
         st.header(f"On your data: {source.title}")
         table_section(current, names, cells)

@@ -39,7 +39,8 @@ def axis_name(i: int) -> str:
 
 
 def table(at):
-    return at.dataframe[0].value
+    (frame,) = [d.value for d in at.dataframe if "Rows used" in d.value.columns]
+    return frame
 
 
 @pytest.fixture()
@@ -48,6 +49,13 @@ def compare():
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def test_registry_overview_lists_every_algorithm(compare):
+    (frame,) = [d.value for d in compare.dataframe if "Marks noise" in d.value.columns]
+    assert len(frame) == len(ALGORITHMS)
+    row = frame.set_index("Algorithm").loc["Affinity propagation"]
+    assert row["Above that"] == "skipped" and row["Time"] == "quadratic"
 
 
 def test_default_grid_has_every_panel(compare):

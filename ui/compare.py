@@ -24,6 +24,7 @@ from clustering._algorithms_report import (
     CORNER_SCORES,
     corner_score,
     corner_text,
+    registry_table,
     results_table,
     short_reason,
 )
@@ -333,6 +334,16 @@ def grid_section(rows: list[GridRow], names: list[str], cells: dict, score_choic
                              tuple(ALGORITHMS[n].short_title if narrow else ALGORITHMS[n].title
                                    for n in names))
     st.plotly_chart(fig, key="compare_grid", config=_CONFIG, width="stretch")
+
+
+def registry_section() -> None:
+    with st.expander("What each algorithm assumes, and what it costs"):
+        st.dataframe(registry_table(list(ALGORITHMS.values())), hide_index=True,
+                     width="stretch", key="compare_registry")
+        st.caption("Time and memory: how the cost grows with the number of rows n. Quadratic "
+                   "methods run on a seeded sample of big data (fewer rows on wide data), and "
+                   "the panel and the table say so; the other rows then take the cluster of "
+                   "their nearest sampled row.")
 
 
 def chosen_values(row: GridRow, names: list[str], cells: dict, slots: dict) -> None:

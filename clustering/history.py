@@ -209,15 +209,19 @@ class HistoryRecorder:
         self.events.append(EmptyClusterEvent(int(step), int(cluster), int(row)))
 
     def finish(self) -> History:
-        """Build the immutable :class:`History`."""
-        return History(
-            phase=tuple(self.phase),
-            iteration=np.asarray(self.iteration, dtype=np.int64),
-            centers=np.stack(self.centers),
-            objective=np.asarray(self.objective),
-            center_shift=np.asarray(self.shift),
-            n_changed=np.asarray(self.changed, dtype=np.int64),
-            empty_events=tuple(self.events),
-            labels=self._buf[: len(self.phase)],
-            label_rows=self.rows,
-        )
+        """Build the immutable :class:`History` (its arrays are read-only)."""
+        arrays = {
+            "iteration": np.asarray(self.iteration, dtype=np.int64),
+            "centers": np.stack(self.centers),
+            "objective": np.asarray(self.objective, dtype=np.float64),
+            "center_shift": np.asarray(self.shift, dtype=np.float64),
+            "n_changed": np.asarray(self.changed, dtype=np.int64),
+            "labels": self._buf[: len(self.phase)],
+        }
+        for a in arrays.values():
+            a.flags.writeable = False
+        rows = self.rows
+        if rows is not None:
+            rows.flags.writeable = False
+        return History(phase=tuple(self.phase), empty_events=tuple(self.events),
+                       label_rows=rows, **arrays)

@@ -114,6 +114,8 @@ def test_history_layout_and_consistency():
     assert h.labels.shape == (h.n_steps, 500) and h.labels.dtype == np.int8
     assert h.label_rows is None
     assert (h.labels[0] == -1).all() and np.isnan(h.objective[0])
+    with pytest.raises(ValueError, match="read-only"):
+        h.labels[0, 0] = 1  # a record, not a scratch array
     assert h.n_changed[1] == 500
     np.testing.assert_array_equal(h.labels[-1], res.labels)
     np.testing.assert_allclose(h.centers[-1], res.centers, atol=1e-12)

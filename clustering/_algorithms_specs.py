@@ -13,17 +13,13 @@ from sklearn import cluster, mixture
 from sklearn.neighbors import kneighbors_graph
 
 from clustering import _algorithms_auto as auto
+from clustering import _algorithms_guards as guards
 from clustering._algorithms_types import AlgorithmSpec, ParamSpec
 from clustering.distances import DISTANCES
 from clustering.init import INIT_METHODS
 from clustering.kmeans import kmeans
 
 __all__ = ["SPECS"]
-
-BIRCH_MAX_SUBCLUSTERS = 5000
-"""BIRCH's global step clusters its subclusters agglomeratively (quadratic memory); above this
-many the threshold is too small for the data and the run is refused with that reason."""
-
 
 def _seed(rng: np.random.RandomState) -> int:
     return int(rng.randint(np.iinfo(np.int32).max))
@@ -77,76 +73,6 @@ def _fit_dbscan(X, p, rng):
     return cluster.DBSCAN(eps=p["eps"], min_samples=p["min_samples"]).fit_predict(X)
 
 
-NEIGHBOUR_PAIRS_BUDGET = 10_000_000
-"""Most (point, neighbour) pairs DBSCAN may store: about 100 MB with their distances."""
-
-
-def _dbscan_budget(X, p, rng) -> int:
-    """Rows whose neighbourhoods within eps fit :data:`NEIGHBOUR_PAIRS_BUDGET`.
-
-    The mean neighbourhood size is measured on 200 seeded query rows; it grows in
-    proportion to the rows kept, so the pairs grow with their square.
-    """
-    from sklearn.neighbors import NearestNeighbors
-
-    n = X.shape[0]
-    queries = rng.choice(n, min(n, 200), replace=False)
-    counts = NearestNeighbors(radius=p["eps"]).fit(X).radius_neighbors(
-        X[queries], return_distance=False)
-    pairs = n * float(np.mean([len(c) for c in counts]))
-    if pairs <= NEIGHBOUR_PAIRS_BUDGET:
-        return n
-    return max(2, int(n * np.sqrt(NEIGHBOUR_PAIRS_BUDGET / pairs)))
-
-
-MEANSHIFT_MAX_SEEDS = 1000
-"""Most seeds mean shift may climb from: each costs ~2-3 ms here (20,000 seeds: 68 s)."""
-SPECTRAL_RBF_ROWS = 3000
-"""Rows for the dense Gaussian-kernel affinity (n x n floats, and a dense eigenproblem)."""
-
-
-def _meanshift_budget(X, p, rng) -> int:
-    """Rows that give at most :data:`MEANSHIFT_MAX_SEEDS` seeds (every row is a seed
-    without binning; with binning, a small bandwidth makes nearly every row a bin)."""
-    n = X.shape[0]
-    seeds = len(cluster.get_bin_seeds(X, p["bandwidth"])) if p["bin_seeding"] else n
-    if seeds <= MEANSHIFT_MAX_SEEDS:
-        return n
-    return max(2, int(n * MEANSHIFT_MAX_SEEDS / seeds))
-
-
-def _spectral_budget(X, p, rng) -> int:
-    return SPECTRAL_RBF_ROWS if p["affinity"] == "rbf" else X.shape[0]
-
-
-BIRCH_PROBE_ROWS = 2000
-GMM_WORK = 6_000_000
-"""Most rows x components x restarts x (features / 2)^2 a Gaussian mixture fits in full:
-about 3 s here (measured 30 s for 100,000 x 30 x 20 in 2-D)."""
-
-
-def _birch_budget(X, p, rng) -> int:
-    """Rows that should leave at most :data:`BIRCH_MAX_SUBCLUSTERS` subclusters.
-
-    Building the tree of a too-small threshold takes a minute at 100,000 rows before the
-    subclusters can even be counted, so they are counted first on a 2,000-row sample; a
-    denser full set packs more rows per subcluster, so the estimate errs on the safe side.
-    """
-    n = X.shape[0]
-    if n <= BIRCH_PROBE_ROWS:
-        return n
-    probe = X[rng.choice(n, BIRCH_PROBE_ROWS, replace=False)]
-    tree = cluster.Birch(threshold=p["threshold"], branching_factor=p["branching_factor"],
-                         n_clusters=None).fit(probe)
-    per_row = len(tree.subcluster_centers_) / BIRCH_PROBE_ROWS
-    return max(2, min(n, int(BIRCH_MAX_SUBCLUSTERS / per_row)))
-
-
-def _gmm_budget(X, p, rng) -> int:
-    units = p["n_clusters"] * p["n_init"] * max(1.0, X.shape[1] / 2) ** 2
-    return max(1000, int(GMM_WORK / units))
-
-
 def _fit_hdbscan(X, p, rng):
     size = max(2, min(p["min_cluster_size"], X.shape[0]))
     return cluster.HDBSCAN(min_cluster_size=size, min_samples=p["min_samples"],
@@ -183,10 +109,10 @@ def _fit_birch(X, p, rng):
     model = cluster.Birch(threshold=p["threshold"], branching_factor=p["branching_factor"],
                           n_clusters=None).fit(X)
     m = len(model.subcluster_centers_)
-    if m > BIRCH_MAX_SUBCLUSTERS:
+    if m > guards.BIRCH_MAX_SUBCLUSTERS:
         raise ValueError(
             f"threshold={p['threshold']:.3g} left {m:,} subclusters (more than "
-            f"{BIRCH_MAX_SUBCLUSTERS:,}); raise the threshold"
+            f"{guards.BIRCH_MAX_SUBCLUSTERS:,}); raise the threshold"
         )
     k = min(_k(p["n_clusters"], X), m)
     # partial_fit() without data runs only the global step, on the subclusters.
@@ -304,7 +230,7 @@ SPECS: tuple[AlgorithmSpec, ...] = (
                            "the table)."),
         ),
         takes_k=False, marks_noise=True, time_cost="n log n", memory_cost="linear",
-        max_rows=20_000, oversize="sample", fit=_fit_dbscan, row_budget=_dbscan_budget,
+        max_rows=20_000, oversize="sample", fit=_fit_dbscan, row_budget=guards.dbscan_budget,
         pairwise=True,
         why_limit="It stores every point's neighbourhood, which grows with n and with eps.",
     ),
@@ -360,7 +286,7 @@ SPECS: tuple[AlgorithmSpec, ...] = (
         ),
         takes_k=False, marks_noise=True, time_cost="quadratic", memory_cost="linear",
         max_rows=20_000, oversize="sample", fit=_fit_meanshift, pairwise=True,
-        row_budget=_meanshift_budget,
+        row_budget=guards.meanshift_budget,
         why_limit="Every seed searches its neighbours at every step.",
     ),
     AlgorithmSpec(
@@ -383,7 +309,7 @@ SPECS: tuple[AlgorithmSpec, ...] = (
         ),
         takes_k=True, marks_noise=False, time_cost="quadratic", memory_cost="quadratic",
         max_rows=5_000, oversize="sample", fit=_fit_spectral, pairwise=True,
-        row_budget=_spectral_budget,
+        row_budget=guards.spectral_budget,
         why_limit="Its similarity matrix and eigenvectors grow with n squared.",
     ),
     AlgorithmSpec(
@@ -400,7 +326,7 @@ SPECS: tuple[AlgorithmSpec, ...] = (
             ParamSpec("n_init", "Restarts", "int", 1, 1, 20),
         ),
         takes_k=True, marks_noise=False, time_cost="linear", memory_cost="linear",
-        max_rows=200_000, oversize="sample", fit=_fit_gmm, row_budget=_gmm_budget,
+        max_rows=200_000, oversize="sample", fit=_fit_gmm, row_budget=guards.gmm_budget,
         why_limit="Each restart updates every component on every row at every step.",
     ),
     AlgorithmSpec(
@@ -417,7 +343,7 @@ SPECS: tuple[AlgorithmSpec, ...] = (
             ParamSpec("branching_factor", "Branching factor", "int", 50, 2, 1000),
         ),
         takes_k=True, marks_noise=False, time_cost="linear", memory_cost="linear",
-        max_rows=200_000, oversize="sample", fit=_fit_birch, row_budget=_birch_budget,
+        max_rows=200_000, oversize="sample", fit=_fit_birch, row_budget=guards.birch_budget,
         why_limit="Its last step clusters the subclusters agglomeratively, and a small "
                   "threshold makes one subcluster per row.",
     ),

@@ -11,7 +11,7 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 from clustering import algorithms as alg
 from clustering._algorithms_auto import K_DISTANCE_QUERIES, k_distance
 from clustering._algorithms_compare import TOY_N_SAMPLES
-from clustering._algorithms_specs import NEIGHBOUR_PAIRS_BUDGET
+from clustering._algorithms_guards import NEIGHBOUR_PAIRS_BUDGET
 from clustering.algorithms import (
     ALGORITHMS,
     DEFAULT_ALGORITHMS,

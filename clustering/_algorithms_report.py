@@ -8,13 +8,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from clustering._algorithms_compare import align_labels
 from clustering._algorithms_types import REFERENCE_DIMS, AlgorithmResult, AlgorithmSpec
+from clustering.figures.compare import Panel
 from clustering.metrics import Evaluation
 
 __all__ = [
     "CORNER_SCORES",
     "corner_score",
     "corner_text",
+    "panel_row",
     "registry_table",
     "results_table",
     "short_reason",
@@ -150,3 +153,45 @@ def registry_table(specs: list[AlgorithmSpec]) -> pd.DataFrame:
             "Above that": "seeded sample" if spec.oversize == "sample" else "skipped",
         })
     return pd.DataFrame(rows)
+
+
+def panel_row(xy: np.ndarray, drawn: np.ndarray, true_labels: np.ndarray | None,
+              entries: list[tuple[AlgorithmSpec, AlgorithmResult, Evaluation | None]],
+              score_choice: str, *, n_features: int, narrow: bool = False) -> list[Panel]:
+    """The grid panels of one dataset, one per algorithm.
+
+    Parameters
+    ----------
+    xy : ndarray of shape (m, 2)
+        Coordinates of the drawn rows.
+    drawn : ndarray of shape (m,) int
+        Which rows of the data those are.
+    true_labels : ndarray of shape (n,) or None
+        The colours follow the true classes when given, else the first algorithm that ran
+        (:func:`clustering.algorithms.align_labels`), so one group has one colour across
+        the row.
+    entries : list of (AlgorithmSpec, AlgorithmResult, Evaluation or None)
+    score_choice : str
+        A key of :data:`CORNER_SCORES`.
+    n_features : int
+        Width of the data (the size limits quoted for skipped runs depend on it).
+    narrow : bool
+        Stack the corner text (narrow columns).
+
+    Returns
+    -------
+    list of Panel
+    """
+    score = corner_score(score_choice, true_labels is not None)
+    reference = true_labels
+    panels = []
+    for spec, result, evaluation in entries:
+        if reference is None and result.ran:
+            reference = result.labels
+        labels = None
+        if result.ran:
+            labels = align_labels(result.labels, reference)[drawn]
+        panels.append(Panel(xy[:, 0], xy[:, 1], labels,
+                            corner_text(result, evaluation, score, narrow=narrow),
+                            short_reason(result, spec.row_limit(n_features))))
+    return panels

@@ -22,11 +22,9 @@ from clustering._algorithms_auto import KDistance, k_distance
 from clustering._algorithms_compare import TOY_N_SAMPLES
 from clustering._algorithms_report import (
     CORNER_SCORES,
-    corner_score,
-    corner_text,
+    panel_row,
     registry_table,
     results_table,
-    short_reason,
 )
 from clustering.algorithms import (
     ALGORITHMS,
@@ -36,7 +34,6 @@ from clustering.algorithms import (
     DendrogramData,
     ToySet,
     agreement_matrix,
-    align_labels,
     dendrogram_data,
     load_toy,
     run_algorithm,
@@ -44,11 +41,11 @@ from clustering.algorithms import (
 )
 from clustering.display import display_rows
 from clustering.figures.compare import (
-    Panel,
     agreement_figure,
     dendrogram_figure,
     grid_figure,
     k_distance_figure,
+    ordinal,
 )
 from clustering.init import INIT_METHODS
 from clustering.metrics import Evaluation
@@ -308,24 +305,14 @@ def run_grid(rows: list[GridRow], names: list[str], user: dict[str, dict],
 
 def grid_section(rows: list[GridRow], names: list[str], cells: dict, score_choice: str,
                  seed: int) -> None:
-    panels = []
     narrow = len(names) > NARROW
-    for row in rows:
-        score = corner_score(score_choice, row.true_labels is not None)
-        reference = row.true_labels
-        line = []
-        for name in names:
-            cell = cells[(row.key, name)]
-            result = cell.result
-            if reference is None and result.ran:
-                reference = result.labels  # colours follow the first column that ran
-            labels = None
-            if result.ran:
-                labels = align_labels(result.labels, reference)[row.drawn]
-            line.append(Panel(row.xy[:, 0], row.xy[:, 1], labels,
-                              corner_text(result, cell.evaluation, score, narrow=narrow),
-                              short_reason(result, ALGORITHMS[name].row_limit(row.X.shape[1]))))
-        panels.append(line)
+    panels = [
+        panel_row(row.xy, row.drawn, row.true_labels,
+                  [(ALGORITHMS[n], cells[(row.key, n)].result, cells[(row.key, n)].evaluation)
+                   for n in names],
+                  score_choice, n_features=row.X.shape[1], narrow=narrow)
+        for row in rows
+    ]
     grid_key = cache.content_key(
         [(row.key, name, cells[(row.key, name)].params_key) for row in rows for name in names],
         score_choice, seed,
@@ -359,11 +346,6 @@ def chosen_values(row: GridRow, names: list[str], cells: dict, slots: dict) -> N
         shown = ", ".join(f"{p.label.lower()} {_fmt(result.params[p.name])}" for p in auto)
         slots[name].caption(f"On your data: {shown}. On each toy set they are chosen "
                             "again from that set.")
-
-
-def _ordinal(k: int) -> str:
-    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
-    return f"{k}{suffix}"
 
 
 def _fmt(value) -> str:
@@ -452,7 +434,7 @@ def k_distance_section(row: GridRow, names: list[str], cells: dict, seed: int) -
     st.plotly_chart(fig, key="compare_k_distance", config=_CONFIG, width="stretch")
     sample = f" ({curve.sampled:,} sampled points)" if curve.sampled else ""
     st.caption(
-        f"Each point's distance to its {_ordinal(curve.k)} nearest neighbour, sorted{sample}. "
+        f"Each point's distance to its {ordinal(curve.k)} nearest neighbour, sorted{sample}. "
         "Points inside clusters sit on the flat part; the curve turns up where noise begins, and "
         f"eps is taken at that knee (marked). DBSCAN used eps = {eps:.3g}"
         + (" (your value)." if user_eps else ", the knee.")

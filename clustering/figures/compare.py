@@ -39,6 +39,7 @@ __all__ = [
     "dendrogram_figure",
     "grid_figure",
     "k_distance_figure",
+    "ordinal",
 ]
 
 GRID_PANEL_HEIGHT = 150
@@ -319,11 +320,12 @@ def k_distance_figure(distances: np.ndarray, k: int, eps: float, *, knee_index: 
         "height": int(style.height * 0.65), "showlegend": False, "shapes": shapes,
         "annotations": annotations,
         "xaxis": {"title": {"text": "points, sorted by that distance"}},
-        "yaxis": {"title": {"text": f"distance to the {_ordinal(k)} nearest neighbour"}},
+        "yaxis": {"title": {"text": f"distance to the {ordinal(k)} nearest neighbour"}},
     })
     return new_figure(style, data=data, layout=layout)
 
 
-def _ordinal(k: int) -> str:
+def ordinal(k: int) -> str:
+    """1st, 2nd, 3rd, 4th, ... 11th, 12th, 13th, 21st."""
     suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
     return f"{k}{suffix}"

@@ -193,6 +193,9 @@ def test_guards_on_a_larger_table_say_so():
     assert len(messages) == 1  # the sidebar data's affinity propagation panel
     assert any("sample of 3,000" in t for t in corners(at).values())
     assert "seeded sample of 3,000 of 8,000 rows" in texts(at)
+    # The dendrogram draws a readable seeded sample of the rows.
+    assert "seeded sample of 300 of 8,000 rows" in texts(at)
+    assert len(figure_by_key(at, "compare_dendrogram_chart")["data"]) >= 2
 
 
 def test_parameters_survive_a_visit_to_another_page(compare):

@@ -406,7 +406,11 @@ def dendrogram_section(row: GridRow, names: list[str], cells: dict, seed: int) -
     result = cells[(row.key, name)].result
     k = int(result.params.get("n_clusters", row.n_clusters))
     metric = result.params.get("metric", "euclidean")
-    tree = cached_dendrogram(row.key, name.split("_", 1)[1], k, metric, seed, row.X)
+    try:
+        tree = cached_dendrogram(row.key, name.split("_", 1)[1], k, metric, seed, row.X)
+    except ValueError as exc:  # e.g. one row, or cosine distance with an all-zero row
+        st.info(f"No dendrogram for this data: {exc}.", icon=":material/info:")
+        return
     fig = dendrogram_figure(tree, style=STYLES[style_name()])
     st.plotly_chart(fig, key="compare_dendrogram_chart", config=_CONFIG, width="stretch")
     where = (f"a seeded sample of {tree.sampled} of {tree.n_rows:,} rows (a tree of more "

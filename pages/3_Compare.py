@@ -17,11 +17,11 @@ from ui.compare import (
     table_section,
     view_controls,
 )
-from ui.data import pick_features, pick_source
+from ui.data import data_and_knobs
 from ui.errors import page_guard
-from ui.knobs import run_knobs
-from ui.layout import notices, setup_page
+from ui.layout import setup_page
 from ui.state import sync_url
+from ui.text import md_escape
 
 setup_page("Compare")
 st.title("Compare clustering algorithms")
@@ -31,15 +31,8 @@ st.caption("k-means beside ten other methods, on scikit-learn's six toy sets and
            "groups for the toy sets.")
 
 with page_guard():
-    source = pick_source()
-    active = pick_features(source)
+    active, run = data_and_knobs()
     prepared = active.prepared
-    run = run_knobs(prepared.n_distinct)
-    notices()
-    with st.expander(f"Data: {source.title} · {prepared.X.shape[0]:,} rows × "
-                     f"{prepared.X.shape[1]} features"):
-        for note in [*source.notes, *prepared.notes]:
-            st.write(note)
 
     names = choose_algorithms()
     show_toys, score = view_controls()
@@ -54,7 +47,7 @@ with page_guard():
         grid_section(rows, names, cells, score, run.seed)
         registry_section()
 
-        st.header(f"On your data: {source.title}")
+        st.header(f"On your data: {md_escape(active.title)}")
         table_section(current, names, cells)
 
         st.subheader("Do the algorithms agree?")

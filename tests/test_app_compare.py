@@ -202,12 +202,20 @@ def test_parameters_survive_a_visit_to_another_page(compare):
     compare.number_input(key="compare_hdbscan_min_samples").set_value(9).run()
     kept = dict(compare.session_state["compare_values"])
     assert kept["compare_hdbscan_min_samples"] == 9
-    assert kept["compare_algorithms"] == list(DEFAULT_ALGORITHMS)
     # Streamlit forgets a widget's key once a page that does not draw it runs; the kept
-    # values are what the page restores then. A fresh session holding them shows them.
-    at = page(PAGE)
-    at.session_state["compare_values"] = {**kept, "compare_algorithms": ["hdbscan"]}
+    # values (and, for the algorithm choice, the settings) are what the page restores then.
+    at = page(PAGE, {"algorithms": ["hdbscan"]})
+    at.session_state["compare_values"] = kept
     at.run()
     assert not at.exception
     assert at.number_input(key="compare_hdbscan_min_samples").value == 9
     assert at.multiselect(key="compare_algorithms").value == ["hdbscan"]
+
+
+def test_algorithm_choice_is_in_the_link(compare):
+    compare.multiselect(key="compare_algorithms").set_value(["dbscan", "kmeans"]).run()
+    assert not compare.exception
+    assert compare.query_params["algorithms"] == ["dbscan", "kmeans"]
+    at = page(PAGE, {"algorithms": ["nope"]}).run()
+    assert not at.exception
+    assert at.multiselect(key="compare_algorithms").value == list(DEFAULT_ALGORITHMS)

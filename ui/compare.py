@@ -28,7 +28,6 @@ from clustering._algorithms_report import (
 )
 from clustering.algorithms import (
     ALGORITHMS,
-    DEFAULT_ALGORITHMS,
     TOY_SETS,
     AlgorithmResult,
     DendrogramData,
@@ -53,6 +52,7 @@ from ui import cache
 from ui.data import ActiveData
 from ui.knobs import CENTER_LABELS, DISTANCE_LABELS, INIT_LABELS, RunSettings
 from ui.layout import STYLES, style_name
+from ui.state import bind, store
 
 PANEL_POINTS = 500
 """Most points drawn per panel."""
@@ -143,31 +143,31 @@ def _remember(key: str, value) -> None:
 def choose_algorithms() -> list[str]:
     """The columns: a multiselect of registry entries (default: one of each family)."""
     key = "compare_algorithms"
-    _keep(key, list(DEFAULT_ALGORITHMS))
+    bind("algorithms", key)
     names = st.multiselect(
         "Algorithms (grid columns)", list(ALGORITHMS), key=key,
         format_func=lambda n: ALGORITHMS[n].title,
         help="Each runs on every dataset. Slow ones run on a seeded sample of large data, "
              "or are skipped, and the panel says so.",
     )
-    _remember(key, names)
+    store("algorithms", names)
     return names
 
 
 def view_controls() -> tuple[bool, str]:
     """Whether to show the toy sets, and which score goes in each panel's corner."""
     left, right = st.columns(2)
-    _keep("compare_toys", True)
+    bind("toys", "compare_toys")
     with left:
         toys = st.toggle("Toy sets as well as the sidebar data", key="compare_toys",
                          help="The six 2-D sets of scikit-learn's clustering gallery, "
                               f"{TOY_N_SAMPLES} points each, standardised.")
-    _keep("compare_score", "auto")
+    bind("score", "compare_score")
     with right:
         score = st.selectbox("Score in each panel's corner", list(CORNER_SCORES),
                              key="compare_score", format_func=CORNER_SCORES.get)
-    _remember("compare_toys", toys)
-    _remember("compare_score", score)
+    store("toys", toys)
+    store("score", score)
     return toys, score
 
 

@@ -16,6 +16,8 @@ from typing import Any
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from clustering._algorithms_report import CORNER_SCORES
+from clustering.algorithms import ALGORITHMS, DEFAULT_ALGORITHMS
 from clustering.datasets import DATASETS
 from clustering.distances import DISTANCES
 from clustering.init import INIT_METHODS
@@ -67,6 +69,16 @@ def _rows(raw: list[str]) -> tuple[int, ...]:
     return tuple(int(part) for part in raw if part)
 
 
+def _known_names(known: Callable[[], tuple[str, ...]]) -> Callable[[list[str]], tuple[str, ...]]:
+    def parse(raw: list[str]) -> tuple[str, ...]:
+        names = tuple(name for name in raw if name)
+        if not names or any(name not in known() for name in names):
+            raise ValueError("is not one of the choices")
+        return names
+
+    return parse
+
+
 def _flag(raw: str) -> bool:
     if raw not in ("0", "1"):
         raise ValueError("must be 0 or 1")
@@ -111,6 +123,11 @@ SETTINGS: dict[str, Setting] = {
     "k_max": Setting(10, _int_in(3, 20)),
     "sil_k": Setting(None, _int_in(2, 20)),
     "study_seeds": Setting(20, _int_in(2, 200)),
+    # Compare page
+    "algorithms": Setting(DEFAULT_ALGORITHMS, _known_names(lambda: tuple(ALGORITHMS)),
+                          multi=True),
+    "toys": Setting(True, _flag),
+    "score": Setting("auto", _choice(tuple(CORNER_SCORES))),
     # Learn page
     "screen": Setting(1, _int_in(1, len(SCREENS))),
     "lesson_data": Setting("blobs", _choice(tuple(LESSON_DATASETS))),

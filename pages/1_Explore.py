@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from clustering.summary import cluster_profiles, describe_run
+from clustering.summary import describe_run
 from ui import cache
 from ui.data import data_and_knobs
 from ui.downloads import download_buttons
@@ -44,8 +44,8 @@ with page_guard():
             compare_tab(active, result, evaluation, view)
         with profile_tab:
             st.caption("Size and mean of every feature per cluster, in the table's own units.")
-            st.dataframe(cluster_profiles(source.frame, prepared.row_index, result.labels,
-                                          prepared.feature_names, run.n_clusters),
+            st.dataframe(cache.profiles(run_key, source.frame, prepared, result.labels,
+                                        run.n_clusters),
                          key="explore_profiles", width="stretch")
         with download_tab:
             download_buttons(active, run_key, result, run.distance,

@@ -29,6 +29,7 @@ from clustering.metrics import METRICS, Evaluation, evaluate
 from clustering.preprocess import Prepared, prepare
 from clustering.projection import Projection, fit_projection
 from clustering.replay import ReplayInputs, replay_inputs
+from clustering.summary import cluster_profiles
 from ui.layout import STYLES
 
 _ENTRIES = 16
@@ -208,3 +209,10 @@ def objective_chart(run_key: str, step: int, style_name: str, _history: History)
     return objective_figure(_history.objective, _history.phase, _history.iteration,
                             current_step=step, metric_label=METRICS["objective"].label,
                             style=STYLES[style_name]).to_dict()
+
+
+@st.cache_data(max_entries=_ENTRIES, show_spinner=False)
+def profiles(run_key: str, _frame: pd.DataFrame, _prepared: Prepared,
+             _labels: np.ndarray, n_clusters: int) -> pd.DataFrame:
+    return cluster_profiles(_frame, _prepared.row_index, _labels, _prepared.feature_names,
+                            n_clusters)

@@ -52,7 +52,7 @@ from ui import cache
 from ui.data import ActiveData
 from ui.knobs import CENTER_LABELS, DISTANCE_LABELS, INIT_LABELS, RunSettings
 from ui.layout import STYLES, style_name
-from ui.state import bind, store
+from ui.state import bind, recall, remember, store
 
 PANEL_POINTS = 500
 """Most points drawn per panel."""
@@ -129,12 +129,11 @@ def cached_grid_figure(grid_key: str, style: str, _panels: list, row_titles: tup
 
 
 def _keep(key: str, default) -> None:
-    if key not in st.session_state:
-        st.session_state[key] = st.session_state.setdefault(_KEEP, {}).get(key, default)
+    recall(key, default, _KEEP)
 
 
 def _remember(key: str, value) -> None:
-    st.session_state.setdefault(_KEEP, {})[key] = value
+    remember(key, value, _KEEP)
 
 
 # --- controls -------------------------------------------------------------------------------

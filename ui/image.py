@@ -46,6 +46,7 @@ from clustering.quantize import (
 )
 from ui.cache import bytes_key, content_key
 from ui.layout import figure_style
+from ui.state import recall, remember
 from ui.text import md_escape
 
 SAMPLES = {"china.jpg": "Chinese temple (scikit-learn sample)",
@@ -174,14 +175,15 @@ def restore_widgets() -> None:
     """First thing on the page: give each widget its value from the last visit or default."""
     saved = st.session_state.get(_SAVED, {})
     for key in _KEPT:
-        if key not in st.session_state and (key in saved or key in _DEFAULTS):
-            st.session_state[key] = saved.get(key, _DEFAULTS.get(key))
+        if key in saved or key in _DEFAULTS:
+            recall(key, _DEFAULTS.get(key), _SAVED)
 
 
 def save_widgets() -> None:
     """Last thing on the page: remember the widgets' values for the next visit."""
-    st.session_state[_SAVED] = {key: st.session_state[key] for key in _KEPT
-                                if key in st.session_state}
+    for key in _KEPT:
+        if key in st.session_state:
+            remember(key, st.session_state[key], _SAVED)
 
 
 # --- picking the image -----------------------------------------------------------------------

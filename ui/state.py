@@ -204,6 +204,22 @@ def keep_widget_values() -> None:
 _UNSETTABLE = {"sb_upload"}
 
 
+def recall(key: str, default: Any, store_key: str) -> None:
+    """Before drawing a page-only widget that is not a setting: its value from the last visit.
+
+    Streamlit forgets a widget's value while a page that does not draw it runs; pages keep
+    such values (e.g. per-algorithm parameters) in a plain dict under ``store_key``.
+    """
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state.setdefault(store_key, {}).get(key, default)
+
+
+def remember(key: str, value: Any, store_key: str) -> Any:
+    """After drawing it: keep the value for the next visit; returns it."""
+    st.session_state.setdefault(store_key, {})[key] = value
+    return value
+
+
 def bind(name: str, widget_key: str) -> None:
     """Before drawing a widget: give it the setting's value if Streamlit forgot it."""
     current = settings()[name]

@@ -24,19 +24,17 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from clustering.datasets import load_dataset  # noqa: E402
-from clustering.figures.choose_k import (  # noqa: E402
+from clustering.choose_k import init_study, recommend, sweep_k
+from clustering.data import load_dataset, prepare
+from clustering.evaluation import per_sample_silhouette
+from clustering.figures import (
     external_vs_k_figure,
     init_study_figure,
     score_vs_k_figure,
     silhouette_figure,
     silhouette_scatter,
 )
-from clustering.init_study import init_study  # noqa: E402
-from clustering.metrics import per_sample_silhouette  # noqa: E402
-from clustering.preprocess import prepare  # noqa: E402
-from clustering.projection import fit_projection  # noqa: E402
-from clustering.sweep import recommend, sweep_k  # noqa: E402
+from clustering.view import fit_projection
 
 
 def median_time(fn, repeats: int) -> tuple[float, object]:

@@ -26,19 +26,20 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from clustering._algorithms_report import corner_score, corner_text  # noqa: E402
-from clustering.algorithms import (  # noqa: E402
+from clustering.compare import (
     ALGORITHMS,
     DEFAULT_ALGORITHMS,
     TOY_SETS,
+    Panel,
     align_labels,
+    corner_score,
+    corner_text,
     load_toy,
     run_algorithm,
     score_labels,
 )
-from clustering.datasets import load_dataset  # noqa: E402
-from clustering.figures.compare import Panel, grid_figure  # noqa: E402
-from clustering.preprocess import prepare  # noqa: E402
+from clustering.data import load_dataset, prepare
+from clustering.figures import grid_figure
 
 
 def median_time(fn, repeats: int) -> tuple[float, list[float]]:

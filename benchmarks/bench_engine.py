@@ -8,7 +8,7 @@ who goes first) so machine noise hits both; "ratio" is the median of the paired 
 ours/sklearn, "best-of" the ratio of the fastest runs, "cold" the paired ratio for our fits
 started without reused buffers (what a first fit in a fresh process costs). Peak memory is
 traced (``tracemalloc``) in one extra, untimed fit each, ours after dropping the buffers kept for
-reuse (:mod:`clustering._buffers`), so it counts everything a cold fit allocates.
+reuse (:mod:`clustering.engine`), so it counts everything a cold fit allocates.
 
 Also times the numpy paths: manhattan/median and cosine/normalized-mean.
 
@@ -35,9 +35,9 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import clustering._buffers as buffers  # noqa: E402
-import clustering.kmeans as kmeans_mod  # noqa: E402
-from clustering.kmeans import KMeans  # noqa: E402
+import clustering.engine._buffers as buffers  # noqa: E402
+import clustering.engine._kmeans as kmeans_mod  # noqa: E402
+from clustering.engine import KMeans
 
 FULL = [(150, 4, 3, 50), (100_000, 2, 8, 50), (200_000, 16, 16, 30), (1_000_000, 8, 8, 20)]
 QUICK = [(150, 4, 3, 50), (20_000, 2, 8, 30), (20_000, 16, 16, 20)]

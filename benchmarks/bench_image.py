@@ -33,8 +33,7 @@ from PIL import Image  # noqa: E402
 from sklearn.datasets import load_sample_image  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from clustering.imageio import png_bytes  # noqa: E402
-from clustering.quantize import mse, quantize  # noqa: E402
+from clustering.image import mse, png_bytes, quantize
 
 GOAL = 2.0
 

@@ -22,9 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from clustering.export import labelled_csv
-from clustering.loader import load_table
-from clustering.preprocess import prepare
+from clustering.data import labelled_csv, prepare
+from clustering.io import load_table
 
 
 def _peak_rss_mb() -> float:

@@ -2,10 +2,10 @@
 
 Nothing under this package imports streamlit; the pages in ``pages/`` and the glue in ``ui/``
 call into it. The estimator is importable from the top (``from clustering import KMeans``);
-the functional core is ``clustering.kmeans.kmeans`` (not re-exported here, where its name
-would hide the ``clustering.kmeans`` module).
+the functional core is ``clustering.engine.kmeans`` (not re-exported here, where its name
+would hide the ``clustering.engine._kmeans`` module).
 """
 
-from clustering.kmeans import KMeans, KMeansResult
+from clustering.engine import KMeans, KMeansResult
 
 __all__ = ["KMeans", "KMeansResult"]

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from clustering.summary import describe_run
+from clustering.evaluation import describe_run
 from ui import cache
 from ui.data import data_and_knobs
 from ui.downloads import download_buttons

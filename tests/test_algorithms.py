@@ -8,11 +8,10 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 
-from clustering import algorithms as alg
-from clustering._algorithms_auto import K_DISTANCE_QUERIES, k_distance
-from clustering._algorithms_compare import TOY_N_SAMPLES
-from clustering._algorithms_guards import NEIGHBOUR_PAIRS_BUDGET
-from clustering.algorithms import (
+from clustering.compare import _run as alg
+from clustering.compare._auto import K_DISTANCE_QUERIES, k_distance
+from clustering.compare._guards import NEIGHBOUR_PAIRS_BUDGET
+from clustering.compare._run import (
     ALGORITHMS,
     DEFAULT_ALGORITHMS,
     TOY_SETS,
@@ -23,7 +22,8 @@ from clustering.algorithms import (
     run_algorithm,
     score_labels,
 )
-from clustering.metrics import evaluate
+from clustering.compare._scores import TOY_N_SAMPLES
+from clustering.evaluation._metrics import evaluate
 
 NAMES = list(ALGORITHMS)
 

@@ -7,7 +7,7 @@ import base64
 import numpy as np
 import pytest
 
-from clustering.metrics import SILHOUETTE_SAMPLE_SIZE
+from clustering.evaluation._metrics import SILHOUETTE_SAMPLE_SIZE
 from tests.apptest_helpers import figure_by_key, figures, page, texts
 
 CHARTS = {

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import ui.compare
-from clustering.algorithms import ALGORITHMS, DEFAULT_ALGORITHMS, TOY_SETS
+from clustering.compare._run import ALGORITHMS, DEFAULT_ALGORITHMS, TOY_SETS
 from tests.apptest_helpers import array, figure_by_key, page, texts
 
 pytestmark = pytest.mark.timeout(300)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from clustering.datasets import load_dataset
-from clustering.kmeans import kmeans
-from clustering.preprocess import prepare
+from clustering.data._datasets import load_dataset
+from clustering.data._prepare import prepare
+from clustering.engine._kmeans import kmeans
 from tests.apptest_helpers import REPO, array, figure_by_key, page, texts
 from tests.corpus import corpus_file
 
@@ -179,7 +179,7 @@ def test_manual_init_asks_for_points():
 
 
 def test_view_switches_do_not_rerun_kmeans(explore, monkeypatch):
-    import clustering.kmeans as engine
+    import clustering.engine._kmeans as engine
 
     calls = []
     original = engine.kmeans

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from clustering.imageio import CORRUPT, UNSUPPORTED
+from clustering.image._imageio import CORRUPT, UNSUPPORTED
 from tests.apptest_helpers import array, figure_by_key, page, texts
 from tests.corpus import corpus_file
 

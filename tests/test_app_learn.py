@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from clustering.distances import pairwise
-from clustering.lesson import SCREENS, lesson_data, lesson_run, predict_question
+from clustering.engine._distances import pairwise
+from clustering.lesson._screens import SCREENS, lesson_data, lesson_run, predict_question
 from tests.apptest_helpers import array, figure_by_key, page, texts
 
 pytestmark = pytest.mark.timeout(300)
@@ -161,7 +161,7 @@ def test_iris_points_and_two_starts():
 
 @pytest.mark.parametrize("screen", SCREENS, ids=[s.key for s in SCREENS])
 def test_every_screen_scales_up_in_presentation_mode(screen):
-    from clustering.figures.style import PRESENTATION_STYLE
+    from clustering.figures._style import PRESENTATION_STYLE
 
     at = page(PAGE, {"screen": str(screen.number), "present": "1"}).run()
     assert not at.exception

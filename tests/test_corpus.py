@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clustering.export import labelled_csv
-from clustering.loader import Limits, TableError, load_table
-from clustering.preprocess import prepare
+from clustering.data._export import labelled_csv
+from clustering.data._prepare import prepare
+from clustering.io._loader import Limits, TableError, load_table
 
 
 def _corpus_dir() -> Path:

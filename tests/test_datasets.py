@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clustering import _shapes
-from clustering.datasets import (
+from clustering.data import _shapes
+from clustering.data._datasets import (
     DATASETS,
     DEFAULT_DATASET,
     MAX_SAMPLES,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from clustering.display import MAX_DRAWN_POINTS, display_rows, label_positions
+from clustering.view._display import MAX_DRAWN_POINTS, display_rows, label_positions
 
 
 def test_small_data_draws_every_row():

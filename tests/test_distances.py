@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import pairwise_distances
 
-from clustering.distances import (
+from clustering.engine._distances import (
     DEFAULT_CENTER,
     DISTANCES,
     assign,

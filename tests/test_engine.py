@@ -9,10 +9,10 @@ from sklearn.cluster import kmeans_plusplus
 from sklearn.datasets import load_digits, load_iris, load_wine, make_blobs
 from sklearn.exceptions import ConvergenceWarning
 
-import clustering._lloyd as lloyd
-from clustering.distances import objective_terms
-from clustering.history import History, label_dtype
-from clustering.kmeans import KMeans, kmeans
+import clustering.engine._lloyd as lloyd
+from clustering.engine._distances import objective_terms
+from clustering.engine._history import History, label_dtype
+from clustering.engine._kmeans import KMeans, kmeans
 
 
 def _blobs(n, d, k, seed):
@@ -73,7 +73,7 @@ def test_parity_with_sklearn_for_the_same_random_state(name, init):
 def test_numpy_fallback_matches_the_kernel(monkeypatch):
     X = DATASETS["blobs-3000x5"]()
     fast = kmeans(X, 5, random_state=0)
-    monkeypatch.setattr("clustering.kmeans.fast_kernel_available", lambda: False)
+    monkeypatch.setattr("clustering.engine._kmeans.fast_kernel_available", lambda: False)
     slow = kmeans(X, 5, random_state=0)
     np.testing.assert_array_equal(slow.labels, fast.labels)
     np.testing.assert_allclose(slow.centers, fast.centers, atol=1e-9)
@@ -170,7 +170,7 @@ def test_label_dtype_is_the_smallest_that_fits():
 
 
 def test_labels_beyond_the_budget_are_kept_for_a_fixed_sample(monkeypatch):
-    monkeypatch.setattr("clustering.history.LABEL_BUDGET_BYTES", 20_000)
+    monkeypatch.setattr("clustering.engine._history.LABEL_BUDGET_BYTES", 20_000)
     X = DATASETS["blobs-3000x5"]()
     res = kmeans(X, 6, random_state=0, max_iter=20, tol=0)
     h = res.history
@@ -200,7 +200,7 @@ def test_empty_cluster_is_relocated_as_sklearn_does_and_recorded():
 
 
 def test_empty_cluster_relocation_in_the_numpy_loop(monkeypatch):
-    monkeypatch.setattr("clustering.kmeans.fast_kernel_available", lambda: False)
+    monkeypatch.setattr("clustering.engine._kmeans.fast_kernel_available", lambda: False)
     X = np.array([[0.0, 0], [0.1, 0], [0, 0.1], [10, 10], [10.1, 10], [50, 50]])
     init = np.array([[0.0, 0], [10, 10], [100.0, 100]])
     sk = SKKMeans(3, init=init, n_init=1).fit(X)
@@ -297,8 +297,8 @@ def test_history_off_gives_the_same_fit():
 
 
 def test_reused_buffers_never_overwrite_a_live_history(monkeypatch):
-    monkeypatch.setattr("clustering._buffers._MIN_SPARE_BYTES", 0)  # keep even small buffers
-    monkeypatch.setattr("clustering._buffers._spare", {})
+    monkeypatch.setattr("clustering.engine._buffers._MIN_SPARE_BYTES", 0)  # keep even small buffers
+    monkeypatch.setattr("clustering.engine._buffers._spare", {})
     X = np.random.RandomState(0).normal(size=(3000, 4))
     first = kmeans(X, 5, random_state=0, max_iter=10, tol=0)
     kept_labels = first.history.labels.copy()

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from clustering import centers as centers_mod
-from clustering.centers import CENTER_RULES, MEDOID_EXACT_MAX, cluster_sums
-from clustering.distances import pairwise
+from clustering.engine import _centers as centers_mod
+from clustering.engine._centers import CENTER_RULES, MEDOID_EXACT_MAX, cluster_sums
+from clustering.engine._distances import pairwise
 
 X = np.array([[0.0, 0.0], [1.0, 0.0], [5.0, 3.0], [10.0, 10.0], [12.0, 10.0], [11.0, 20.0]])
 LABELS = np.array([0, 0, 0, 1, 1, 1])

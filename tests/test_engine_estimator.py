@@ -1,8 +1,8 @@
-"""scikit-learn's estimator contract for clustering.kmeans.KMeans, one instance per distance."""
+"""scikit-learn's estimator contract for clustering.engine.KMeans, one instance per distance."""
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from clustering.kmeans import KMeans
+from clustering.engine._kmeans import KMeans
 
 
 def _expected_failures(estimator):

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from clustering.distances import DEFAULT_CENTER, pairwise, term_from_distance
-from clustering.init import INIT_METHODS, initial_centers, n_distinct_points
-from clustering.kmeans import kmeans
+from clustering.engine._distances import DEFAULT_CENTER, pairwise, term_from_distance
+from clustering.engine._init import INIT_METHODS, initial_centers, n_distinct_points
+from clustering.engine._kmeans import kmeans
 
 MATCHED = sorted(DEFAULT_CENTER.items())
 SETTINGS = settings(max_examples=30, deadline=None,

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clustering.export import (
+from clustering.data._export import (
     EXPORT_FILENAMES,
     STATUS_CLUSTERED,
     STATUS_DROPPED,
@@ -26,8 +26,8 @@ from clustering.export import (
     neutralise,
     settings_json,
 )
-from clustering.loader import load_table
-from clustering.preprocess import prepare
+from clustering.data._prepare import prepare
+from clustering.io._loader import load_table
 
 pytestmark = pytest.mark.timeout(10)
 

@@ -8,15 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clustering.figures import (
-    DEFAULT_STYLE,
-    PLAY_ARGS,
-    PRESENTATION_STYLE,
-    frame_name,
-    run_figure,
-)
-from clustering.figures.style import CLUSTER_COLORS, cluster_color, label_colorscale
-from clustering.regions import region_grids
+from clustering.figures import DEFAULT_STYLE, PRESENTATION_STYLE, run_figure
+from clustering.figures._animation import PLAY_ARGS, frame_name
+from clustering.figures._style import CLUSTER_COLORS, cluster_color, label_colorscale
+from clustering.view._regions import region_grids
 
 HOSTILE = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -346,7 +341,7 @@ def test_presentation_style_is_big(d):
 
 
 def test_run_figure_from_the_engine_history():
-    kmeans = pytest.importorskip("clustering.kmeans")
+    kmeans = pytest.importorskip("clustering.engine._kmeans")
     rng = np.random.RandomState(1)
     X = np.vstack([rng.normal(c, 0.3, size=(40, 2)) for c in ((0, 0), (4, 0), (0, 4))])
     result = kmeans.kmeans(X, 3, init="random", random_state=0)

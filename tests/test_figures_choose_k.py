@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from clustering.figures.choose_k import (
+from clustering.figures._choose_k import (
     MARK_COLOR,
     external_vs_k_figure,
     init_study_figure,
@@ -14,7 +14,7 @@ from clustering.figures.choose_k import (
     silhouette_figure,
     silhouette_scatter,
 )
-from clustering.figures.style import PRESENTATION_STYLE, cluster_color
+from clustering.figures._style import PRESENTATION_STYLE, cluster_color
 
 KS = np.arange(2, 9)
 

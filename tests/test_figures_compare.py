@@ -6,16 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clustering._algorithms_report import corner_score, corner_text, results_table, short_reason
-from clustering.algorithms import dendrogram_data, run_algorithm, score_labels
-from clustering.figures.compare import (
-    Panel,
+from clustering.compare import Panel
+from clustering.compare._report import corner_score, corner_text, results_table, short_reason
+from clustering.compare._run import dendrogram_data, run_algorithm, score_labels
+from clustering.figures._compare import (
     agreement_figure,
     dendrogram_figure,
     grid_figure,
     k_distance_figure,
 )
-from clustering.figures.style import NOISE_COLOR, PRESENTATION_STYLE
+from clustering.figures._style import NOISE_COLOR, PRESENTATION_STYLE
 
 
 def panel(labels, corner="0.01 s", message=None):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from clustering.figures.image import (
+from clustering.figures._image import (
     colour_space_figure,
     error_curve_figure,
     hex_colour,
     palette_figure,
 )
-from clustering.figures.style import PRESENTATION_STYLE
+from clustering.figures._style import PRESENTATION_STYLE
 from tests.apptest_helpers import array
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from clustering.figures.lesson import (
+from clustering.figures._lesson import (
     COLOR_NAMES,
     assign_figure,
     centroid_numbers,
@@ -18,14 +18,14 @@ from clustering.figures.lesson import (
     two_runs_figure,
     update_figure,
 )
-from clustering.figures.style import (
+from clustering.figures._style import (
     CLUSTER_COLORS,
     DEFAULT_STYLE,
     NOISE_COLOR,
     PRESENTATION_STYLE,
     cluster_color,
 )
-from clustering.lesson import (
+from clustering.lesson._screens import (
     center_moves,
     distance_lines,
     init_links,

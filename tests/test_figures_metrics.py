@@ -6,13 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clustering.figures import (
-    PRESENTATION_STYLE,
-    cluster_color,
-    cluster_sizes_figure,
-    contingency_heatmap,
-    objective_figure,
-)
+from clustering.figures import PRESENTATION_STYLE, contingency_heatmap, objective_figure
+from clustering.figures._metrics import cluster_sizes_figure
+from clustering.figures._style import cluster_color
 
 PHASES = ("init", "assign", "update", "assign", "update")
 ITERATIONS = [0, 1, 1, 2, 2]

@@ -7,19 +7,16 @@ import re
 
 import pytest
 
-from clustering.figures import (
+from clustering.figures import DEFAULT_STYLE, PRESENTATION_STYLE
+from clustering.figures._style import (
     CLUSTER_COLORS,
-    DEFAULT_STYLE,
     NOISE_COLOR,
-    PRESENTATION_STYLE,
+    OKABE_ITO,
     cluster_color,
-    cluster_name,
     cluster_symbol,
-    escape_gl_text,
-    escape_lines,
-    escape_text,
+    label_colorscale,
 )
-from clustering.figures.style import OKABE_ITO, label_colorscale
+from clustering.text import cluster_name, escape_gl_text, escape_lines, escape_text
 
 
 def test_palette_is_distinct_valid_and_not_grey():

@@ -1,6 +1,6 @@
 """Every figure builder's output passes plotly's full validation.
 
-Builders construct figures unvalidated for speed (clustering.figures.style.new_figure); this
+Builders construct figures unvalidated for speed (clustering.figures._style.new_figure); this
 is where a misspelt property or a bad value would be caught instead.
 """
 
@@ -11,19 +11,19 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from clustering.datasets import load_dataset
-from clustering.figures.metrics import cluster_sizes_figure, contingency_heatmap
-from clustering.figures.pick import pick_figure
-from clustering.figures.run import objective_figure, run_figure
-from clustering.figures.style import PRESENTATION_STYLE
-from clustering.figures.whatif import whatif_figure
-from clustering.kmeans import kmeans
-from clustering.metrics import evaluate
-from clustering.preprocess import prepare
-from clustering.projection import fit_projection
-from clustering.regions import region_grids
-from clustering.replay import replay_inputs
-from clustering.whatif import compare_runs
+from clustering.data._datasets import load_dataset
+from clustering.data._prepare import prepare
+from clustering.engine._kmeans import kmeans
+from clustering.evaluation._metrics import evaluate
+from clustering.evaluation._whatif import compare_runs
+from clustering.figures._metrics import cluster_sizes_figure, contingency_heatmap
+from clustering.figures._pick import pick_figure
+from clustering.figures._run import objective_figure, run_figure
+from clustering.figures._style import PRESENTATION_STYLE
+from clustering.figures._whatif import whatif_figure
+from clustering.view._projection import fit_projection
+from clustering.view._regions import region_grids
+from clustering.view._replay import replay_inputs
 
 
 @pytest.fixture(scope="module")

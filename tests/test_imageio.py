@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFile
 
-from clustering.imageio import (
+from clustering.image._imageio import (
     CORRUPT,
     UNSUPPORTED,
     ImageError,
@@ -21,7 +21,7 @@ from clustering.imageio import (
     preview,
     read_image,
 )
-from clustering.quantize import quantize
+from clustering.image._quantize import quantize
 from tests.corpus import corpus_file
 
 

@@ -7,8 +7,8 @@ from sklearn.cluster import kmeans_plusplus
 from sklearn.datasets import load_iris, make_blobs
 from sklearn.utils import check_random_state
 
-from clustering.distances import DISTANCES
-from clustering.init import INIT_METHODS, initial_centers, n_distinct_points
+from clustering.engine._distances import DISTANCES
+from clustering.engine._init import INIT_METHODS, initial_centers, n_distinct_points
 
 INITS = sorted(INIT_METHODS)
 METRICS = sorted(DISTANCES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from clustering.knee import find_knee
+from clustering.choose_k._knee import find_knee
 
 
 def _elbow(k: np.ndarray, at: int) -> np.ndarray:

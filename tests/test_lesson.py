@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from clustering.distances import pairwise
-from clustering.lesson import (
+from clustering.engine._distances import pairwise
+from clustering.evaluation._metrics import METRICS
+from clustering.lesson._screens import (
     EVALUATION_METRICS,
     INIT_CHOICES,
     INIT_NOTES,
@@ -25,7 +26,6 @@ from clustering.lesson import (
     step_of,
     two_starts,
 )
-from clustering.metrics import METRICS
 
 CASES = [(name, init, seed, k) for name in LESSON_DATASETS for init in INIT_CHOICES
          for seed in (0, 3) for k in (2, 3, 5)]

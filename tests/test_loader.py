@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clustering.loader import TableError, load_table
-from clustering.preprocess import prepare
+from clustering.data._prepare import prepare
+from clustering.io._loader import TableError, load_table
 
 pytestmark = pytest.mark.timeout(10)
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clustering.loader import load_table
+from clustering.io._loader import load_table
 
 pytestmark = pytest.mark.timeout(10)
 

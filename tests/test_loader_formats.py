@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clustering.loader import DEFAULT_LIMITS, Limits, TableError, load_table
-from clustering.preprocess import prepare
+from clustering.data._prepare import prepare
+from clustering.io._loader import DEFAULT_LIMITS, Limits, TableError, load_table
 
 pytestmark = pytest.mark.timeout(10)
 
@@ -247,8 +247,7 @@ def test_parquet_with_invalid_utf8_strings_is_refused():
 
 
 def test_unexpected_reader_failures_still_become_one_sentence(monkeypatch):
-    from clustering import loader
-
+    from clustering.io import _loader as loader
     def broken(*args, **kwargs):
         raise KeyError("surprise")
 

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clustering.export import labelled_csv
-from clustering.loader import TableError, load_table
-from clustering.preprocess import prepare
+from clustering.data._export import labelled_csv
+from clustering.data._prepare import prepare
+from clustering.io._loader import TableError, load_table
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -4,8 +4,8 @@ import pytest
 from sklearn import metrics as skm
 from sklearn.cluster import KMeans as SkKMeans
 
-from clustering.datasets import load_dataset
-from clustering.metrics import (
+from clustering.data._datasets import load_dataset
+from clustering.evaluation._metrics import (
     EXTERNAL,
     INTERNAL,
     METRICS,

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from sklearn.impute import SimpleImputer
 from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
 
-from clustering.loader import TableError
-from clustering.preprocess import SCALERS, prepare
+from clustering.data._prepare import SCALERS, prepare
+from clustering.io._loader import TableError
 
 pytestmark = pytest.mark.timeout(10)
 SCALINGS = ["none", "standard", "minmax", "robust"]
@@ -163,8 +163,7 @@ def test_n_distinct_matches_numpy(rows):
 
 
 def test_n_distinct_is_exact_even_when_every_hash_collides(monkeypatch):
-    from clustering import preprocess
-
+    from clustering.data import _prepare as preprocess
     monkeypatch.setattr(preprocess, "_row_hash", lambda X: np.zeros(len(X), dtype=np.uint64))
     X = np.array([[0.0, 1.0], [2.0, 3.0], [0.0, 1.0], [4.0, 4.0], [2.0, 3.0]])
     assert preprocess._n_distinct(X) == 3

@@ -5,8 +5,8 @@ from hypothesis import strategies as st
 from scipy.spatial.distance import pdist
 from sklearn.decomposition import PCA
 
-from clustering.datasets import load_dataset
-from clustering.projection import NO_AXIS_TITLE, data_bounds, fit_projection
+from clustering.data._datasets import load_dataset
+from clustering.view._projection import NO_AXIS_TITLE, data_bounds, fit_projection
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,9 @@ from hypothesis.extra.numpy import arrays
 from PIL import Image
 from sklearn.datasets import load_sample_image
 
-from clustering import quantize as qmod
-from clustering.colour import from_space, lab_to_rgb, rgb_to_lab, to_space
-from clustering.quantize import (
+from clustering.image import _quantize as qmod
+from clustering.image._color import from_space, lab_to_rgb, rgb_to_lab, to_space
+from clustering.image._quantize import (
     error_sweep,
     index_bits,
     mse,
@@ -261,7 +261,7 @@ def test_index_bits():
 
 
 def test_quantized_png_is_smaller_than_the_original(china):
-    from clustering.imageio import png_bytes
+    from clustering.image._imageio import png_bytes
 
     result = quantize(china, 16, random_state=0)
     small = png_bytes(palette=result.palette, labels=result.labels)

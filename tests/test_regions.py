@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from clustering.regions import RegionGrid, region_grid, region_grids
+from clustering.view._regions import RegionGrid, region_grid, region_grids
 
 
 def test_two_centres_split_the_plane_in_half():

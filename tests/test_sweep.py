@@ -7,16 +7,16 @@ import pytest
 from sklearn.datasets import load_iris, make_blobs
 from sklearn.metrics import adjusted_rand_score
 
-from clustering import sweep as sweep_module
-from clustering.init_study import INIT_STUDY_METHODS, init_study
-from clustering.kmeans import kmeans
-from clustering.metrics import EXTERNAL, METRICS
-from clustering.sweep import (
+from clustering.choose_k import _sweep as sweep_module
+from clustering.choose_k._init_study import INIT_STUDY_METHODS, init_study
+from clustering.choose_k._sweep import (
     k_limit,
     pair_ari,
     recommend,
     sweep_k,
 )
+from clustering.engine._kmeans import kmeans
+from clustering.evaluation._metrics import EXTERNAL, METRICS
 
 CORNERS = [[0, 0], [10, 0], [0, 10], [10, 10]]
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from clustering.whatif import compare_runs, metrics_difference
+from clustering.evaluation._whatif import compare_runs, metrics_difference
 
 
 def test_relabelled_partition_is_identical():

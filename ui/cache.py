@@ -16,20 +16,21 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from clustering.datasets import Dataset, load_dataset
-from clustering.distances import pairwise
-from clustering.export import centroids_csv, labelled_csv, settings_json
-from clustering.figures.metrics import contingency_heatmap
-from clustering.figures.run import objective_figure
-from clustering.figures.run import run_figure as build_run_figure
-from clustering.history import History
-from clustering.kmeans import KMeansResult, kmeans
-from clustering.loader import Table, load_table
-from clustering.metrics import METRICS, Evaluation, evaluate
-from clustering.preprocess import Prepared, prepare
-from clustering.projection import Projection, fit_projection
-from clustering.replay import ReplayInputs, replay_inputs
-from clustering.summary import cluster_profiles
+from clustering.data import (
+    Dataset,
+    Prepared,
+    centroids_csv,
+    labelled_csv,
+    load_dataset,
+    prepare,
+    settings_json,
+)
+from clustering.engine import History, KMeansResult, kmeans, pairwise
+from clustering.evaluation import METRICS, Evaluation, cluster_profiles, evaluate
+from clustering.figures import contingency_heatmap, objective_figure
+from clustering.figures import run_figure as build_run_figure
+from clustering.io import Table, load_table
+from clustering.view import Projection, ReplayInputs, fit_projection, replay_inputs
 from ui.layout import STYLES
 
 _ENTRIES = 16

@@ -19,26 +19,32 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from clustering.figures.choose_k import (
+from clustering.choose_k import (
+    DEFAULT_K_MAX,
+    INIT_STUDY_METHODS,
+    STABILITY_RUNS,
+    SWEEP_MAX_K,
+    InitStudy,
+    SweepResult,
+    init_study,
+    k_limit,
+    recommend,
+    sweep_k,
+)
+from clustering.evaluation import (
+    METRICS,
+    SILHOUETTE_SAMPLE_SIZE,
+    hover_lines,
+    per_sample_silhouette,
+)
+from clustering.figures import (
     external_vs_k_figure,
     init_study_figure,
     score_vs_k_figure,
     silhouette_figure,
     silhouette_scatter,
 )
-from clustering.figures.style import escape_lines
-from clustering.init_study import INIT_STUDY_METHODS, InitStudy, init_study
-from clustering.metrics import METRICS, SILHOUETTE_SAMPLE_SIZE, per_sample_silhouette
-from clustering.summary import hover_lines
-from clustering.sweep import (
-    DEFAULT_K_MAX,
-    STABILITY_RUNS,
-    SWEEP_MAX_K,
-    SweepResult,
-    k_limit,
-    recommend,
-    sweep_k,
-)
+from clustering.text import escape_lines
 from ui import cache
 from ui.data import ActiveData
 from ui.knobs import INIT_LABELS, RunSettings

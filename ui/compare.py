@@ -18,36 +18,35 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from clustering._algorithms_auto import KDistance, k_distance
-from clustering._algorithms_compare import TOY_N_SAMPLES
-from clustering._algorithms_report import (
-    CORNER_SCORES,
-    panel_row,
-    registry_table,
-    results_table,
-)
-from clustering.algorithms import (
+from clustering.compare import (
     ALGORITHMS,
+    CORNER_SCORES,
+    TOY_N_SAMPLES,
     TOY_SETS,
     AlgorithmResult,
     DendrogramData,
+    KDistance,
     ToySet,
     agreement_matrix,
     dendrogram_data,
+    k_distance,
     load_toy,
+    panel_row,
+    registry_table,
+    results_table,
     run_algorithm,
     score_labels,
 )
-from clustering.display import display_rows
-from clustering.figures.compare import (
+from clustering.engine import INIT_METHODS
+from clustering.evaluation import Evaluation
+from clustering.figures import (
     agreement_figure,
     dendrogram_figure,
     grid_figure,
     k_distance_figure,
     ordinal,
 )
-from clustering.init import INIT_METHODS
-from clustering.metrics import Evaluation
+from clustering.view import display_rows
 from ui import cache
 from ui.data import ActiveData
 from ui.knobs import CENTER_LABELS, DISTANCE_LABELS, INIT_LABELS, RunSettings

@@ -13,9 +13,8 @@ from pathlib import PurePath
 import pandas as pd
 import streamlit as st
 
-from clustering.datasets import DATASETS
-from clustering.loader import TableError
-from clustering.preprocess import Prepared
+from clustering.data import DATASETS, Prepared
+from clustering.io import TableError
 from ui import cache
 from ui.knobs import RunSettings, run_knobs
 from ui.state import (

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from clustering.export import EXPORT_FILENAMES
-from clustering.kmeans import KMeansResult
+from clustering.data import EXPORT_FILENAMES
+from clustering.engine import KMeansResult
 from ui import cache
 from ui.data import ActiveData
 

@@ -16,33 +16,28 @@ import pandas as pd
 import streamlit as st
 from sklearn.datasets import load_sample_image
 
-from clustering.colour import AXIS_TITLES, SPACES, to_space
-from clustering.figures.image import (
-    colour_space_figure,
-    error_curve_figure,
-    hex_colour,
-    palette_figure,
-)
-from clustering.imageio import (
+from clustering.figures import colour_space_figure, error_curve_figure, hex_colour, palette_figure
+from clustering.image import (
+    AXIS_TITLES,
     FORMATS,
     MAX_BYTES,
+    METHODS,
+    SPACES,
     ImageError,
     LoadedImage,
-    from_array,
-    png_bytes,
-    preview,
-    read_image,
-)
-from clustering.quantize import (
-    METHODS,
     Quantized,
     Sweep,
     draw_indices,
     error_sweep,
+    from_array,
     index_bits,
     mse,
+    png_bytes,
+    preview,
     psnr,
     quantize,
+    read_image,
+    to_space,
 )
 from ui.cache import bytes_key, content_key
 from ui.layout import figure_style

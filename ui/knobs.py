@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from clustering.distances import DEFAULT_CENTER, DISTANCES
+from clustering.engine import DEFAULT_CENTER, DISTANCES
 from ui.state import CENTER_CHOICES, INITS, MAX_K, bind, notice, set_value, settings, store
 
 INIT_LABELS = {

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from clustering.figures.style import DEFAULT_STYLE, PRESENTATION_STYLE, FigureStyle
+from clustering.figures import DEFAULT_STYLE, PRESENTATION_STYLE, FigureStyle
 from ui.state import bind, keep_widget_values, settings, show_notices, store
 
 REPO = Path(__file__).resolve().parents[1]

@@ -13,19 +13,21 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from clustering.figures.lesson import (
+from clustering.engine import KMeansResult
+from clustering.evaluation import METRICS
+from clustering.figures import (
     assign_figure,
     centroids_figure,
     color_name,
     lesson_ranges,
     metric_bars_figure,
+    objective_figure,
     points_figure,
     residuals_figure,
+    run_figure,
     two_runs_figure,
     update_figure,
 )
-from clustering.figures.run import objective_figure, run_figure
-from clustering.kmeans import KMeansResult
 from clustering.lesson import (
     DATA_NOTES,
     INIT_CHOICES,
@@ -44,7 +46,6 @@ from clustering.lesson import (
     showcase_rows,
     two_starts,
 )
-from clustering.metrics import METRICS
 from ui.layout import figure_style
 from ui.state import bind, set_value, store
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from clustering.display import display_rows
-from clustering.figures.pick import pick_figure
-from clustering.projection import data_bounds
-from clustering.summary import hover_lines
+from clustering.evaluation import hover_lines
+from clustering.figures import pick_figure
+from clustering.view import data_bounds, display_rows
 from ui import cache
 from ui.data import ActiveData
 from ui.layout import figure_style

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from clustering.metrics import METRICS, Evaluation
-from clustering.summary import metrics_table
+from clustering.evaluation import METRICS, Evaluation, metrics_table
 from ui import cache
 from ui.layout import style_name
 

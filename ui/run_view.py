@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from clustering.history import History
+from clustering.engine import History
 from ui import cache
 from ui.data import ActiveData
 from ui.layout import presentation, style_name

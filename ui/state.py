@@ -16,11 +16,9 @@ from typing import Any
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from clustering._algorithms_report import CORNER_SCORES
-from clustering.algorithms import ALGORITHMS, DEFAULT_ALGORITHMS
-from clustering.datasets import DATASETS
-from clustering.distances import DISTANCES
-from clustering.init import INIT_METHODS
+from clustering.compare import ALGORITHMS, CORNER_SCORES, DEFAULT_ALGORITHMS
+from clustering.data import DATASETS
+from clustering.engine import DISTANCES, INIT_METHODS
 from clustering.lesson import INIT_CHOICES, LESSON_DATASETS, SCREENS
 
 UPLOAD = "upload"

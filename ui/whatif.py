@@ -12,12 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from clustering.display import display_rows
-from clustering.figures.whatif import whatif_figure
-from clustering.kmeans import KMeansResult
-from clustering.metrics import Evaluation
-from clustering.projection import data_bounds
-from clustering.whatif import compare_runs, metrics_difference
+from clustering.engine import KMeansResult
+from clustering.evaluation import Evaluation, compare_runs, metrics_difference
+from clustering.figures import whatif_figure
+from clustering.view import data_bounds, display_rows
 from ui import cache
 from ui.data import ActiveData
 from ui.knobs import INIT_LABELS, RunSettings

@@ -1,46 +1,81 @@
 """Plotly figure builders: they take computed results and return a ``go.Figure``.
 
-Nothing here computes clustering results (see ``clustering.regions`` for the Voronoi grid
-and ``clustering.display`` for which rows to draw); every user-provided string goes through
-:func:`~clustering.figures.style.escape_text`.
+Nothing here computes clustering results (see :mod:`clustering.view` for projections, regions
+and which rows to draw); every user-provided string goes through :func:`escape_text`. This is
+the only part of the package that imports plotly.
 """
-
-from clustering.figures.animation import PLAY_ARGS, frame_name
-from clustering.figures.metrics import cluster_sizes_figure, contingency_heatmap
-from clustering.figures.objective import objective_figure
-from clustering.figures.run import PHASE_TEXT, UPDATE_TEXT, run_figure
-from clustering.figures.style import (
-    CLUSTER_COLORS,
+from clustering.figures._choose_k import (
+    external_vs_k_figure,
+    init_study_figure,
+    score_vs_k_figure,
+    silhouette_figure,
+    silhouette_scatter,
+)
+from clustering.figures._compare import (
+    agreement_figure,
+    dendrogram_figure,
+    grid_figure,
+    k_distance_figure,
+    ordinal,
+)
+from clustering.figures._image import (
+    colour_space_figure,
+    error_curve_figure,
+    hex_colour,
+    palette_figure,
+)
+from clustering.figures._lesson import (
+    assign_figure,
+    centroids_figure,
+    color_name,
+    lesson_ranges,
+    metric_bars_figure,
+    points_figure,
+    residuals_figure,
+    two_runs_figure,
+    update_figure,
+)
+from clustering.figures._metrics import contingency_heatmap
+from clustering.figures._objective import objective_figure
+from clustering.figures._pick import pick_figure
+from clustering.figures._run import run_figure
+from clustering.figures._style import (
     DEFAULT_STYLE,
-    NOISE_COLOR,
     PRESENTATION_STYLE,
     FigureStyle,
-    cluster_color,
-    cluster_name,
-    cluster_symbol,
-    escape_gl_text,
-    escape_lines,
-    escape_text,
 )
+from clustering.figures._whatif import whatif_figure
 
 __all__ = [
-    "CLUSTER_COLORS",
     "DEFAULT_STYLE",
-    "NOISE_COLOR",
-    "PHASE_TEXT",
-    "PLAY_ARGS",
-    "PRESENTATION_STYLE",
-    "UPDATE_TEXT",
     "FigureStyle",
-    "cluster_color",
-    "cluster_name",
-    "cluster_sizes_figure",
-    "cluster_symbol",
+    "PRESENTATION_STYLE",
+    "agreement_figure",
+    "assign_figure",
+    "centroids_figure",
+    "color_name",
+    "colour_space_figure",
     "contingency_heatmap",
-    "escape_gl_text",
-    "escape_lines",
-    "escape_text",
-    "frame_name",
+    "dendrogram_figure",
+    "error_curve_figure",
+    "external_vs_k_figure",
+    "grid_figure",
+    "hex_colour",
+    "init_study_figure",
+    "k_distance_figure",
+    "lesson_ranges",
+    "metric_bars_figure",
     "objective_figure",
+    "ordinal",
+    "palette_figure",
+    "pick_figure",
+    "points_figure",
+    "residuals_figure",
     "run_figure",
+    "score_vs_k_figure",
+    "silhouette_figure",
+    "silhouette_scatter",
+    "two_runs_figure",
+    "update_figure",
+    "whatif_figure",
 ]

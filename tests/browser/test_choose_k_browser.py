@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from clustering.metrics import SILHOUETTE_SAMPLE_SIZE
+from clustering.evaluation._metrics import SILHOUETTE_SAMPLE_SIZE
 from tests.browser.conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.timeout(300)

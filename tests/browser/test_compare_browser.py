@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from clustering.algorithms import ALGORITHMS, DEFAULT_ALGORITHMS, TOY_SETS
+from clustering.compare._run import ALGORITHMS, DEFAULT_ALGORITHMS, TOY_SETS
 from tests.browser.conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.timeout(400)

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from clustering.lesson import SCREENS
+from clustering.lesson._screens import SCREENS
 from tests.browser.conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.timeout(300)

@@ -1,0 +1,27 @@
+"""k-means with a full step-by-step history: the estimator, its registries and its kernel.
+
+:func:`kmeans` (functional core) and :class:`KMeans` (scikit-learn estimator) fit; the
+registries ``INIT_METHODS``, ``DISTANCES`` and ``CENTER_RULES`` name every initialisation,
+distance and centre rule (adding one is one function and one line); :class:`History` is the
+record of every half-step that the pages replay.
+"""
+from clustering.engine._centers import CENTER_RULES
+from clustering.engine._distances import DEFAULT_CENTER, DISTANCES, pairwise
+from clustering.engine._history import History
+from clustering.engine._init import INIT_METHODS, n_distinct_points
+from clustering.engine._kmeans import KMeans, KMeansResult, kmeans
+from clustering.engine._lloyd import fast_kernel_available
+
+__all__ = [
+    "CENTER_RULES",
+    "DEFAULT_CENTER",
+    "DISTANCES",
+    "History",
+    "INIT_METHODS",
+    "KMeans",
+    "KMeansResult",
+    "fast_kernel_available",
+    "kmeans",
+    "n_distinct_points",
+    "pairwise",
+]

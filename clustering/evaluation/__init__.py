@@ -1,0 +1,31 @@
+"""How good is a clustering: internal and external metrics with their meanings, tables and
+sentences that describe a run, and run A against run B.
+"""
+from clustering.evaluation._metrics import (
+    METRICS,
+    SILHOUETTE_SAMPLE_SIZE,
+    Evaluation,
+    evaluate,
+    per_sample_silhouette,
+)
+from clustering.evaluation._summary import (
+    cluster_profiles,
+    describe_run,
+    hover_lines,
+    metrics_table,
+)
+from clustering.evaluation._whatif import compare_runs, metrics_difference
+
+__all__ = [
+    "Evaluation",
+    "METRICS",
+    "SILHOUETTE_SAMPLE_SIZE",
+    "cluster_profiles",
+    "compare_runs",
+    "describe_run",
+    "evaluate",
+    "hover_lines",
+    "metrics_difference",
+    "metrics_table",
+    "per_sample_silhouette",
+]

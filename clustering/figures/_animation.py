@@ -1,0 +1,236 @@
+"""Layout pieces of the animated run figure: legend key, fixed axes, play button and scrubber.
+
+Split from :mod:`clustering.figures` so that module holds only the per-step traces.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from clustering.figures._style import (
+    CLUSTER_COLORS,
+    MAX_LABEL_LENGTH,
+    OUTLINE_COLOR,
+    FigureStyle,
+    class_symbol,
+    cluster_color,
+    cluster_name,
+    cluster_symbol,
+    escape_gl_text,
+    escape_text,
+)
+
+PLAY_ARGS = {
+    "frame": {"duration": 600, "redraw": True},
+    "fromcurrent": True,
+    "transition": {"duration": 0},
+    "mode": "immediate",
+}
+"""Play settings. ``redraw`` must be True: scattergl, scatter3d and heatmap traces do not
+update on a redraw-free animation (plotly.js issue #5688, checked in Chromium); only SVG
+scatter can tween, so a transition would only add a delay."""
+
+PAUSE_ARGS = {
+    "frame": {"duration": 0, "redraw": False},
+    "mode": "immediate",
+    "transition": {"duration": 0},
+}
+
+
+def centroid_symbol(d: int) -> str:
+    """Centroid marker: a big X in 2-D; a diamond in 3-D, where WebGL draws an outlined X
+    as a broken rectangle (seen in Chromium)."""
+    return "x" if d == 2 else "diamond"
+
+
+# Markers scatter3d can draw; the 2-D symbol lists include shapes it cannot.
+# No filled diamond (the 3-D centroid marker) and no "x" (drawn broken with an outline).
+SYMBOLS_3D = ("circle", "square", "cross", "circle-open", "square-open", "diamond-open")
+
+# Slider tick labels are hidden when they would not fit side by side (px, a typical width
+# of the scrubber); the current-value text above the rail still names the step.
+_SLIDER_WIDTH_PX = 650
+
+
+def frame_name(iteration: int, phase: str) -> str:
+    """Name of the frame for a step, e.g. ``"3 · update"`` (also its slider label)."""
+    return f"{int(iteration)} \u00b7 {phase}"
+
+
+def point_symbol(j: int, d: int) -> str:
+    """Symbol of cluster ``j``'s points in a ``d``-D plot (see ``cluster_symbol``)."""
+    if d == 2:
+        return cluster_symbol(j)
+    rounds = max(j, 0) // len(CLUSTER_COLORS)
+    return SYMBOLS_3D[rounds % len(SYMBOLS_3D)]
+
+
+def class_marker(i: int, d: int) -> str:
+    """Symbol of the ``i``-th true class in a ``d``-D plot."""
+    return class_symbol(i) if d == 2 else SYMBOLS_3D[i % len(SYMBOLS_3D)]
+
+
+def legend_key(
+    k: int, has_unassigned: bool, classes: list[str] | None, style: FigureStyle, d: int
+) -> list:
+    """Legend-only traces (drawn nowhere): clusters, unassigned, centroid, true classes.
+
+    The points are one trace whose colours change per frame, so the legend is a key, not
+    a set of toggles; the figure turns legend clicks off.
+    """
+    scatter = go.Scattergl if d == 2 else go.Scatter3d
+    empty = {"x": [None], "y": [None], "mode": "markers"}
+    if d == 3:
+        empty["z"] = [None]
+    size = style.marker_size * 1.4
+    key = []
+    for j in range(k):
+        sym = point_symbol(j, d) if classes is None else "circle"
+        key.append(
+            scatter(
+                **empty,
+                name=cluster_name(j),
+                legendgroup="clusters",
+                legendgrouptitle_text="Clusters" if j == 0 else None,
+                marker={"color": cluster_color(j), "size": size, "symbol": sym},
+            )
+        )
+    if has_unassigned:
+        key.append(
+            scatter(
+                **empty,
+                name=cluster_name(-1),
+                legendgroup="clusters",
+                marker={"color": cluster_color(-1), "size": size},
+            )
+        )
+    key.append(
+        scatter(
+            **empty,
+            name="centroid",
+            legendgroup="centroids",
+            marker={
+                "symbol": centroid_symbol(d),
+                "color": "#FFFFFF",
+                "size": style.centroid_size * 0.7,
+                "line": {"width": 2, "color": OUTLINE_COLOR},
+            },
+        )
+    )
+    for i, c in enumerate(classes or []):
+        key.append(
+            scatter(
+                **empty,
+                name=escape_text(c, MAX_LABEL_LENGTH),
+                legendgroup="classes",
+                legendgrouptitle_text="True class" if i == 0 else None,
+                marker={"color": "#555555", "size": size, "symbol": class_marker(i, d)},
+            )
+        )
+    return key
+
+
+def axes_layout(axis_titles, ranges, equal_aspect: bool, style: FigureStyle) -> dict:
+    """Layout for axis titles (escaped here) and fixed ranges: 2-D axes, or the 3-D scene."""
+    rng = [[float(lo), float(hi)] for lo, hi in ranges]
+    if len(axis_titles) == 2:
+        names = [escape_text(t, MAX_LABEL_LENGTH) for t in axis_titles]
+        x = {"title": {"text": names[0]}, "range": rng[0], "autorange": False}
+        y = {"title": {"text": names[1]}, "range": rng[1], "autorange": False}
+        if equal_aspect:
+            x["constrain"] = "domain"
+            y.update(scaleanchor="x", scaleratio=1, constrain="domain")
+        return {"xaxis": x, "yaxis": y}
+    # WebGL scene titles honour tags but show entities literally: see escape_gl_text.
+    names = [escape_gl_text(t, MAX_LABEL_LENGTH) for t in axis_titles]
+    axis = {
+        "tickfont": {"size": style.font_size, "color": style.font_color},
+        "title": {"font": {"size": style.title_size, "color": style.font_color}},
+        "gridcolor": style.grid_color,
+        "showbackground": False,
+        "showline": True,
+        "linecolor": style.axis_color,
+        "zeroline": False,
+        "autorange": False,
+        "nticks": 5,  # big presentation ticks would overlap on a rotated axis
+    }
+    return {
+        "scene": {
+            "xaxis": {**axis, "range": rng[0], "title": {**axis["title"], "text": names[0]}},
+            "yaxis": {**axis, "range": rng[1], "title": {**axis["title"], "text": names[1]}},
+            "zaxis": {**axis, "range": rng[2], "title": {**axis["title"], "text": names[2]}},
+            "aspectmode": "cube",
+            # Positively correlated features lie along (1, 1, 1), plotly's default eye
+            # direction, and would collapse into a blob; look from another corner.
+            "camera": {"eye": {"x": 1.7, "y": -1.5, "z": 0.9}},
+        }
+    }
+
+
+def controls_layout(frame_names: list[str], active: int, style: FigureStyle, d: int) -> dict:
+    """Layout for Play/Pause buttons and, under them, a scrubber with one step per frame.
+
+    Buttons and scrubber sit on separate rows below the x-axis title, each spanning from
+    the left edge, so they never overlap however narrow the chart is; spacing is in
+    pixels from the style's font sizes.
+    """
+    font = {"size": style.font_size, "color": style.font_color}
+    widest = max(len(n) for n in frame_names)
+    show_ticks = len(frame_names) * widest * style.font_size * 0.6 <= _SLIDER_WIDTH_PX
+    # 2-D: tick labels and the x-axis title sit between the plot and the controls.
+    axis_block = (style.font_size * 1.6 + style.title_size * 1.8 + 12) if d == 2 else 8
+    button_h = style.font_size * 1.3 + 14
+    current_h = style.font_size * 1.6
+    ticks_h = style.font_size * 1.6 if show_ticks else 10
+    steps = [
+        {
+            "label": name,
+            "method": "animate",
+            "args": [
+                [name],
+                {
+                    "frame": {"duration": 0, "redraw": True},
+                    "mode": "immediate",
+                    "transition": {"duration": 0},
+                },
+            ],
+        }
+        for name in frame_names
+    ]
+    return dict(
+        updatemenus=[
+            {
+                "type": "buttons",
+                "direction": "left",
+                "showactive": False,
+                "x": 0,
+                "xanchor": "left",
+                "y": 0,
+                "yanchor": "top",
+                "pad": {"t": axis_block, "r": 10},
+                "font": font,
+                "buttons": [
+                    {"label": "\u25b6 Play", "method": "animate", "args": [None, PLAY_ARGS]},
+                    {
+                        "label": "\u275a\u275a Pause",
+                        "method": "animate",
+                        "args": [[None], PAUSE_ARGS],
+                    },
+                ],
+            }
+        ],
+        sliders=[
+            {
+                "active": active,
+                "steps": steps,
+                "x": 0,
+                "len": 1,
+                "y": 0,
+                "yanchor": "top",
+                "pad": {"t": axis_block + button_h + 6, "b": 0},
+                "font": {**font, "color": style.font_color if show_ticks else "rgba(0,0,0,0)"},
+                "currentvalue": {"prefix": "Step ", "font": font, "xanchor": "left"},
+            }
+        ],
+        margin={"b": axis_block + button_h + 6 + current_h + 16 + ticks_h + 16},
+    )

@@ -1,0 +1,173 @@
+"""Figures for evaluation results: the contingency table and the cluster sizes.
+
+Both take values computed elsewhere (``clustering.evaluation.evaluate``'s contingency frame,
+cluster counts) and only draw them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from clustering.figures._style import (
+    DEFAULT_STYLE,
+    MAX_LABEL_LENGTH,
+    OUTLINE_COLOR,
+    FigureStyle,
+    apply_style,
+    cluster_color,
+    cluster_name,
+    escape_text,
+    new_figure,
+)
+
+
+def _cluster_tick(c) -> str:
+    """Cluster column header as shown: integers become "Cluster j", anything else escaped."""
+    if isinstance(c, (int, np.integer)) and not isinstance(c, bool):
+        return cluster_name(int(c))
+    return escape_text(c, MAX_LABEL_LENGTH)
+
+
+def _empty(style: FigureStyle, message: str) -> go.Figure:
+    fig = new_figure(style)
+    fig.add_annotation(
+        text=message,
+        showarrow=False,
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        font={"size": style.font_size},
+    )
+    apply_style(fig, style)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig.update_layout(height=max(200, style.height // 3))
+
+
+def contingency_heatmap(
+    df: pd.DataFrame,
+    style: FigureStyle = DEFAULT_STYLE,
+    *,
+    row_title: str = "True class",
+    title: str | None = None,
+) -> go.Figure:
+    """Counts of each true class (rows) in each cluster (columns), as an annotated heatmap.
+
+    Parameters
+    ----------
+    df : DataFrame of shape (n_classes, n_clusters)
+        ``Evaluation.contingency``: index = true class names, columns = cluster ids.
+    style : FigureStyle
+    row_title : str
+        Y axis title, e.g. the label column's name (escaped here).
+    title : str, optional
+
+    Returns
+    -------
+    go.Figure
+        Rows top to bottom in the frame's order. Categories are placed by position, so two
+        names that read the same after shortening never merge into one row.
+    """
+    if df is None or df.size == 0:
+        return _empty(style, "No contingency table: the data has no label column.")
+    z = df.to_numpy(dtype=np.float64)
+    rows = [escape_text(r, MAX_LABEL_LENGTH) for r in df.index]
+    cols = [_cluster_tick(c) for c in df.columns]
+    hover = [
+        [f"{row_title_esc}: {r}<br>{c}<br>count: {int(v)}" for c, v in zip(cols, zrow, strict=True)]
+        for r, zrow in zip(rows, z, strict=True)
+        for row_title_esc in [escape_text(row_title, MAX_LABEL_LENGTH)]
+    ]
+    fig = new_figure(
+        style,
+        go.Heatmap(
+            z=z,
+            x=list(range(len(cols))),
+            y=list(range(len(rows))),
+            text=hover,
+            hovertemplate="%{text}<extra></extra>",
+            texttemplate="%{z:d}",
+            textfont={"size": style.font_size},
+            colorscale="Blues",
+            showscale=False,
+            xgap=2,
+            ygap=2,
+        ),
+    )
+    apply_style(fig, style, escape_text(title) if title else None)
+    fig.update_xaxes(
+        title_text="Cluster",
+        tickvals=list(range(len(cols))),
+        ticktext=cols,
+        showgrid=False,
+        side="bottom",
+    )
+    fig.update_yaxes(
+        title_text=escape_text(row_title, MAX_LABEL_LENGTH),
+        tickvals=list(range(len(rows))),
+        ticktext=rows,
+        autorange="reversed",
+        showgrid=False,
+    )
+    cell = style.font_size * 3
+    fig.update_layout(height=max(260, cell * len(rows) + 160))
+    return fig
+
+
+def cluster_sizes_figure(
+    sizes: Sequence[int] | np.ndarray | pd.Series,
+    style: FigureStyle = DEFAULT_STYLE,
+    *,
+    title: str | None = None,
+) -> go.Figure:
+    """One bar per cluster, in the cluster's colour, labelled with its number of points.
+
+    Parameters
+    ----------
+    sizes : array-like of shape (k,) int, or Series indexed by cluster id
+        Points per cluster; position ``j`` (or index value ``j``) is cluster ``j``.
+    style : FigureStyle
+    title : str, optional
+
+    Returns
+    -------
+    go.Figure
+    """
+    if isinstance(sizes, pd.Series):
+        ids = [int(j) for j in sizes.index]
+        counts = sizes.to_numpy()
+    else:
+        counts = np.asarray(sizes)
+        ids = list(range(len(counts)))
+    if counts.ndim != 1:
+        raise ValueError(f"sizes must be one-dimensional; got shape {counts.shape}")
+    if len(counts) == 0:
+        return _empty(style, "No clusters to show.")
+    names = [cluster_name(j) for j in ids]
+    fig = new_figure(
+        style,
+        go.Bar(
+            x=names,
+            y=counts,
+            text=[str(int(c)) for c in counts],
+            textposition="outside",
+            textfont={"size": style.font_size},
+            cliponaxis=False,
+            marker={
+                "color": [cluster_color(j) for j in ids],
+                "line": {"color": OUTLINE_COLOR, "width": max(1.0, style.line_width / 2)},
+            },
+            hovertemplate="%{x}: %{y} points<extra></extra>",
+            showlegend=False,
+        ),
+    )
+    apply_style(fig, style, escape_text(title) if title else None)
+    fig.update_xaxes(type="category", showgrid=False)
+    fig.update_yaxes(title_text="Points", rangemode="tozero")
+    fig.update_layout(height=max(260, style.height // 2), bargap=0.25)
+    return fig

@@ -1,0 +1,41 @@
+"""The guided k-means lesson: its screens as data, and what each screen needs computed.
+"""
+from clustering.lesson._screens import (
+    DATA_NOTES,
+    INIT_CHOICES,
+    INIT_NOTES,
+    LESSON_DATASETS,
+    SCREENS,
+    DistanceLines,
+    LessonData,
+    TwoStarts,
+    center_moves,
+    distance_lines,
+    init_links,
+    lesson_data,
+    lesson_run,
+    lesson_scores,
+    predict_question,
+    showcase_rows,
+    two_starts,
+)
+
+__all__ = [
+    "DATA_NOTES",
+    "DistanceLines",
+    "INIT_CHOICES",
+    "INIT_NOTES",
+    "LESSON_DATASETS",
+    "LessonData",
+    "SCREENS",
+    "TwoStarts",
+    "center_moves",
+    "distance_lines",
+    "init_links",
+    "lesson_data",
+    "lesson_run",
+    "lesson_scores",
+    "predict_question",
+    "showcase_rows",
+    "two_starts",
+]

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from clustering.data import labelled_csv, prepare
+from clustering.data import labeled_csv, prepare
 from clustering.io import load_table
 
 
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> None:
     export_times = []
     for _ in range(args.repeat):
         start = time.perf_counter()
-        out = labelled_csv(table.frame, prepared.row_index, labels)
+        out = labeled_csv(table.frame, prepared.row_index, labels)
         export_times.append(time.perf_counter() - start)
     print(
         f"labelled_csv export: median {statistics.median(export_times):.3f} s "

@@ -51,7 +51,7 @@ with page_guard():
     ui.palette_section(result, picked.title)
 
     st.header("The pixels in colour space")
-    ui.colour_space_section(picked, result, knobs)
+    ui.color_space_section(picked, result, knobs)
 
     st.header("Error against K")
     ui.sweep_section(picked, knobs)

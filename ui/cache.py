@@ -20,7 +20,7 @@ from clustering.data import (
     Dataset,
     Prepared,
     centroids_csv,
-    labelled_csv,
+    labeled_csv,
     load_dataset,
     prepare,
     settings_json,
@@ -193,7 +193,7 @@ def export_file(
     if which == "labelled":
         X, labels = _prepared.X, _result.labels
         distances = pairwise(X, _result.centers, distance)[np.arange(X.shape[0]), labels]
-        return labelled_csv(_frame, _prepared.row_index, labels, distances)
+        return labeled_csv(_frame, _prepared.row_index, labels, distances)
     if which == "centroids":
         return centroids_csv(_prepared.to_original_units(_result.centers),
                              list(_prepared.feature_names))

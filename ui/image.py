@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 from sklearn.datasets import load_sample_image
 
-from clustering.figures import colour_space_figure, error_curve_figure, hex_colour, palette_figure
+from clustering.figures import color_space_figure, error_curve_figure, hex_color, palette_figure
 from clustering.image import (
     AXIS_TITLES,
     FORMATS,
@@ -161,7 +161,7 @@ def _scatter_rows(key: str, _mask: np.ndarray | None, n_pixels: int, seed: int) 
 # drawn; defaults are given the same way (never also as value=, which Streamlit warns about).
 _DEFAULTS = {"image_k": 16, "image_space": "rgb", "image_sample_size": 20_000,
              "image_seed": 0, "image_compare": False, "image_zoom": False, "image_zoom_x": 50,
-             "image_zoom_y": 50, "image_point_colour": "palette"}
+             "image_zoom_y": 50, "image_point_color": "palette"}
 _KEPT = ("image_choice", "image_background", *_DEFAULTS)
 _SAVED = "image_saved_widgets"
 
@@ -391,7 +391,7 @@ def palette_section(result: Quantized, title: str) -> None:
     with st.expander(f"Palette as a table ({result.n_colors} colours)"):
         order = np.argsort(-result.shares, kind="stable")
         st.dataframe(pd.DataFrame({
-            "Colour": [hex_colour(result.palette[j]) for j in order],
+            "Colour": [hex_color(result.palette[j]) for j in order],
             "R": result.palette[order, 0], "G": result.palette[order, 1],
             "B": result.palette[order, 2], "Pixels": result.counts[order],
             "Share (%)": 100 * result.shares[order]}),
@@ -399,19 +399,19 @@ def palette_section(result: Quantized, title: str) -> None:
             column_config={"Share (%)": st.column_config.NumberColumn(format="%.2f")})
 
 
-def colour_space_section(picked: Picked, result: Quantized, knobs: Knobs) -> None:
-    colour_by = st.radio("Colour the pixels by", ["palette", "own"], horizontal=True,
-                         key="image_point_colour",
+def color_space_section(picked: Picked, result: Quantized, knobs: Knobs) -> None:
+    color_by = st.radio("Colour the pixels by", ["palette", "own"], horizontal=True,
+                         key="image_point_color",
                          format_func={"palette": "their palette colour",
                                       "own": "their own colour"}.get)
     rows = _scatter_rows(picked.key, picked.mask, picked.image.n_pixels, knobs.seed)
     rgb = picked.pixels.reshape(-1, 3)[rows]
     labels = result.labels.ravel()[rows]
-    shown = result.palette[labels] if colour_by == "palette" else rgb
+    shown = result.palette[labels] if color_by == "palette" else rgb
     space = result.space
-    fig = colour_space_figure(to_space(rgb, space), shown, result.centers, result.palette,
+    fig = color_space_figure(to_space(rgb, space), shown, result.centers, result.palette,
                               AXIS_TITLES[space], figure_style(), ranges=_RANGES[space])
-    st.plotly_chart(fig, key="image_colour_space", config={"displaylogo": False})
+    st.plotly_chart(fig, key="image_color_space", config={"displaylogo": False})
     st.caption(f"{rows.size:,} pixels drawn at random; diamonds are the {result.n_colors} "
                "palette colours, each the mean of the pixels nearest to it.")
 

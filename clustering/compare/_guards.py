@@ -18,7 +18,7 @@ from sklearn.neighbors import NearestNeighbors
 __all__ = [
     "BIRCH_MAX_SUBCLUSTERS",
     "MEANSHIFT_MAX_SEEDS",
-    "NEIGHBOUR_PAIRS_BUDGET",
+    "NEIGHBOR_PAIRS_BUDGET",
     "SPECTRAL_RBF_ROWS",
     "birch_budget",
     "dbscan_budget",
@@ -30,7 +30,7 @@ __all__ = [
 BIRCH_MAX_SUBCLUSTERS = 5000
 """BIRCH's global step clusters its subclusters agglomeratively (quadratic memory); above this
 many the threshold is too small for the data and the run is refused with that reason."""
-NEIGHBOUR_PAIRS_BUDGET = 10_000_000
+NEIGHBOR_PAIRS_BUDGET = 10_000_000
 """Most (point, neighbour) pairs DBSCAN may store: about 100 MB with their distances."""
 
 
@@ -45,9 +45,9 @@ def dbscan_budget(X, p, rng) -> int:
     counts = NearestNeighbors(radius=p["eps"]).fit(X).radius_neighbors(
         X[queries], return_distance=False)
     pairs = n * float(np.mean([len(c) for c in counts]))
-    if pairs <= NEIGHBOUR_PAIRS_BUDGET:
+    if pairs <= NEIGHBOR_PAIRS_BUDGET:
         return n
-    return max(2, int(n * np.sqrt(NEIGHBOUR_PAIRS_BUDGET / pairs)))
+    return max(2, int(n * np.sqrt(NEIGHBOR_PAIRS_BUDGET / pairs)))
 
 
 MEANSHIFT_MAX_SEEDS = 1000

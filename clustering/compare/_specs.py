@@ -56,8 +56,8 @@ def _agglomerative(linkage: str):
     def fit(X, p, rng):
         connectivity = None
         if p["connectivity"] > 0 and X.shape[0] > 1:
-            neighbours = min(p["connectivity"], X.shape[0] - 1)
-            connectivity = kneighbors_graph(X, neighbours, include_self=False)
+            neighbors = min(p["connectivity"], X.shape[0] - 1)
+            connectivity = kneighbors_graph(X, neighbors, include_self=False)
             connectivity = 0.5 * (connectivity + connectivity.T)
         metric = "euclidean" if linkage == "ward" else p["metric"]
         return cluster.AgglomerativeClustering(

@@ -3,7 +3,7 @@
 settings).
 """
 from clustering.data._datasets import DATASETS, Dataset, load_dataset
-from clustering.data._export import EXPORT_FILENAMES, centroids_csv, labelled_csv, settings_json
+from clustering.data._export import EXPORT_FILENAMES, centroids_csv, labeled_csv, settings_json
 from clustering.data._prepare import Prepared, prepare
 
 __all__ = [
@@ -12,7 +12,7 @@ __all__ = [
     "EXPORT_FILENAMES",
     "Prepared",
     "centroids_csv",
-    "labelled_csv",
+    "labeled_csv",
     "load_dataset",
     "prepare",
     "settings_json",

@@ -33,8 +33,8 @@ __all__ = [
     "STATUS_COLUMN",
     "STATUS_DROPPED",
     "centroids_csv",
-    "labelled_csv",
-    "neutralise",
+    "labeled_csv",
+    "neutralize",
     "settings_json",
 ]
 
@@ -45,7 +45,7 @@ EXPORT_FILENAMES = {
     "settings": "run_settings.json",
 }
 CLUSTER_COLUMN = "cluster"
-DISTANCE_COLUMN = "distance_to_centre"
+DISTANCE_COLUMN = "distance_to_center"
 STATUS_COLUMN = "status"
 STATUS_CLUSTERED = "clustered"
 STATUS_DROPPED = "dropped (missing values)"
@@ -56,7 +56,7 @@ _TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "\uff1d", "\uff0b", "\u
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
-def neutralise(value: object) -> object:
+def neutralize(value: object) -> object:
     """Defuse a spreadsheet formula in one text value (OWASP CSV injection).
 
     Parameters
@@ -101,13 +101,13 @@ def _is_text(dtype) -> bool:
 
 def _safe_columns(frame: pd.DataFrame) -> tuple[list[str], list[pd.Series]]:
     """Neutralised names and columns; text cells become ``str`` (or None), defused."""
-    names = [neutralise(str(c)) for c in frame.columns]
+    names = [neutralize(str(c)) for c in frame.columns]
     columns = []
     for j in range(frame.shape[1]):
         col = frame.iloc[:, j]
         if _is_text(col.dtype):
             col = col.astype(object).map(
-                lambda v: neutralise(v if isinstance(v, str) else str(v)), na_action="ignore"
+                lambda v: neutralize(v if isinstance(v, str) else str(v)), na_action="ignore"
             )
         columns.append(col.reset_index(drop=True))
     return names, columns
@@ -147,7 +147,7 @@ def _arrow_csv(names: list[str], columns: list) -> bytes:
     return sink.getvalue()
 
 
-def labelled_csv(
+def labeled_csv(
     frame: pd.DataFrame,
     row_index: np.ndarray,
     labels: np.ndarray,
@@ -253,7 +253,7 @@ def centroids_csv(
         data[len(data)] = sizes.astype(np.int64)
         headers.append("size")
     taken: set[str] = set()
-    names = [neutralise(_unique(h, taken)) for h in headers]
+    names = [neutralize(_unique(h, taken)) for h in headers]
     return _write_csv(names, [pd.Series(v) for v in data.values()], bom)
 
 

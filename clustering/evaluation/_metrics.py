@@ -180,7 +180,7 @@ class Evaluation:
     silhouette_sampled: int | None = None
     contingency: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
-    n_labelled: int | None = None
+    n_labeled: int | None = None
 
 
 def evaluate(
@@ -272,22 +272,22 @@ def evaluate(
 
     # External metrics.
     table = None
-    n_labelled = None
+    n_labeled = None
     if true_labels is None:
         for key in EXTERNAL:
             reasons[key] = "No true labels were given."
     else:
         truth, mask = _clean_truth(true_labels, n)
-        n_labelled = int(mask.sum())
-        if n_labelled < n:
+        n_labeled = int(mask.sum())
+        if n_labeled < n:
             notes.append(
-                f"{n - n_labelled} of {n} rows have no true label and are left out of the "
+                f"{n - n_labeled} of {n} rows have no true label and are left out of the "
                 "comparison with true labels."
             )
         pred = labels[mask]
-        if n_labelled < 2:
+        if n_labeled < 2:
             for key in EXTERNAL:
-                reasons[key] = f"Only {n_labelled} row(s) have a true label; at least 2 are needed."
+                reasons[key] = f"Only {n_labeled} row(s) have a true label; at least 2 are needed."
         else:
             # Integer codes: sklearn's label checks on strings cost ~0.2 s per metric at 100k.
             codes = np.unique(truth, return_inverse=True)[1]
@@ -295,7 +295,7 @@ def evaluate(
             values.update(homogeneity=float(h), completeness=float(c), v_measure=float(v))
             values["ari"] = float(skm.adjusted_rand_score(codes, pred))
             values["ami"] = float(skm.adjusted_mutual_info_score(codes, pred))
-        if n_labelled:
+        if n_labeled:
             table = _contingency_frame(truth, pred)
 
     return Evaluation(
@@ -304,7 +304,7 @@ def evaluate(
         silhouette_sampled=sampled,
         contingency=table,
         notes=notes,
-        n_labelled=n_labelled,
+        n_labeled=n_labeled,
     )
 
 

@@ -19,9 +19,9 @@ from clustering.figures._compare import (
     ordinal,
 )
 from clustering.figures._image import (
-    colour_space_figure,
+    color_space_figure,
     error_curve_figure,
-    hex_colour,
+    hex_color,
     palette_figure,
 )
 from clustering.figures._lesson import (
@@ -54,13 +54,13 @@ __all__ = [
     "assign_figure",
     "centroids_figure",
     "color_name",
-    "colour_space_figure",
+    "color_space_figure",
     "contingency_heatmap",
     "dendrogram_figure",
     "error_curve_figure",
     "external_vs_k_figure",
     "grid_figure",
-    "hex_colour",
+    "hex_color",
     "init_study_figure",
     "k_distance_figure",
     "lesson_ranges",

@@ -164,14 +164,14 @@ def external_vs_k_figure(
         y = np.asarray(values, dtype=np.float64)
         if y.shape != ks.shape:
             raise ValueError(f"{label!r} has {y.size} values but ks has {ks.size}")
-        colour, dash, symbol = _SERIES_LOOKS[i % len(_SERIES_LOOKS)]
+        color, dash, symbol = _SERIES_LOOKS[i % len(_SERIES_LOOKS)]
         name = escape_text(label, MAX_LABEL_LENGTH)
         ok = np.isfinite(y)
         fig.add_trace(go.Scatter(
             x=ks[ok], y=y[ok], mode="lines+markers", name=name, customdata=ks[ok],
             hovertemplate=f"K=%{{x}}<br>{name}: %{{y:.3f}}<extra></extra>",
-            line={"color": colour, "dash": dash, "width": style.line_width},
-            marker={"symbol": symbol, "size": style.marker_size * 1.3, "color": colour},
+            line={"color": color, "dash": dash, "width": style.line_width},
+            marker={"symbol": symbol, "size": style.marker_size * 1.3, "color": color},
         ))
     for label, k in (best or {}).items():
         y = np.asarray(series[label], dtype=np.float64)[ks == k]

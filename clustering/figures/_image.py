@@ -21,15 +21,15 @@ from clustering.figures._style import (
     style_layout,
 )
 
-__all__ = ["colour_space_figure", "error_curve_figure", "hex_colour", "palette_figure"]
+__all__ = ["color_space_figure", "error_curve_figure", "hex_color", "palette_figure"]
 
 # Wide enough that 256 colours still read as separate swatches in a typical page column.
 _MAX_TICK_LABELS = 24
 _METHOD_DASH = {"kmeans": "solid", "random": "dot", "mediancut": "dash"}
-_METHOD_COLOUR = {"kmeans": "#0072B2", "random": "#A0A0A0", "mediancut": "#D55E00"}
+_METHOD_COLOR = {"kmeans": "#0072B2", "random": "#A0A0A0", "mediancut": "#D55E00"}
 
 
-def hex_colour(rgb) -> str:
+def hex_color(rgb) -> str:
     """``(r, g, b)`` in 0-255 as ``#rrggbb``."""
     r, g, b = (int(v) for v in rgb)
     return f"#{r:02x}{g:02x}{b:02x}"
@@ -59,13 +59,13 @@ def palette_figure(palette: np.ndarray, shares: np.ndarray, style: FigureStyle =
     if shares.shape != (palette.shape[0],):
         raise ValueError(f"shares shape {shares.shape} must be ({palette.shape[0]},)")
     order = np.argsort(-shares, kind="stable")
-    colours = [hex_colour(palette[j]) for j in order]
+    colors = [hex_color(palette[j]) for j in order]
     hover = [f"{c}<br>rgb({r}, {g}, {b})<br>{100 * s:.2f}% of pixels"
-             for c, (r, g, b), s in zip(colours, palette[order].tolist(), shares[order],
+             for c, (r, g, b), s in zip(colors, palette[order].tolist(), shares[order],
                                         strict=True)]
     bar = go.Bar(
         x=list(range(len(order))), y=100 * shares[order], customdata=order,
-        marker={"color": colours, "line": {"color": OUTLINE_COLOR, "width": 0.5}},
+        marker={"color": colors, "line": {"color": OUTLINE_COLOR, "width": 0.5}},
         hovertext=hover, hoverinfo="text", name="palette", showlegend=False,
     )
     many = len(order) > _MAX_TICK_LABELS
@@ -73,7 +73,7 @@ def palette_figure(palette: np.ndarray, shares: np.ndarray, style: FigureStyle =
         "title": {"text": f"{len(order)} colours, most used first"},
         "showticklabels": not many, "tickmode": "array" if not many else "auto",
         "tickvals": list(range(len(order))) if not many else None,
-        "ticktext": colours if not many else None, "tickangle": -45, "showgrid": False,
+        "ticktext": colors if not many else None, "tickangle": -45, "showgrid": False,
     })
     yaxis = merge(axis_style(style), {"title": {"text": "Share of pixels (%)"},
                                       "rangemode": "tozero"})
@@ -84,7 +84,7 @@ def palette_figure(palette: np.ndarray, shares: np.ndarray, style: FigureStyle =
     return new_figure(style, data=[bar], layout=layout)
 
 
-def colour_space_figure(points: np.ndarray, point_rgb: np.ndarray, centers: np.ndarray,
+def color_space_figure(points: np.ndarray, point_rgb: np.ndarray, centers: np.ndarray,
                         palette: np.ndarray, axis_titles: tuple[str, str, str],
                         style: FigureStyle = DEFAULT_STYLE, *, ranges=None,
                         title: str | None = None) -> go.Figure:
@@ -106,19 +106,19 @@ def colour_space_figure(points: np.ndarray, point_rgb: np.ndarray, centers: np.n
     """
     points = np.asarray(points, dtype=np.float64).reshape(-1, 3)
     centers = np.asarray(centers, dtype=np.float64).reshape(-1, 3)
-    colours = [hex_colour(c) for c in np.asarray(point_rgb).reshape(-1, 3)]
-    centre_colours = [hex_colour(c) for c in np.asarray(palette).reshape(-1, 3)]
+    colors = [hex_color(c) for c in np.asarray(point_rgb).reshape(-1, 3)]
+    center_colors = [hex_color(c) for c in np.asarray(palette).reshape(-1, 3)]
     pixel_trace = go.Scatter3d(
         x=points[:, 0], y=points[:, 1], z=points[:, 2], mode="markers", name="pixels",
-        marker={"size": max(2.5, style.marker_size / 2), "color": colours,
+        marker={"size": max(2.5, style.marker_size / 2), "color": colors,
                 "opacity": style.point_opacity},
         hoverinfo="skip",
     )
-    centre_trace = go.Scatter3d(
+    center_trace = go.Scatter3d(
         x=centers[:, 0], y=centers[:, 1], z=centers[:, 2], mode="markers", name="palette colours",
-        marker={"size": max(6.0, style.centroid_size / 2), "color": centre_colours,
+        marker={"size": max(6.0, style.centroid_size / 2), "color": center_colors,
                 "symbol": "diamond", "line": {"color": OUTLINE_COLOR, "width": 2}},
-        hovertext=centre_colours, hoverinfo="text",
+        hovertext=center_colors, hoverinfo="text",
     )
     axes = {}
     for i, name in enumerate(("xaxis", "yaxis", "zaxis")):
@@ -137,7 +137,7 @@ def colour_space_figure(points: np.ndarray, point_rgb: np.ndarray, centers: np.n
         "legend": {"orientation": "h", "y": 1.02, "x": 0.0},
         "uirevision": "colour-space",
     })
-    return new_figure(style, data=[pixel_trace, centre_trace], layout=layout)
+    return new_figure(style, data=[pixel_trace, center_trace], layout=layout)
 
 
 def _log_ticks(errors: dict[str, np.ndarray]) -> dict:
@@ -186,7 +186,7 @@ def error_curve_figure(ks, errors: dict[str, np.ndarray], labels: dict[str, str]
             x=ks, y=np.asarray(values, dtype=np.float64), mode="lines+markers",
             name=labels.get(method, method),
             line={"width": style.line_width, "dash": _METHOD_DASH.get(method, "solid"),
-                  "color": _METHOD_COLOUR.get(method)},
+                  "color": _METHOD_COLOR.get(method)},
             marker={"size": style.marker_size},
             hovertemplate="K=%{x}: MSE %{y:.1f}<extra>%{fullData.name}</extra>",
         ))

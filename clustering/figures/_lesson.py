@@ -101,12 +101,12 @@ def _layout(style: FigureStyle, axis_titles, ranges, title: str | None,
 
 def _points(X, labels, style: FigureStyle, *, opacity: float | None = None, name="points",
             **axes) -> dict:
-    colours = (POINT_COLOR if labels is None
+    colors = (POINT_COLOR if labels is None
                else [cluster_color(int(j)) for j in np.asarray(labels)])
     return {
         "type": "scatter", "x": X[:, 0], "y": X[:, 1], "mode": "markers", "name": name,
         "hovertemplate": "(%{x:.3g}, %{y:.3g})<extra></extra>",
-        "marker": {"color": colours, "size": style.marker_size * _LESSON_MARKER,
+        "marker": {"color": colors, "size": style.marker_size * _LESSON_MARKER,
                    "opacity": style.point_opacity if opacity is None else opacity,
                    "line": {"width": 0.8, "color": "rgba(0,0,0,0.5)"}},
         **axes,
@@ -116,16 +116,16 @@ def _points(X, labels, style: FigureStyle, *, opacity: float | None = None, name
 def _centroids(C, style: FigureStyle, *, hollow: bool = False, name: str = "centroids",
                **axes) -> dict:
     C = np.asarray(C, dtype=np.float64)
-    colours = [cluster_color(j) for j in range(len(C))]
+    colors = [cluster_color(j) for j in range(len(C))]
     return {
         "type": "scatter", "x": C[:, 0], "y": C[:, 1], "name": name, "mode": "markers",
         "hovertext": [f"{cluster_name(j)} centroid ({c[0]:.3g}, {c[1]:.3g})"
                       for j, c in enumerate(C)],
         "hoverinfo": "text",
         "marker": {"symbol": "x-open" if hollow else "x", "size": style.centroid_size,
-                   "color": colours, "opacity": 0.75 if hollow else 1.0,
+                   "color": colors, "opacity": 0.75 if hollow else 1.0,
                    "line": {"width": max(1.5, style.line_width * 0.75),
-                            "color": colours if hollow else OUTLINE_COLOR}},
+                            "color": colors if hollow else OUTLINE_COLOR}},
         **axes,
     }
 
@@ -380,7 +380,7 @@ def metric_bars_figure(values: Mapping[str, float | None], *,
               False: ("needs only the points", "#E69F00")}
     order = list(values)
     traces = []
-    for needs, (name, colour) in groups.items():
+    for needs, (name, color) in groups.items():
         keys = [key for key in order if METRICS[key].needs_labels == needs]
         if not keys:
             continue
@@ -392,7 +392,7 @@ def metric_bars_figure(values: Mapping[str, float | None], *,
             "text": ["n/a" if v is None else f"{v:.2f}" for v in vals],
             "textposition": "outside", "cliponaxis": False,
             "textfont": {"size": style.font_size, "color": style.font_color},
-            "marker": {"color": colour, "line": {"width": 1, "color": OUTLINE_COLOR}},
+            "marker": {"color": color, "line": {"width": 1, "color": OUTLINE_COLOR}},
             "hovertext": [METRICS[key].explanation for key in keys], "hoverinfo": "text",
         })
     low = min([0.0, *[v for v in values.values() if v is not None]])

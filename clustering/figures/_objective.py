@@ -85,7 +85,7 @@ def objective_figure(
         "assign": ("circle", "#3A3A3A", "after assign"),
         "update": ("diamond", "#FFFFFF", "after update"),
     }
-    for phase, (symbol, colour, name) in looks.items():
+    for phase, (symbol, color, name) in looks.items():
         sel = ok & (ph == phase)
         traces.append(
             {
@@ -98,7 +98,7 @@ def objective_figure(
                 "hovertemplate": "%{text}<extra></extra>",
                 "marker": {
                     "symbol": symbol,
-                    "color": colour,
+                    "color": color,
                     "size": style.marker_size * 1.6,
                     "line": {"width": 1, "color": OUTLINE_COLOR},
                 },

@@ -272,10 +272,10 @@ def label_colorscale(n_clusters: int) -> tuple[list, float, float]:
         Pass as ``cmin``/``cmax`` (``zmin``/``zmax`` for a heatmap): each label then falls
         in the middle of its own band.
     """
-    colours = [cluster_color(j) for j in range(-1, n_clusters)]
-    n = len(colours)
+    colors = [cluster_color(j) for j in range(-1, n_clusters)]
+    n = len(colors)
     scale = []
-    for b, colour in enumerate(colours):
-        scale.append([b / n, colour])
-        scale.append([(b + 1) / n, colour])
+    for b, color in enumerate(colors):
+        scale.append([b / n, color])
+        scale.append([(b + 1) / n, color])
     return scale, -1.5, n_clusters - 0.5

@@ -226,7 +226,7 @@ def _to_rgb(im: Image.Image) -> tuple[np.ndarray, np.ndarray | None, list[str]]:
     notes: list[str] = []
     mode = im.mode
     if mode.startswith("I;16") or mode in ("I", "F"):
-        grey = _scale_grey(np.asarray(im), mode, notes)
+        grey = _scale_gray(np.asarray(im), mode, notes)
         return np.repeat(grey[..., None], 3, axis=2), None, notes
     if mode == "CMYK" or (mode == "RGB" and "icc_profile" in im.info):
         im = _with_profile(im, notes)
@@ -248,7 +248,7 @@ def _to_rgb(im: Image.Image) -> tuple[np.ndarray, np.ndarray | None, list[str]]:
     return np.ascontiguousarray(np.asarray(im.convert("RGB"))), None, notes
 
 
-def _scale_grey(values: np.ndarray, mode: str, notes: list[str]) -> np.ndarray:
+def _scale_gray(values: np.ndarray, mode: str, notes: list[str]) -> np.ndarray:
     """High-bit-depth greys to 8 bits: 16-bit by /257, other ranges stretched with a note."""
     values = values.astype(np.float64)
     if mode.startswith("I;16"):

@@ -43,7 +43,7 @@ def _check_range(name: str, r) -> tuple[float, float]:
     return lo, hi
 
 
-def _cell_centres(lo: float, hi: float, resolution: int) -> np.ndarray:
+def _cell_centers(lo: float, hi: float, resolution: int) -> np.ndarray:
     step = (hi - lo) / resolution
     return lo + step * (np.arange(resolution) + 0.5)
 
@@ -78,8 +78,8 @@ def region_grid(
     if int(resolution) < 2:
         raise ValueError(f"resolution={resolution} must be >= 2")
     resolution = int(resolution)
-    x = _cell_centres(*_check_range("x_range", x_range), resolution)
-    y = _cell_centres(*_check_range("y_range", y_range), resolution)
+    x = _cell_centers(*_check_range("x_range", x_range), resolution)
+    y = _cell_centers(*_check_range("y_range", y_range), resolution)
     gx, gy = np.meshgrid(x, y)  # row i <-> y[i], column j <-> x[j]
     grid = np.column_stack([gx.ravel(), gy.ravel()])
     z = np.full(grid.shape[0], -1, dtype=np.int16)

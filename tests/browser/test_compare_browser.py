@@ -35,7 +35,7 @@ def panel_traces(page):
     return page.locator(f"{GRID} .scatterlayer g.trace.scatter")
 
 
-def coloured_pixels(png: bytes) -> int:
+def colored_pixels(png: bytes) -> int:
     rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
     return int(((rgb.max(axis=2) - rgb.min(axis=2)) > 60).sum())
 
@@ -58,7 +58,7 @@ def panel_pixels(page) -> list[int]:
                            int(b["y"] - box["y"] + b["height"]) + 1))
         buf = io.BytesIO()
         crop.save(buf, format="PNG")
-        counts.append(coloured_pixels(buf.getvalue()))
+        counts.append(colored_pixels(buf.getvalue()))
     page.set_viewport_size(size)
     return counts
 
@@ -112,7 +112,7 @@ def test_large_data_stays_responsive_with_guards(page, app_url):
     assert seconds < 150, seconds
 
 
-def panel_colours(page) -> list[tuple[str, ...]]:
+def panel_colors(page) -> list[tuple[str, ...]]:
     """Fill colour of every drawn point, per panel (row-major), as the browser renders it."""
     return page.evaluate(
         """(sel) => Array.from(document.querySelectorAll(sel)).map(
@@ -123,7 +123,7 @@ def panel_colours(page) -> list[tuple[str, ...]]:
 
 def test_changing_dbscan_eps_redraws_only_its_column(page, app_url):
     open_compare(page, app_url)
-    before = panel_colours(page)
+    before = panel_colors(page)
     page.get_by_text("DBSCAN parameters", exact=True).click()
     field = page.locator(".st-key-compare_dbscan_eps input")
     assert field.get_attribute("placeholder") == "auto"
@@ -133,7 +133,7 @@ def test_changing_dbscan_eps_redraws_only_its_column(page, app_url):
     wait_for_app(page)
     page.wait_for_function(
         "() => document.body.innerText.includes('DBSCAN used eps = 0.6 (your value)')")
-    after = panel_colours(page)
+    after = panel_colors(page)
     n_cols = len(DEFAULT_ALGORITHMS)
     col = list(DEFAULT_ALGORITHMS).index("dbscan")
     changed = {i % n_cols for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b}

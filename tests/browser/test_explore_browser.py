@@ -43,7 +43,7 @@ def summary(page) -> str:
     return page.locator("[data-testid=stAlertContentSuccess]").first.inner_text()
 
 
-def coloured_pixels(page, selector: str) -> int:
+def colored_pixels(page, selector: str) -> int:
     """Saturated pixels in a chart's screenshot: zero for a blank or grey-only chart."""
     png = page.locator(selector).first.screenshot()
     rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
@@ -68,7 +68,7 @@ def test_opens_on_iris_with_k3_and_draws_the_chart(page, app_url):
     assert page.locator(".st-key-sb_k input[type=range]").get_attribute("value") == "3"
     assert legend_clusters(page) == ["Cluster 0", "Cluster 1", "Cluster 2"]
     # Points are drawn in WebGL: check the rendered pixels, not the JSON.
-    assert coloured_pixels(page, RUN_CHART) > 2000
+    assert colored_pixels(page, RUN_CHART) > 2000
     assert page.locator(".js-plotly-plot").count() >= 3  # run, objective, contingency
     assert "K=3 on 150 rows" in summary(page)
     screenshot(page, "explore_iris_k3")
@@ -92,7 +92,7 @@ def test_moving_k_and_switching_init_change_chart_and_metrics(page, app_url):
 
     choose(page, "sb_init", "Farthest point (maximin)")
     assert page.locator(".st-key-sb_init [role=combobox]").input_value().startswith("Farthest")
-    assert headline(page) != after_k or coloured_pixels(page, RUN_CHART) > 2000
+    assert headline(page) != after_k or colored_pixels(page, RUN_CHART) > 2000
     assert len(legend_clusters(page)) == 5
     screenshot(page, "explore_k5_farthest")
 
@@ -125,7 +125,7 @@ def test_upload_good_file_clusters_it_and_downloads_labels(page, app_url):
         "() => document.querySelector('[data-testid=stAlertContentSuccess]')"
         ".innerText.includes('60 rows')", timeout=60_000)
     wait_for_rerun(page)
-    assert coloured_pixels(page, RUN_CHART) > 500
+    assert colored_pixels(page, RUN_CHART) > 500
     screenshot(page, "explore_upload_good")
 
     page.get_by_role("tab", name="Download").click()
@@ -149,7 +149,7 @@ def test_refused_upload_shows_one_sentence_and_keeps_working(page, app_url):
     assert "PNG" in message and message.count(".") <= 2
     wait_for_rerun(page)
     assert "K=3 on 150 rows" in summary(page)
-    assert coloured_pixels(page, RUN_CHART) > 2000
+    assert colored_pixels(page, RUN_CHART) > 2000
     screenshot(page, "explore_upload_refused")
     # Still working: K moves the chart after the refusal.
     slider = page.locator(".st-key-sb_k input[type=range]")

@@ -53,7 +53,7 @@ def wait_for_images(page, count: int) -> list[dict]:
     return images(page)
 
 
-def coloured_pixels(page, selector: str) -> int:
+def colored_pixels(page, selector: str) -> int:
     """Saturated pixels in a chart's screenshot: zero for a blank or grey-only chart."""
     png = page.locator(selector).first.screenshot()
     rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
@@ -61,7 +61,7 @@ def coloured_pixels(page, selector: str) -> int:
     return int((saturation > 40).sum())
 
 
-def top_colour_share(page, index: int, n: int) -> float:
+def top_color_share(page, index: int, n: int) -> float:
     """Share of the rendered pixels of the ``index``-th image in its ``n`` commonest colours.
 
     The browser scales the image to the column, which blends colours along edges, so a
@@ -82,10 +82,10 @@ def test_page_renders_the_sample_image_and_its_palette(page, app_url):
     assert shown[0]["width"] == 640 and shown[1]["width"] == 640
     assert "16 colours for 640 × 427" in page.locator(SUMMARY).inner_text()
     # The palette bars are drawn in their colours (SVG), and 16 of them.
-    assert coloured_pixels(page, PALETTE) > 2000
+    assert colored_pixels(page, PALETTE) > 2000
     assert page.locator(f"{PALETTE} .point").count() == 16
     # The quantized image really has few colours on screen, the original many.
-    assert top_colour_share(page, 1, 16) > 0.5 > top_colour_share(page, 0, 16)
+    assert top_color_share(page, 1, 16) > 0.5 > top_color_share(page, 0, 16)
     assert page.locator(".st-key-image_colour_space .js-plotly-plot").count() == 1
     curve = page.locator(".st-key-image_error_curve .js-plotly-plot .scatterlayer .trace")
     assert curve.count() >= 3
@@ -104,7 +104,7 @@ def test_changing_k_changes_the_image(page, app_url):
     assert after[1]["src"] != before[1]["src"]
     assert after[0]["src"] == before[0]["src"]
     assert page.locator(f"{PALETTE} .point").count() == 5
-    assert top_colour_share(page, 1, 5) > 0.6
+    assert top_color_share(page, 1, 5) > 0.6
     screenshot(page, "image_china_k5")
 
 
@@ -120,7 +120,7 @@ def test_truncated_upload_is_refused_and_the_image_stays(page, app_url):
     assert error.inner_text().strip() == "This image is truncated or corrupt."
     assert "640 × 427" in page.locator(SUMMARY).inner_text()
     assert len(wait_for_images(page, 2)) == 2
-    assert coloured_pixels(page, PALETTE) > 2000
+    assert colored_pixels(page, PALETTE) > 2000
     screenshot(page, "image_upload_truncated")
 
 
@@ -151,7 +151,7 @@ def test_presentation_mode_enlarges_the_figures(page, app_url):
         f"() => parseFloat(getComputedStyle(document.querySelector("
         f"'{PALETTE} .ytick text')).fontSize)")
     assert size >= 18
-    assert coloured_pixels(page, PALETTE) > 2000
+    assert colored_pixels(page, PALETTE) > 2000
     screenshot(page, "image_presentation")
 
 
@@ -189,7 +189,7 @@ def test_settings_survive_a_visit_to_another_page(page, app_url):
     assert page.locator(".st-key-image_k input[type=range]").get_attribute("value") == "7"
 
 
-def test_cielab_space_redraws_the_colour_space(page, app_url):
+def test_cielab_space_redraws_the_color_space(page, app_url):
     open_image_page(page, app_url)
     wait_for_images(page, 2)
     page.get_by_text("CIELAB (perceptual: L*, a*, b*)").click()
@@ -201,6 +201,6 @@ def test_cielab_space_redraws_the_colour_space(page, app_url):
         "'.st-key-image_colour_space .js-plotly-plot');"
         " return ['xaxis', 'yaxis', 'zaxis'].map(a => gd.layout.scene[a].title.text); }")
     assert titles[0].startswith("L*") and titles[1].startswith("a*")
-    assert coloured_pixels(page, ".st-key-image_colour_space .js-plotly-plot") > 500
+    assert colored_pixels(page, ".st-key-image_colour_space .js-plotly-plot") > 500
     chart.screenshot(path=str(screenshot(page, "image_cielab").with_name(
         "image_cielab_space.png")))

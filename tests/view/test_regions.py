@@ -8,7 +8,7 @@ import pytest
 from clustering.view._regions import RegionGrid, region_grid, region_grids
 
 
-def test_two_centres_split_the_plane_in_half():
+def test_two_centers_split_the_plane_in_half():
     g = region_grid(np.array([[-1.0, 0.0], [1.0, 0.0]]), "euclidean", (-2, 2), (-2, 2), 40)
     assert isinstance(g, RegionGrid)
     assert g.z.shape == (40, 40)
@@ -44,19 +44,19 @@ def test_manhattan_regions_differ_from_euclidean():
     assert (e.z != m.z).any()
 
 
-def test_cosine_splits_by_angle_and_leaves_the_origin_unlabelled():
+def test_cosine_splits_by_angle_and_leaves_the_origin_unlabeled():
     g = region_grid(np.array([[1.0, 0.0], [0.0, 1.0]]), "cosine", (-1, 1), (-1, 1), 3)
     # Cell centres are -2/3, 0, 2/3: the middle cell is the origin.
     assert g.z[1, 1] == -1
     assert g.z[1, 2] == 0 and g.z[2, 1] == 1
 
 
-def test_ties_go_to_the_lowest_centre():
+def test_ties_go_to_the_lowest_center():
     g = region_grid(np.array([[1.0, 1.0], [1.0, 1.0]]), "euclidean", (0, 2), (0, 2), 5)
     assert (g.z == 0).all()
 
 
-def test_region_grids_one_per_step_and_shared_when_centres_stay():
+def test_region_grids_one_per_step_and_shared_when_centers_stay():
     c0 = np.array([[0.0, 0.0], [1.0, 1.0]])
     c1 = c0 + 0.5
     history = np.stack([c0, c0, c1, c1])

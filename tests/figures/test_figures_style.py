@@ -19,14 +19,14 @@ from clustering.figures._style import (
 from clustering.text import cluster_name, escape_gl_text, escape_lines, escape_text
 
 
-def test_palette_is_distinct_valid_and_not_grey():
+def test_palette_is_distinct_valid_and_not_gray():
     assert len(set(c.upper() for c in CLUSTER_COLORS)) == len(CLUSTER_COLORS) >= 16
     assert all(re.fullmatch(r"#[0-9A-Fa-f]{6}", c) for c in CLUSTER_COLORS)
     assert NOISE_COLOR not in CLUSTER_COLORS
     assert CLUSTER_COLORS[:8] == OKABE_ITO
 
 
-def test_cluster_colours_cycle_and_symbols_change_per_round():
+def test_cluster_colors_cycle_and_symbols_change_per_round():
     n = len(CLUSTER_COLORS)
     assert cluster_color(-1) == NOISE_COLOR
     assert cluster_color(n) == cluster_color(0)

@@ -22,8 +22,8 @@ from clustering.data._export import (
     STATUS_CLUSTERED,
     STATUS_DROPPED,
     centroids_csv,
-    labelled_csv,
-    neutralise,
+    labeled_csv,
+    neutralize,
     settings_json,
 )
 from clustering.data._prepare import prepare
@@ -58,11 +58,11 @@ def read_rows(data: bytes) -> list[list[str]]:
         (None, None),
     ],
 )
-def test_neutralise(value, expected):
-    assert neutralise(value) == expected
+def test_neutralize(value, expected):
+    assert neutralize(value) == expected
 
 
-def test_labelled_csv_marks_dropped_rows_and_keeps_numbers_numeric():
+def test_labeled_csv_marks_dropped_rows_and_keeps_numbers_numeric():
     frame = pd.DataFrame({
         "name": ["=1+1", "ok", "line\r\nbreak", 'quote "x", comma'],
         "x": [-1.5, np.nan, 2.0, 1e300],
@@ -70,9 +70,9 @@ def test_labelled_csv_marks_dropped_rows_and_keeps_numbers_numeric():
     })  # fmt: skip
     prepared = prepare(frame, ["x", "n"])
     assert prepared.row_index.tolist() == [0, 2, 3]
-    out = labelled_csv(frame, prepared.row_index, np.array([1, 0, 1]), np.array([0.5, 0.0, 2.0]))
+    out = labeled_csv(frame, prepared.row_index, np.array([1, 0, 1]), np.array([0.5, 0.0, 2.0]))
     rows = read_rows(out)
-    assert rows[0] == ["name", "x", "n", "cluster", "distance_to_centre", "status"]
+    assert rows[0] == ["name", "x", "n", "cluster", "distance_to_center", "status"]
     assert rows[1] == ["'=1+1", "-1.5", "1", "1", "0.5", STATUS_CLUSTERED]
     assert rows[2] == ["ok", "", "2", "", "", STATUS_DROPPED]  # empty cluster, never 0
     assert rows[3][0] == "line\r\nbreak" and rows[3][3] == "0"
@@ -85,15 +85,15 @@ def test_labelled_csv_marks_dropped_rows_and_keeps_numbers_numeric():
     assert len(back) == 4
 
 
-def test_labelled_csv_numbers_are_unquoted_text_is_quoted():
+def test_labeled_csv_numbers_are_unquoted_text_is_quoted():
     frame = pd.DataFrame({"t": ["a"], "v": [-1.5]})
-    text = labelled_csv(frame, [0], [2], bom=False).decode()
+    text = labeled_csv(frame, [0], [2], bom=False).decode()
     assert text.splitlines()[1] == '"a",-1.5,2,"clustered"'
 
 
 def test_added_columns_do_not_clobber_existing_ones():
     frame = pd.DataFrame({"cluster": [7, 8], "status": ["a", "b"], "x": [1.0, 2.0]})
-    rows = read_rows(labelled_csv(frame, [0, 1], [0, 1]))
+    rows = read_rows(labeled_csv(frame, [0, 1], [0, 1]))
     assert rows[0] == ["cluster", "status", "x", "cluster (2)", "status (2)"]
     assert rows[1] == ["7", "a", "1", "0", "clustered"]  # whole floats are written bare
 
@@ -105,7 +105,7 @@ def test_column_types_arrow_cannot_write_fall_back_to_pandas():
         "mixed": [1, "=x"],
         "cat": pd.Categorical(["-a", "b"]),
     })  # fmt: skip
-    rows = read_rows(labelled_csv(frame, [1], [0]))
+    rows = read_rows(labeled_csv(frame, [1], [0]))
     assert rows[0] == ["when", "span", "mixed", "cat", "cluster", "status"]
     assert rows[1][2:] == ["1", "'-a", "", STATUS_DROPPED]
     assert rows[2][2:] == ["'=x", "b", "0", STATUS_CLUSTERED]
@@ -117,7 +117,7 @@ def test_big_export_is_fast_enough():
     n = 200_000
     frame = pd.DataFrame(rng.normal(size=(n, 10)), columns=[f"f{i}" for i in range(10)])
     frame["tag"] = rng.choice(["a", "=b"], n)
-    out = labelled_csv(frame, np.arange(n), rng.integers(0, 5, n), rng.random(n))
+    out = labeled_csv(frame, np.arange(n), rng.integers(0, 5, n), rng.random(n))
     back = pd.read_csv(io.BytesIO(out))  # the 10 s timeout bounds the write
     assert back.shape == (n, 14)
     np.testing.assert_array_equal(back["f3"].to_numpy(), frame["f3"].to_numpy())
@@ -133,10 +133,10 @@ def test_big_export_is_fast_enough():
         ([0.5, 1.0], [0, 1], "must hold integers"),
     ],
 )
-def test_labelled_csv_validates(row_index, labels, match):
+def test_labeled_csv_validates(row_index, labels, match):
     frame = pd.DataFrame({"x": [1.0, 2.0, 3.0]})
     with pytest.raises(ValueError, match=match):
-        labelled_csv(frame, np.array(row_index), np.array(labels))
+        labeled_csv(frame, np.array(row_index), np.array(labels))
 
 
 def test_centroids_csv_in_original_units():
@@ -212,7 +212,7 @@ def test_nothing_from_a_file_is_executed_or_turned_into_html(monkeypatch):
     # Notes are plain text; the loader never escapes or formats HTML itself.
     assert not any("&lt;" in n or "<b>" in n for n in table.notes + prepared.notes)
 
-    out = labelled_csv(table.frame, prepared.row_index, np.zeros(4, int))
+    out = labeled_csv(table.frame, prepared.row_index, np.zeros(4, int))
     rows = read_rows(out)
     assert rows[0][:3] == [names[0], "'" + names[1], "tag"]
     assert [r[2] for r in rows[1:]] == [

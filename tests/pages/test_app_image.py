@@ -25,7 +25,7 @@ def captions(at) -> list[str]:
     return [element.proto.imgs[0].caption for element in at.get("image")]
 
 
-def palette_colours(at) -> list[str]:
+def palette_colors(at) -> list[str]:
     (bar,) = figure_by_key(at, "image_palette_chart")["data"]
     return list(bar["marker"]["color"])
 
@@ -59,8 +59,8 @@ def test_page_renders_with_a_sample_image(image_page):
     assert captions(at) == ["Original: 640 × 427", "k-means: 16 colours"]
     # The quantized preview must stay a PNG: Streamlit's "auto" would make it a JPEG.
     assert image_urls(at)[1].endswith(".png")
-    assert len(palette_colours(at)) == 16
-    space = figure_by_key(at, "image_colour_space")
+    assert len(palette_colors(at)) == 16
+    space = figure_by_key(at, "image_color_space")
     assert len(array(space["data"][1]["x"])) == 16
     assert space["layout"]["scene"]["xaxis"]["title"]["text"] == "Red"
     curve = figure_by_key(at, "image_error_curve")
@@ -77,28 +77,28 @@ def test_page_renders_with_a_sample_image(image_page):
 
 def test_changing_k_changes_the_image_and_the_palette(image_page):
     at = image_page
-    before_url, before_palette = image_urls(at)[1], palette_colours(at)
+    before_url, before_palette = image_urls(at)[1], palette_colors(at)
     at.slider(key="image_k").set_value(5).run()
     assert not at.exception
     assert image_urls(at)[1] != before_url
     assert image_urls(at)[0] == image_urls(image_page)[0]  # the original does not change
-    assert len(palette_colours(at)) == 5 and palette_colours(at) != before_palette
+    assert len(palette_colors(at)) == 5 and palette_colors(at) != before_palette
     assert "5 colours for" in summary(at) and "24 → 3 bits" in summary(at)
 
 
-def test_colour_space_sample_size_and_seed_change_the_result(image_page):
+def test_color_space_sample_size_and_seed_change_the_result(image_page):
     at = image_page
-    first = palette_colours(at)
+    first = palette_colors(at)
     at.radio(key="image_space").set_value("lab").run()
     assert not at.exception and "in CIELAB" in summary(at)
-    assert palette_colours(at) != first
-    scene = figure_by_key(at, "image_colour_space")["layout"]["scene"]
+    assert palette_colors(at) != first
+    scene = figure_by_key(at, "image_color_space")["layout"]["scene"]
     assert scene["xaxis"]["title"]["text"].startswith("L*")
     at.select_slider(key="image_sample_size").set_value(5_000).run()
     assert "sample of 5,000" in summary(at)
-    lab = palette_colours(at)
+    lab = palette_colors(at)
     at.number_input(key="image_seed").set_value(3).run()
-    assert not at.exception and palette_colours(at) != lab
+    assert not at.exception and palette_colors(at) != lab
 
 
 def test_other_sample_image(image_page):
@@ -155,17 +155,17 @@ def test_transparent_upload_offers_the_background_choice(image_page):
     at.selectbox(key="image_background").set_value("ignore").run()
     assert not at.exception
     assert "2,048 pixels" in summary(at)  # only the visible half is counted
-    assert "#ffffff" not in palette_colours(at)
+    assert "#ffffff" not in palette_colors(at)
 
 
-def test_k_above_the_distinct_colours_says_it_is_capped(image_page):
+def test_k_above_the_distinct_colors_says_it_is_capped(image_page):
     bits = np.zeros((40, 40), bool)
     bits[:, :20] = True
     buf = io.BytesIO()
     Image.fromarray(bits).convert("1").save(buf, format="PNG")
     at = upload(image_page, "bilevel.png", buf.getvalue())
     assert "only 2 distinct colours, so K is capped at 2" in texts(at)
-    assert len(palette_colours(at)) == 2
+    assert len(palette_colors(at)) == 2
     assert "lossless" in texts(at)
 
 
@@ -178,7 +178,7 @@ def test_fully_transparent_upload_is_composited_not_ignored(image_page):
     assert at.selectbox(key="image_background").options == [
         "Composite over white", "Composite over black", "Composite over grey"]
     assert "only 1 distinct colour, so K is capped at 1." in texts(at)
-    assert palette_colours(at) == ["#ffffff"]
+    assert palette_colors(at) == ["#ffffff"]
 
 
 def test_upload_name_is_shown_literally(image_page):

@@ -59,7 +59,7 @@ def test_rgb_to_lab_known_values(rgb, lab):
     np.testing.assert_allclose(rgb_to_lab(np.array(rgb, dtype=float)), got, atol=1e-9)
 
 
-def test_lab_round_trip_is_exact_on_8_bit_colours():
+def test_lab_round_trip_is_exact_on_8_bit_colors():
     rng = np.random.default_rng(0)
     rgb = np.vstack([rng.integers(0, 256, (5000, 3)), [[0, 0, 0], [255, 255, 255],
                                                         [1, 0, 0], [0, 0, 1]]]).astype(np.uint8)
@@ -67,12 +67,12 @@ def test_lab_round_trip_is_exact_on_8_bit_colours():
     assert np.abs(lab_to_rgb(rgb_to_lab(rgb)) - rgb).max() < 1e-6
 
 
-def test_lab_to_rgb_clips_out_of_gamut_colours():
+def test_lab_to_rgb_clips_out_of_gamut_colors():
     out = lab_to_rgb(np.array([[50.0, 200.0, -200.0], [120.0, 0, 0]]))
     assert out.min() >= 0 and out.max() <= 255
 
 
-def test_colour_shape_errors():
+def test_color_shape_errors():
     with pytest.raises(ValueError, match="3 channels"):
         rgb_to_lab(np.zeros((4, 4)))
     with pytest.raises(ValueError, match="space='hsv'"):
@@ -119,7 +119,7 @@ def test_kmeans_palette_and_labels(small_china):
     np.testing.assert_array_equal(result.image(), result.palette[result.labels])
 
 
-def test_every_pixel_gets_its_nearest_palette_colour(small_china):
+def test_every_pixel_gets_its_nearest_palette_color(small_china):
     for space in ("rgb", "lab"):
         result = quantize(small_china, 12, space=space, random_state=1)
         pts = to_space(small_china.reshape(-1, 3), space)
@@ -136,7 +136,7 @@ def test_same_seed_same_palette_other_seed_other_palette(small_china):
     assert not np.array_equal(a.palette, c.palette)
 
 
-def test_k_above_the_distinct_colours_is_capped_and_lossless():
+def test_k_above_the_distinct_colors_is_capped_and_lossless():
     rgb = np.zeros((10, 10, 3), np.uint8)
     rgb[:5] = [200, 10, 10]
     rgb[5:, :5] = [10, 200, 10]
@@ -149,13 +149,13 @@ def test_k_above_the_distinct_colours_is_capped_and_lossless():
     assert not exactly.capped and mse(rgb, exactly) == 0
 
 
-def test_single_colour_image_gives_a_one_colour_palette():
+def test_single_color_image_gives_a_one_color_palette():
     result = quantize(np.full((4, 4, 3), 7, np.uint8), 2)
     assert result.n_colors == 1 and result.counts.tolist() == [16]
     assert result.notes[0] == "This image has only 1 distinct colour, so K is capped at 1."
 
 
-def test_sample_with_fewer_distinct_colours_than_k_is_completed():
+def test_sample_with_fewer_distinct_colors_than_k_is_completed():
     # 300 colours, one of them covering almost every pixel: a 50-pixel sample sees few.
     rgb = np.zeros((100, 100, 3), np.uint8)
     rare = unpack(np.arange(1, 300, dtype=np.uint32) * 40_000)
@@ -217,7 +217,7 @@ def test_median_cut_with_a_mask_ignores_hidden_pixels():
     assert result.counts.sum() == 50
 
 
-def test_random_codebook_draws_colours_of_the_image(small_china):
+def test_random_codebook_draws_colors_of_the_image(small_china):
     result = quantize(small_china, 10, method="random", random_state=0)
     present = set(pack(small_china.reshape(-1, 3)).tolist())
     assert set(pack(result.palette).tolist()) <= present
@@ -247,7 +247,7 @@ def test_error_sweep_shapes_and_order(china):
     assert np.all(np.diff(sweep.errors["kmeans"]) < 0)
 
 
-def test_error_sweep_caps_k_at_distinct_colours():
+def test_error_sweep_caps_k_at_distinct_colors():
     rgb = np.zeros((8, 8, 3), np.uint8)
     rgb[:4] = 255
     rgb[4:, :2] = [0, 0, 255]

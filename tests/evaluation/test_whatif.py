@@ -9,7 +9,7 @@ from sklearn.metrics import adjusted_rand_score
 from clustering.evaluation._whatif import compare_runs, metrics_difference
 
 
-def test_relabelled_partition_is_identical():
+def test_relabeled_partition_is_identical():
     a = np.array([0, 0, 1, 1, 2, 2])
     b = np.array([2, 2, 0, 0, 1, 1])  # same partition, other numbers
     result = compare_runs(a, b)

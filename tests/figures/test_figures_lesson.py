@@ -59,7 +59,7 @@ def assert_equal_axes(fig, x="xaxis", y="yaxis", anchor="x"):
     assert fig.layout[y].scaleanchor == anchor and fig.layout[y].scaleratio == 1
 
 
-def test_colour_names_cover_the_palette():
+def test_color_names_cover_the_palette():
     assert set(COLOR_NAMES) == set(CLUSTER_COLORS)
     assert color_name(0) == "blue" and color_name(1) == "orange" and color_name(-1) == "grey"
 
@@ -119,8 +119,8 @@ def test_assign_figure_before_and_after_the_answer(lesson, style):
     lines = distance_lines(X, q.centers, rows)
     after = assign_figure(X, h.labels[q.step], q.centers, TITLES, lines=lines,
                           highlight=q.row, style=style)
-    colours = trace(after, "points").marker.color
-    assert colours[q.row] == cluster_color(q.answer)
+    colors = trace(after, "points").marker.color
+    assert colors[q.row] == cluster_color(q.answer)
     nearest = [t for t in after.data if t.name.startswith("to the nearest")]
     assert sum(np.count_nonzero(np.isnan(np.array(t.x, dtype=float))) for t in nearest) == 3
     other = trace(after, "to the other centroids")

@@ -10,7 +10,7 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 
 from clustering.compare import _run as alg
 from clustering.compare._auto import K_DISTANCE_QUERIES, k_distance
-from clustering.compare._guards import NEIGHBOUR_PAIRS_BUDGET
+from clustering.compare._guards import NEIGHBOR_PAIRS_BUDGET
 from clustering.compare._run import (
     ALGORITHMS,
     DEFAULT_ALGORITHMS,
@@ -33,10 +33,10 @@ def toys():
     return {key: load_toy(key) for key in TOY_SETS}
 
 
-def blobs(n_per=40, centres=((0, 0), (6, 0), (0, 6)), seed=0):
+def blobs(n_per=40, centers=((0, 0), (6, 0), (0, 6)), seed=0):
     rng = np.random.RandomState(seed)
-    X = np.vstack([rng.normal(c, 0.5, size=(n_per, 2)) for c in centres])
-    y = np.repeat(np.arange(len(centres)), n_per)
+    X = np.vstack([rng.normal(c, 0.5, size=(n_per, 2)) for c in centers])
+    y = np.repeat(np.arange(len(centers)), n_per)
     return X, y
 
 
@@ -251,7 +251,7 @@ def test_dbscan_shrinks_its_sample_when_eps_would_flood_memory():
     result = run_algorithm("dbscan", X, {"eps": 100.0, "min_samples": 5})
     # With eps covering everything every row neighbours every other: 64 million pairs.
     assert result.sampled_rows is not None and len(result.sampled_rows) < 8000
-    assert len(result.sampled_rows) ** 2 <= 1.05 * NEIGHBOUR_PAIRS_BUDGET
+    assert len(result.sampled_rows) ** 2 <= 1.05 * NEIGHBOR_PAIRS_BUDGET
     assert result.labels.shape == (8000,)
 
 

@@ -46,7 +46,7 @@ def test_hand_computed_values():
 
 
 @pytest.mark.parametrize("metric", METRICS, ids=METRICS)
-def test_objective_terms_are_the_metric_term_of_the_own_centre(data, metric):
+def test_objective_terms_are_the_metric_term_of_the_own_center(data, metric):
     X, C = data
     labels = np.arange(X.shape[0]) % C.shape[0]
     D = pairwise_distances(X, C, metric=SKLEARN_NAME[metric])[np.arange(X.shape[0]), labels]
@@ -55,7 +55,7 @@ def test_objective_terms_are_the_metric_term_of_the_own_centre(data, metric):
 
 
 @pytest.mark.parametrize("metric", METRICS, ids=METRICS)
-def test_assign_picks_the_nearest_centre(data, metric):
+def test_assign_picks_the_nearest_center(data, metric):
     X, C = data
     labels, terms = assign(X, C, metric)
     D = pairwise_distances(X, C, metric=SKLEARN_NAME[metric])

@@ -42,7 +42,7 @@ def test_grid_has_one_trace_per_panel_that_ran_and_axes_for_all():
     assert fig.layout.height > 2 * 100
 
 
-def test_noise_is_grey_in_the_colour_scale():
+def test_noise_is_gray_in_the_color_scale():
     fig = grid_figure([[panel(np.r_[np.full(5, -1), np.zeros(15)].astype(int))]], ["a"], ["b"])
     marker = fig.data[0].marker
     assert marker.cmin == -1.5
@@ -83,7 +83,7 @@ def test_agreement_heatmap():
     assert fig.layout.yaxis.autorange == "reversed"
 
 
-def test_dendrogram_figure_colours_clusters_and_draws_the_cut():
+def test_dendrogram_figure_colors_clusters_and_draws_the_cut():
     rng = np.random.RandomState(0)
     X = np.vstack([rng.normal(c, 0.2, size=(15, 2)) for c in ((0, 0), (5, 0), (0, 5))])
     tree = dendrogram_data(X, "ward", 3)

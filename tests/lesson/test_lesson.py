@@ -47,7 +47,7 @@ def test_screens_are_eight_short_paragraphs():
     assert set(INIT_NOTES) == set(INIT_CHOICES)
 
 
-def test_lesson_data_is_small_2d_and_labelled(data):
+def test_lesson_data_is_small_2d_and_labeled(data):
     blobs, iris = data["blobs"], data["iris"]
     assert blobs.X.shape == (90, 2) and iris.X.shape == (150, 2)
     assert iris.feature_names == ("petal length (cm)", "petal width (cm)")
@@ -104,7 +104,7 @@ def test_distance_lines_for_showcase_rows(data):
 
 
 @pytest.mark.parametrize("iteration", [1, 2])
-def test_arrows_start_and_end_at_history_centres(data, iteration):
+def test_arrows_start_and_end_at_history_centers(data, iteration):
     X = data["blobs"].X
     h = lesson_run(X, 3, "random", 0).history
     moves = center_moves(h, iteration)
@@ -123,7 +123,7 @@ def test_step_of_names_missing_steps(data):
         step_of(h, "update", 99)
 
 
-def test_init_links_point_to_the_nearest_earlier_centre():
+def test_init_links_point_to_the_nearest_earlier_center():
     C = np.array([[0.0, 0.0], [10.0, 0.0], [1.0, 1.0]])
     segments, lengths = init_links(C)
     np.testing.assert_array_equal(segments[0], [[10, 0], [0, 0]])

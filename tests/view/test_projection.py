@@ -171,7 +171,7 @@ def test_bad_arguments_carry_values(iris, kwargs, match):
         fit_projection(X, **kwargs)
 
 
-def test_data_bounds_cover_points_and_every_centre():
+def test_data_bounds_cover_points_and_every_center():
     P = np.array([[0.0, 0.0], [10.0, 2.0]])
     history = np.array([[[-5.0, 1.0]], [[3.0, 4.0]], [[np.nan, np.nan]]])
     (x0, x1), (y0, y1) = data_bounds(P, history, pad=0.1)

@@ -44,7 +44,7 @@ def test_normalized_mean_is_the_direction_of_the_summed_unit_vectors():
     np.testing.assert_allclose(got[1], s / np.linalg.norm(s))
 
 
-def test_normalized_mean_keeps_the_previous_centre_when_directions_cancel():
+def test_normalized_mean_keeps_the_previous_center_when_directions_cancel():
     Xc = np.array([[1.0, 0.0], [-2.0, 0.0]])
     got = CENTER_RULES["normalized-mean"](Xc, np.array([0, 0]), 1, metric="cosine",
                                           previous=np.array([[0.0, 1.0]]))

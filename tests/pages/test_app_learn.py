@@ -179,8 +179,8 @@ def test_later_iteration_asks_a_new_question():
     assert not at.exception
     assert at.radio(key="learn_predict").value is None
     # Before the 2nd assign the points keep their colours from the 1st iteration.
-    colours = chart(at)["data"][0]["marker"]["color"]
-    assert len(set(colours)) == 3
+    colors = chart(at)["data"][0]["marker"]["color"]
+    assert len(set(colors)) == 3
     _answer_and_check(at, q2.answer, q2.answer)
 
 

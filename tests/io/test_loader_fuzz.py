@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clustering.data._export import labelled_csv
+from clustering.data._export import labeled_csv
 from clustering.data._prepare import prepare
 from clustering.io._loader import TableError, load_table
 
@@ -44,7 +44,7 @@ def check(data: bytes, name: str) -> None:
         return
     assert np.isfinite(prepared.X).all()
     assert 1 <= prepared.n_distinct <= len(prepared.X)
-    labelled_csv(frame, prepared.row_index, np.zeros(len(prepared.row_index), dtype=int))
+    labeled_csv(frame, prepared.row_index, np.zeros(len(prepared.row_index), dtype=int))
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -118,7 +118,7 @@ def test_centroids_and_trajectories_follow_the_history():
     assert marker.size > fig.data[points_trace_index(fig)].marker.size
 
 
-def test_points_coloured_by_cluster_through_a_stepped_colorscale():
+def test_points_colored_by_cluster_through_a_stepped_colorscale():
     k = 4
     scale, cmin, cmax = label_colorscale(k)
     for v in range(-1, k):

@@ -6,21 +6,21 @@ import numpy as np
 import pytest
 
 from clustering.figures._image import (
-    colour_space_figure,
+    color_space_figure,
     error_curve_figure,
-    hex_colour,
+    hex_color,
     palette_figure,
 )
 from clustering.figures._style import PRESENTATION_STYLE
 from tests.apptest_helpers import array
 
 
-def test_hex_colour():
-    assert hex_colour((255, 0, 16)) == "#ff0010"
-    assert hex_colour(np.array([0, 0, 0], np.uint8)) == "#000000"
+def test_hex_color():
+    assert hex_color((255, 0, 16)) == "#ff0010"
+    assert hex_color(np.array([0, 0, 0], np.uint8)) == "#000000"
 
 
-def test_palette_figure_sorts_by_share_and_colours_each_bar():
+def test_palette_figure_sorts_by_share_and_colors_each_bar():
     palette = np.array([[255, 255, 255], [255, 0, 0], [0, 0, 255]], np.uint8)
     fig = palette_figure(palette, np.array([0.2, 0.5, 0.3]))
     (bar,) = fig.data
@@ -33,7 +33,7 @@ def test_palette_figure_sorts_by_share_and_colours_each_bar():
     assert list(fig.layout.xaxis.ticktext) == ["#ff0000", "#0000ff", "#ffffff"]
 
 
-def test_palette_figure_hides_tick_labels_for_many_colours():
+def test_palette_figure_hides_tick_labels_for_many_colors():
     palette = np.random.default_rng(0).integers(0, 256, (256, 3)).astype(np.uint8)
     fig = palette_figure(palette, np.full(256, 1 / 256), PRESENTATION_STYLE)
     assert len(fig.data[0].x) == 256
@@ -46,21 +46,21 @@ def test_palette_figure_checks_shapes():
         palette_figure(np.zeros((3, 3), np.uint8), np.ones(2))
 
 
-def test_colour_space_figure_has_pixels_and_centres():
+def test_color_space_figure_has_pixels_and_centers():
     rng = np.random.default_rng(1)
     points = rng.uniform(0, 255, (500, 3))
     palette = rng.integers(0, 256, (6, 3)).astype(np.uint8)
     labels = rng.integers(0, 6, 500)
-    fig = colour_space_figure(points, palette[labels], palette.astype(float), palette,
+    fig = color_space_figure(points, palette[labels], palette.astype(float), palette,
                               ("Red", "Green", "Blue"), ranges=[(0, 255)] * 3)
-    pixels, centres = fig.data
+    pixels, centers = fig.data
     assert pixels.type == "scatter3d" and len(pixels.x) == 500
-    assert pixels.marker.color[0] == hex_colour(palette[labels[0]])
-    assert len(centres.x) == 6 and centres.marker.symbol == "diamond"
+    assert pixels.marker.color[0] == hex_color(palette[labels[0]])
+    assert len(centers.x) == 6 and centers.marker.symbol == "diamond"
     assert fig.layout.scene.xaxis.title.text == "Red"
     assert list(fig.layout.scene.zaxis.range) == [0, 255]
     assert fig.layout.scene.aspectratio.x == fig.layout.scene.aspectratio.z == 1
-    lab = colour_space_figure(points, palette[labels], palette.astype(float), palette,
+    lab = color_space_figure(points, palette[labels], palette.astype(float), palette,
                               ("L*", "a*", "b*"), ranges=[(0, 100), (-90, 100), (-110, 100)])
     assert lab.layout.scene.aspectratio.x == pytest.approx(100 / 210)
     assert lab.layout.scene.aspectratio.z == 1

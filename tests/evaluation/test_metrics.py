@@ -59,7 +59,7 @@ def test_values_match_sklearn_directly(iris_run):
     assert v["v_measure"] == pytest.approx(skm.v_measure_score(truth, labels))
     assert v["ari"] == pytest.approx(skm.adjusted_rand_score(truth, labels))
     assert v["ami"] == pytest.approx(skm.adjusted_mutual_info_score(truth, labels))
-    assert ev.reasons == {} and ev.silhouette_sampled is None and ev.n_labelled == 150
+    assert ev.reasons == {} and ev.silhouette_sampled is None and ev.n_labeled == 150
     assert all(isinstance(x, float) for x in v.values())
 
 
@@ -99,7 +99,7 @@ def test_no_true_labels_gives_reasons():
     ev = evaluate(X, [0, 0, 1, 1])
     for key in EXTERNAL:
         assert ev.values[key] is None and "true labels" in ev.reasons[key]
-    assert ev.contingency is None and ev.n_labelled is None
+    assert ev.contingency is None and ev.n_labeled is None
 
 
 @pytest.mark.parametrize(
@@ -145,7 +145,7 @@ def test_missing_true_labels_are_excluded():
     keep = [0, 1, 3, 5]
     expected = skm.adjusted_rand_score(truth[keep].astype(str), labels[keep])
     assert ev.values["ari"] == pytest.approx(expected)
-    assert ev.n_labelled == 4
+    assert ev.n_labeled == 4
     assert any("2 of 6 rows" in note for note in ev.notes)
     assert ev.contingency.to_numpy().sum() == 4
     # Internal metrics still see every row.

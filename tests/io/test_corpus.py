@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clustering.data._export import labelled_csv
+from clustering.data._export import labeled_csv
 from clustering.data._prepare import prepare
 from clustering.io._loader import Limits, TableError, load_table
 
@@ -25,7 +25,7 @@ def _corpus_dir() -> Path:
     override = os.environ.get("CLUSTER_EXPLORER_CORPUS")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+    return Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 
 
 CORPUS = _corpus_dir()
@@ -235,14 +235,14 @@ def test_identical_rows_have_one_distinct_point():
     assert np.isfinite(prepared.X).all()
 
 
-def test_formula_injection_loads_as_data_and_exports_neutralised():
+def test_formula_injection_loads_as_data_and_exports_neutralized():
     table = load("formula_injection.csv")
     names = list(table.frame["name"])
     assert names[0] == "=1+1" and names[5] == "\t=1+2" and names[6] == "\r=1+2"
     assert names[1].startswith("=HYPERLINK(")
     assert table.default_features[:1] == ["x"]
     prepared = prepare(table.frame, ["x", "y"], "name")
-    out = labelled_csv(table.frame, prepared.row_index, np.zeros(len(prepared.row_index), int))
+    out = labeled_csv(table.frame, prepared.row_index, np.zeros(len(prepared.row_index), int))
     rows = list(csv.reader(io.StringIO(out.decode("utf-8-sig"), newline="")))
     assert len(rows) == 9  # the \r cell did not break the file
     cells = [r[0] for r in rows[1:]]
@@ -269,7 +269,7 @@ def test_html_in_header_kept_as_literal_text():
     header = next(
         csv.reader(
             io.StringIO(
-                labelled_csv(table.frame, prepared.row_index, np.zeros(60, int)).decode("utf-8-sig")
+                labeled_csv(table.frame, prepared.row_index, np.zeros(60, int)).decode("utf-8-sig")
             )
         )
     )

@@ -23,7 +23,7 @@ def centroid_count(at) -> int:
     return len(array(trace["x"]))
 
 
-def final_colours(at) -> set:
+def final_colors(at) -> set:
     """Distinct point colours in the run's last frame (one per cluster)."""
     frame = run_figure(at)["frames"][-1]
     points = frame["data"][0]
@@ -58,7 +58,7 @@ def test_explore_opens_on_iris_with_k3(explore):
     assert explore.selectbox(key="sb_dataset").value == "iris"
     assert explore.slider(key="sb_k").value == 3
     assert centroid_count(explore) == 3
-    assert len(final_colours(explore)) == 3
+    assert len(final_colors(explore)) == 3
     assert "K=3 on 150 rows" in summary(explore)
     fig = run_figure(explore)
     assert len(fig["frames"]) >= 3  # init, assign, update at least
@@ -71,7 +71,7 @@ def test_k_changes_number_of_clusters_drawn(explore):
     explore.slider(key="sb_k").set_value(5).run()
     assert not explore.exception
     assert centroid_count(explore) == 5
-    assert len(final_colours(explore)) == 5
+    assert len(final_colors(explore)) == 5
     assert "K=5" in summary(explore)
 
 

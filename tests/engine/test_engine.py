@@ -47,7 +47,7 @@ def test_four_point_example_from_sklearn():
 
 @pytest.mark.parametrize("name", sorted(DATASETS), ids=sorted(DATASETS))
 @pytest.mark.parametrize("k", [3, 8], ids=["k3", "k8"])
-def test_parity_with_sklearn_lloyd_from_the_same_centres(name, k):
+def test_parity_with_sklearn_lloyd_from_the_same_centers(name, k):
     X = DATASETS[name]()
     init, _ = kmeans_plusplus(X, k, random_state=11)
     sk = SKKMeans(k, init=init, n_init=1, algorithm="lloyd").fit(X)

@@ -20,7 +20,7 @@ def _n_distinct(C, metric):
 
 @pytest.mark.parametrize("metric", METRICS, ids=METRICS)
 @pytest.mark.parametrize("init", INITS, ids=INITS)
-def test_every_init_gives_k_distinct_centres(init, metric):
+def test_every_init_gives_k_distinct_centers(init, metric):
     X = make_blobs(300, 3, centers=4, random_state=0)[0] + 10.0
     for seed in range(5):
         C = initial_centers(X, 6, init, distance=metric, random_state=seed)
@@ -30,7 +30,7 @@ def test_every_init_gives_k_distinct_centres(init, metric):
 
 @pytest.mark.parametrize("metric", METRICS, ids=METRICS)
 @pytest.mark.parametrize("init", INITS, ids=INITS)
-def test_heavy_duplicates_still_give_distinct_centres(init, metric):
+def test_heavy_duplicates_still_give_distinct_centers(init, metric):
     # 5 distinct points, each repeated many times: exactly k=5 distinct centres exist.
     base = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [-1.0, 2.0], [3.0, -1.0]])
     X = np.repeat(base, [50, 1, 30, 2, 40], axis=0)
@@ -60,7 +60,7 @@ def test_more_clusters_than_rows():
 
 
 @pytest.mark.parametrize("seed", [0, 1, 7, 42])
-def test_kmeans_plus_plus_draws_the_same_centres_as_sklearn(seed):
+def test_kmeans_plus_plus_draws_the_same_centers_as_sklearn(seed):
     X = load_iris().data
     ours = initial_centers(X, 4, "k-means++", random_state=seed)
     Xc = X - X.mean(axis=0)
@@ -91,7 +91,7 @@ def test_farthest_is_maximin_on_a_line():
     assert len(set(C[:, 0])) == 3
 
 
-def test_random_partition_centres_are_means_of_a_partition():
+def test_random_partition_centers_are_means_of_a_partition():
     X = np.arange(20, dtype=float).reshape(10, 2)
     C = initial_centers(X, 3, "random-partition", random_state=0)
     # Each centre is the mean of some non-empty subset, so it lies in the data's hull.
@@ -99,7 +99,7 @@ def test_random_partition_centres_are_means_of_a_partition():
     assert _n_distinct(C, "euclidean") == 3
 
 
-def test_same_random_state_same_centres():
+def test_same_random_state_same_centers():
     X = make_blobs(100, 2, random_state=0)[0]
     for init in INITS:
         a = initial_centers(X, 4, init, random_state=3)

@@ -55,7 +55,7 @@ def test_objective_never_rises_for_matched_pairs(problem):
 
 @SETTINGS
 @given(problems())
-def test_assign_labels_are_argmin_of_the_step_centres(problem):
+def test_assign_labels_are_argmin_of_the_step_centers(problem):
     X, k, distance, center, init, seed = problem
     h = kmeans(X, k, init=init, distance=distance, center=center, random_state=seed,
                max_iter=50, tol=0).history
@@ -85,7 +85,7 @@ def test_same_random_state_same_run(problem):
 
 @SETTINGS
 @given(problems())
-def test_every_init_gives_k_distinct_centres(problem):
+def test_every_init_gives_k_distinct_centers(problem):
     X, k, distance, _, init, seed = problem
     C = initial_centers(X, k, init, distance=distance, random_state=seed)
     assert C.shape == (k, X.shape[1])

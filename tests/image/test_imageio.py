@@ -72,7 +72,7 @@ def test_good_rgb_png_is_read_as_is():
     assert image.format == "PNG" and "64 × 64" in image.notes[0]
 
 
-def test_rgba_hidden_colours_never_reach_the_composite():
+def test_rgba_hidden_colors_never_reach_the_composite():
     image = read_image(corpus("rgba.png"))
     assert image.alpha is not None
     hidden = image.alpha == 0
@@ -96,7 +96,7 @@ def test_rgba_ignoring_transparent_pixels_fits_on_the_visible_ones_only():
     assert masked.counts.sum() == visible.sum()
 
 
-def test_grayscale_png_becomes_grey_rgb_and_caps_k_at_its_levels():
+def test_grayscale_png_becomes_gray_rgb_and_caps_k_at_its_levels():
     image = read_image(corpus("grayscale.png"))
     assert image.rgb.shape == (64, 64, 3)
     assert (image.rgb[..., 0] == image.rgb[..., 1]).all()
@@ -150,14 +150,14 @@ def test_other_formats_are_read(fmt):
 
 
 def test_animated_gif_uses_its_first_frame():
-    frames = [Image.new("RGB", (8, 8), colour) for colour in ("red", "blue", "green")]
+    frames = [Image.new("RGB", (8, 8), color) for color in ("red", "blue", "green")]
     data = encode(frames[0], "GIF", save_all=True, append_images=frames[1:])
     image = read_image(data)
     assert (image.rgb == [255, 0, 0]).all()
     assert any("first frame" in note for note in image.notes)
 
 
-def test_bilevel_image_has_two_colours_and_k_is_capped_at_2():
+def test_bilevel_image_has_two_colors_and_k_is_capped_at_2():
     bits = (gradient()[..., 0] > 128)
     image = read_image(encode(Image.fromarray(bits).convert("1"), "PNG"))
     assert image.mode == "1"
@@ -167,7 +167,7 @@ def test_bilevel_image_has_two_colours_and_k_is_capped_at_2():
     assert "only 2 distinct colours" in result.notes[0]
 
 
-def test_16_bit_greyscale_is_scaled_not_clipped():
+def test_16_bit_grayscale_is_scaled_not_clipped():
     values = np.array([[0, 257, 32896, 65535]], dtype=np.uint16)
     data = encode(Image.fromarray(values), "PNG")
     assert Image.open(io.BytesIO(data)).mode == "I;16"
@@ -393,7 +393,7 @@ def test_damaged_files_are_read_or_refused_never_crash(fmt, kwargs):
     assert 0 <= read <= 150
 
 
-def test_preview_shrinks_big_enlarges_small_and_keeps_palette_colours():
+def test_preview_shrinks_big_enlarges_small_and_keeps_palette_colors():
     big = np.zeros((300, 2000, 3), np.uint8)
     big[:, ::2] = [255, 0, 0]  # 1-pixel stripes: smoothing would make pink
     data, fmt = preview(big, exact=True)

@@ -97,7 +97,7 @@ def test_contingency_empty_says_why():
 # --- sizes -------------------------------------------------------------------------------
 
 
-def test_cluster_sizes_bars_in_cluster_colours():
+def test_cluster_sizes_bars_in_cluster_colors():
     fig = cluster_sizes_figure(np.array([5, 0, 7]))
     bar = fig.data[0]
     assert list(bar.x) == ["Cluster 0", "Cluster 1", "Cluster 2"]

@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from clustering.data import (
@@ -148,11 +147,6 @@ def replay(
 ) -> ReplayInputs:
     return replay_inputs(_X, _history, _projection, frame=_frame, row_index=_row_index,
                          true_labels=_true_labels, distance=distance, regions=regions)
-
-
-def figure_from(spec: dict) -> go.Figure:
-    """A figure from a cached plain dict (already validated when it was built)."""
-    return go.Figure(spec, _validate=False)
 
 
 # Figures are cached as plain dicts: unpickling a go.Figure re-validates it (~35 ms for a

@@ -46,6 +46,7 @@ from clustering.figures import (
 )
 from clustering.text import escape_lines
 from ui import cache
+from ui.charts import show_chart
 from ui.data import ActiveData
 from ui.knobs import INIT_LABELS, RunSettings
 from ui.layout import figure_style
@@ -53,7 +54,6 @@ from ui.state import bind, keep_widget_values, set_value, store
 
 EXPLORE = "pages/1_Explore.py"
 _GO = "choose_k_go_explore"
-_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 _WIDGETS = {"k": "sb_k", "init": "sb_init", "seed": "sb_seed", "n_init": "sb_n_init"}
 #: Rows x runs above which the init study waits for a click instead of running at once.
 INIT_STUDY_AUTO_BUDGET = 2_000_000
@@ -206,7 +206,7 @@ def open_buttons(result: SweepResult) -> None:
 
 
 def _chart(figure, key: str) -> None:
-    st.plotly_chart(figure, key=key, config=_CONFIG, on_select=lambda: _open_clicked_k(key),
+    show_chart(figure, key=key, on_select=lambda: _open_clicked_k(key),
                     selection_mode="points")
 
 
@@ -283,9 +283,9 @@ def silhouette_section(active: ActiveData, result: SweepResult, sweep_key: str,
     negatives = int((values < 0).sum())
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(silhouette_figure(values, labels, style=style,
+        show_chart(silhouette_figure(values, labels, style=style,
                                           title=f"Silhouette of every point, K={k}"),
-                        key="choose_k_silhouette_plot", config=_CONFIG)
+                        key="choose_k_silhouette_plot")
     with right:
         names = tuple(active.prepared.feature_names)
         d = len(names)
@@ -293,10 +293,10 @@ def silhouette_section(active: ActiveData, result: SweepResult, sweep_key: str,
                                       None if d > 2 else tuple(range(d)), names)
         hover = [escape_lines(lines) for lines in hover_lines(
             active.source.frame, active.prepared.row_index[rows])]
-        st.plotly_chart(silhouette_scatter(
+        show_chart(silhouette_scatter(
             projection.transform(X[rows]), labels, values, axis_titles=projection.axis_titles,
             hover_text=hover, style=style, title="Same colours; ringed: negative silhouette"),
-            key="choose_k_silhouette_scatter", config=_CONFIG)
+            key="choose_k_silhouette_scatter")
     sampled = f" (a seeded sample of {len(rows):,} of {X.shape[0]:,} rows)" if len(
         rows) < X.shape[0] else ""
     st.caption(f"{negatives:,} of {len(rows):,} points{sampled} have a negative silhouette: "
@@ -336,15 +336,15 @@ def init_study_section(active: ActiveData, run: RunSettings) -> None:
     st.dataframe(study_table(study), hide_index=True, width="stretch", key="choose_k_study_table")
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(init_study_figure(
+        show_chart(init_study_figure(
             labels, study.objective, value_label="Final objective", seeds=study.seeds,
             reference=study.best_objective, style=style, title="Final objective of every run"),
-            key="choose_k_study_objective", config=_CONFIG)
+            key="choose_k_study_objective")
     with right:
-        st.plotly_chart(init_study_figure(
+        show_chart(init_study_figure(
             labels, study.n_iter, value_label="Iterations", seeds=study.seeds,
             style=style, title="Iterations of every run"),
-            key="choose_k_study_iterations", config=_CONFIG)
+            key="choose_k_study_iterations")
     st.markdown("**Show a bad start on Explore**: the worst run of a method, replayed.")
     for column, method in zip(st.columns(len(study.methods)), study.methods, strict=True):
         seed, objective, _ = study.worst(method)

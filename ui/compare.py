@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 from clustering.compare import (
@@ -48,6 +47,7 @@ from clustering.figures import (
 )
 from clustering.view import display_rows
 from ui import cache
+from ui.charts import show_chart
 from ui.data import ActiveData
 from ui.knobs import CENTER_LABELS, DISTANCE_LABELS, INIT_LABELS, RunSettings
 from ui.layout import STYLES, style_name
@@ -61,7 +61,6 @@ a seeded sample of each dataset in every panel, never fewer than 150 points."""
 NARROW = 7
 """Above this many columns panels are narrow: short titles, stacked corner text."""
 _KEEP = "compare_values"
-_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 _SIDEBAR_PARAMS = ("init", "distance", "center", "n_init", "max_iter")
 _STEPS = {"preference": 1.0, "gamma": 0.1, "bandwidth": 0.05, "threshold": 0.05}
 
@@ -120,8 +119,9 @@ def cached_dendrogram(data_key: str, linkage: str, n_clusters: int, metric: str,
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def cached_grid_figure(grid_key: str, style: str, _panels: list, row_titles: tuple,
-                       column_titles: tuple) -> go.Figure:
-    return grid_figure(_panels, list(row_titles), list(column_titles), style=STYLES[style])
+                       column_titles: tuple) -> dict:
+    return grid_figure(_panels, list(row_titles), list(column_titles),
+                       style=STYLES[style]).to_dict()
 
 
 # --- widget state that survives page changes -----------------------------------------------
@@ -318,7 +318,7 @@ def grid_section(rows: list[GridRow], names: list[str], cells: dict, score_choic
     fig = cached_grid_figure(grid_key, style_name(), panels, tuple(r.title for r in rows),
                              tuple(ALGORITHMS[n].short_title if narrow else ALGORITHMS[n].title
                                    for n in names))
-    st.plotly_chart(fig, key="compare_grid", config=_CONFIG, width="stretch")
+    show_chart(fig, key="compare_grid", width="stretch")
 
 
 def registry_section() -> None:
@@ -387,7 +387,7 @@ def agreement_section(row: GridRow, names: list[str], cells: dict) -> None:
         st.info("At least two labellings are needed to compare; pick more algorithms.")
         return
     fig = agreement_figure(agreement_matrix(labelings), style=STYLES[style_name()])
-    st.plotly_chart(fig, key="compare_agreement", config=_CONFIG, width="stretch")
+    show_chart(fig, key="compare_agreement", width="stretch")
     st.caption("Adjusted Rand index between each pair: 1 = the same partition, 0 = no more "
                "alike than chance. Skipped algorithms are left out.")
 
@@ -410,7 +410,7 @@ def dendrogram_section(row: GridRow, names: list[str], cells: dict, seed: int) -
         st.info(f"No dendrogram for this data: {exc}.", icon=":material/info:")
         return
     fig = dendrogram_figure(tree, style=STYLES[style_name()])
-    st.plotly_chart(fig, key="compare_dendrogram_chart", config=_CONFIG, width="stretch")
+    show_chart(fig, key="compare_dendrogram_chart", width="stretch")
     where = (f"a seeded sample of {tree.sampled} of {tree.n_rows:,} rows (a tree of more "
              "leaves cannot be read)" if tree.sampled else f"all {tree.n_rows} rows")
     st.caption(f"Every merge of {ALGORITHMS[name].title} on {where}; the dashed line cuts "
@@ -433,7 +433,7 @@ def k_distance_section(row: GridRow, names: list[str], cells: dict, seed: int) -
     eps = float(result.params["eps"])
     fig = k_distance_figure(curve.distances, curve.k, eps, knee_index=curve.knee_index,
                             style=STYLES[style_name()])
-    st.plotly_chart(fig, key="compare_k_distance", config=_CONFIG, width="stretch")
+    show_chart(fig, key="compare_k_distance", width="stretch")
     sample = f" ({curve.sampled:,} sampled points)" if curve.sampled else ""
     st.caption(
         f"Each point's distance to its {ordinal(curve.k)} nearest neighbour, sorted{sample}. "

@@ -40,6 +40,7 @@ from clustering.image import (
     to_space,
 )
 from ui.cache import bytes_key, content_key
+from ui.charts import show_chart
 from ui.layout import figure_style
 from ui.state import recall, remember
 from ui.text import md_escape
@@ -386,8 +387,8 @@ def show_report(picked: Picked, results: list[tuple[str, Quantized]]) -> None:
 
 
 def palette_section(result: Quantized, title: str) -> None:
-    st.plotly_chart(palette_figure(result.palette, result.shares, figure_style()),
-                    key="image_palette_chart", config={"displaylogo": False})
+    show_chart(palette_figure(result.palette, result.shares, figure_style()),
+                    key="image_palette_chart")
     with st.expander(f"Palette as a table ({result.n_colors} colours)"):
         order = np.argsort(-result.shares, kind="stable")
         st.dataframe(pd.DataFrame({
@@ -411,7 +412,7 @@ def color_space_section(picked: Picked, result: Quantized, knobs: Knobs) -> None
     space = result.space
     fig = color_space_figure(to_space(rgb, space), shown, result.centers, result.palette,
                               AXIS_TITLES[space], figure_style(), ranges=_RANGES[space])
-    st.plotly_chart(fig, key="image_color_space", config={"displaylogo": False})
+    show_chart(fig, key="image_color_space")
     st.caption(f"{rows.size:,} pixels drawn at random; diamonds are the {result.n_colors} "
                "palette colours, each the mean of the pixels nearest to it.")
 
@@ -420,7 +421,7 @@ def sweep_section(picked: Picked, knobs: Knobs) -> None:
     sweep = _sweep(picked.key, picked.pixels, picked.mask, knobs.space, knobs.seed)
     fig = error_curve_figure(sweep.ks, sweep.errors, METHODS, figure_style(),
                              current_k=knobs.k if knobs.k <= sweep.ks.max() else None)
-    st.plotly_chart(fig, key="image_error_curve", config={"displaylogo": False})
+    show_chart(fig, key="image_error_curve")
     st.caption(f"Measured on {sweep.eval_size:,} pixels drawn at random (k-means fitted on "
                "5,000 of them), in " + ("CIELAB" if knobs.space == "lab" else "RGB") + "; "
                "both axes are logarithmic.")

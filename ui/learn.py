@@ -46,10 +46,10 @@ from clustering.lesson import (
     showcase_rows,
     two_starts,
 )
+from ui.charts import show_chart
 from ui.layout import figure_style
 from ui.state import bind, set_value, store
 
-_PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 _PICKER = "learn_screen"
 # setting -> widget key; the settings (and so the URL) carry the lesson across page visits.
 _LESSON_WIDGETS = {"lesson_data": "learn_dataset", "lesson_k": "learn_k",
@@ -156,7 +156,7 @@ def show_screen(number: int, lesson: Lesson) -> None:
 
 
 def _chart(fig, key: str = _CHART) -> None:
-    st.plotly_chart(fig, key=key, config=_PLOTLY_CONFIG)
+    show_chart(fig, key=key)
 
 
 def _iteration(lesson: Lesson) -> int:

@@ -8,6 +8,7 @@ from clustering.evaluation import hover_lines
 from clustering.figures import pick_figure
 from clustering.view import data_bounds, display_rows
 from ui import cache
+from ui.charts import show_chart
 from ui.data import ActiveData
 from ui.layout import figure_style
 from ui.run_view import View
@@ -64,6 +65,6 @@ def manual_rows(active: ActiveData, n_clusters: int, view: View) -> tuple[int, .
         ranges=data_bounds(points), style=figure_style(),
         hover_text=hover_lines(active.source.frame, prepared.row_index[rows]),
     )
-    st.plotly_chart(figure, key=_CHART_KEY, on_select=_add_clicked_points,
-                    selection_mode="points", config={"displaylogo": False})
+    show_chart(figure, key=_CHART_KEY, on_select=_add_clicked_points,
+                    selection_mode="points")
     return None

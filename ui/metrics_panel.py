@@ -6,6 +6,7 @@ import streamlit as st
 
 from clustering.evaluation import METRICS, Evaluation, metrics_table
 from ui import cache
+from ui.charts import show_chart
 from ui.layout import style_name
 
 
@@ -20,9 +21,8 @@ def metrics_panel(evaluation: Evaluation, has_truth: bool, run_key: str, key: st
         st.caption("Choose a true-label column in the sidebar to see homogeneity, completeness, "
                    "V-measure, ARI and AMI.")
     elif evaluation.contingency is not None:
-        st.plotly_chart(cache.figure_from(cache.contingency_figure(run_key, style_name(),
-                                                                   evaluation.contingency)),
-                        key=f"{key}_contingency", config={"displaylogo": False})
+        show_chart(cache.contingency_figure(run_key, style_name(), evaluation.contingency),
+                   key=f"{key}_contingency")
 
 
 def headline_metrics(evaluation: Evaluation, n_iter: int, has_truth: bool) -> None:

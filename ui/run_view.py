@@ -13,11 +13,10 @@ import streamlit as st
 
 from clustering.engine import History
 from ui import cache
+from ui.charts import show_chart
 from ui.data import ActiveData
 from ui.layout import presentation, style_name
 from ui.state import bind, set_value, settings, store
-
-_PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
 @dataclass(frozen=True)
@@ -119,8 +118,7 @@ def _timeline(active, run_key, history, view, distance, center_rule, key, step_k
     chart, side = ((st.container(), st.container()) if presentation()
                    else st.columns([3, 1.25], gap="medium"))
     with chart:
-        st.plotly_chart(cache.figure_from(figure), key=f"{key}_run_chart",
-                        config=_PLOTLY_CONFIG)
+        show_chart(figure, key=f"{key}_run_chart")
         if len(inputs.rows) < inputs.n_total:
             st.caption(f"Showing a fixed sample of {len(inputs.rows):,} of {inputs.n_total:,} "
                        "rows; k-means and the metrics use every row.")
@@ -135,9 +133,8 @@ def _timeline(active, run_key, history, view, distance, center_rule, key, step_k
         st.markdown(f"**Step {step} of {last}** · iteration {history.iteration[step]} · "
                     f"*{phase}*")
         st.caption(_PHASE_TEXT[phase])
-        st.plotly_chart(cache.figure_from(cache.objective_chart(run_key, step, style_name(),
-                                                                history)),
-                        key=f"{key}_objective_chart", config=_PLOTLY_CONFIG)
+        show_chart(cache.objective_chart(run_key, step, style_name(), history),
+                   key=f"{key}_objective_chart")
 
 
 def _move(step_key: str, step: int) -> None:

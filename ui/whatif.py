@@ -17,6 +17,7 @@ from clustering.evaluation import Evaluation, compare_runs, metrics_difference
 from clustering.figures import whatif_figure
 from clustering.view import data_bounds, display_rows
 from ui import cache
+from ui.charts import show_chart
 from ui.data import ActiveData
 from ui.knobs import INIT_LABELS, RunSettings
 from ui.layout import figure_style
@@ -103,8 +104,8 @@ def compare_tab(active: ActiveData, result: KMeansResult, evaluation: Evaluation
                    help="After matching B's clusters to A's (Hungarian method).")
     cols[2].metric("Rows compared", f"{len(common):,}", border=True)
     st.caption(f"Run B (current): {md_escape(describe_current())}")
-    st.plotly_chart(_side_by_side(active, view, pinned, result, comparison, in_b),
-                    key="explore_whatif_chart", config={"displaylogo": False})
+    show_chart(_side_by_side(active, view, pinned, result, comparison, in_b),
+                    key="explore_whatif_chart")
     left, right = st.columns(2)
     with left:
         st.markdown("**Metrics**")

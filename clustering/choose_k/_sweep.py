@@ -33,6 +33,7 @@ from threadpoolctl import threadpool_limits
 from clustering.choose_k._knee import Knee, find_knee
 from clustering.engine import INIT_METHODS, kmeans, n_distinct_points
 from clustering.evaluation import METRICS, SILHOUETTE_SAMPLE_SIZE, evaluate
+from clustering.sampling import sample_rows
 
 __all__ = [
     "DEFAULT_K_MAX",
@@ -250,8 +251,7 @@ def sweep_k(
            "history": False}
     stab_rows = None
     if n > STABILITY_MAX_ROWS:
-        stab_rows = np.sort(np.random.RandomState(random_state).choice(
-            n, STABILITY_MAX_ROWS, replace=False))
+        stab_rows = sample_rows(n, STABILITY_MAX_ROWS, random_state)
         notes.append(f"Stability runs use a seeded sample of {STABILITY_MAX_ROWS:,} of {n:,} rows.")
     X_stab = X if stab_rows is None else X[stab_rows]
     score_rows, truth = _score_sample(n, random_state), true_labels
@@ -306,7 +306,7 @@ def sweep_k(
 def _score_sample(n: int, seed: int) -> np.ndarray | None:
     if n <= SCORE_MAX_ROWS:
         return None
-    return np.sort(np.random.RandomState(seed + 1).choice(n, SCORE_MAX_ROWS, replace=False))
+    return sample_rows(n, SCORE_MAX_ROWS, seed + 1)
 
 
 def _stability(X, k, runs, seed, run) -> tuple[float, float]:

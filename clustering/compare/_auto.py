@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 from sklearn.cluster import estimate_bandwidth
 from sklearn.neighbors import NearestNeighbors
-from sklearn.utils import check_random_state
 
 from clustering.choose_k import find_knee
+from clustering.sampling import sample_rows
 
 __all__ = [
     "K_DISTANCE_QUERIES",
@@ -95,8 +95,7 @@ def k_distance(X: np.ndarray, min_samples: int, random_state=0) -> KDistance:
     queries = np.arange(n)
     sampled = None
     if n > K_DISTANCE_QUERIES:
-        rng = check_random_state(random_state)
-        queries = np.sort(rng.choice(n, K_DISTANCE_QUERIES, replace=False))
+        queries = sample_rows(n, K_DISTANCE_QUERIES, random_state)
         sampled = K_DISTANCE_QUERIES
     nn = NearestNeighbors(n_neighbors=k + 1).fit(X)
     # The first neighbour of a query is itself (distance 0), so column k is the k-th other.

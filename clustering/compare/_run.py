@@ -48,6 +48,7 @@ from clustering.compare._scores import (
 )
 from clustering.compare._specs import SPECS
 from clustering.compare._types import AUTO, AlgorithmResult, AlgorithmSpec, ParamSpec
+from clustering.sampling import sample_rows
 
 __all__ = [
     "ALGORITHMS",
@@ -169,7 +170,7 @@ def run_algorithm(name: str, X, params: dict | None = None, random_state=0) -> A
             reason = (f"{spec.title} is skipped above {limit:,} rows{wide} (this data has "
                       f"{n:,}): {_lower_first(spec.why_limit)}")
             return _skipped(spec, params, reason)
-        rows = _sample(n, limit, rng)
+        rows = sample_rows(n, limit, rng)
 
     Xfit = X if rows is None else X[rows]
     resolved, notes = _resolve(spec, Xfit, params, rng)
@@ -177,7 +178,7 @@ def run_algorithm(name: str, X, params: dict | None = None, random_state=0) -> A
         budget = spec.row_budget(Xfit, resolved, rng)
         if budget < Xfit.shape[0]:
             pool = np.arange(n) if rows is None else rows
-            rows = np.sort(rng.choice(pool, max(budget, 2), replace=False))
+            rows = sample_rows(pool, max(budget, 2), rng)
             Xfit = X[rows]
     if rows is not None:
         notes.insert(0, _sample_note(spec, len(rows), n))
@@ -219,10 +220,6 @@ def _resolve(spec: AlgorithmSpec, X: np.ndarray, params: dict, rng) -> tuple[dic
             shown = f"{value:.3g}" if isinstance(value, float) else str(value)
             notes.append(f"{p.label} chosen from the data: {shown}.")
     return resolved, notes
-
-
-def _sample(n: int, size: int, rng) -> np.ndarray:
-    return np.sort(rng.choice(n, size, replace=False))
 
 
 def _sample_note(spec: AlgorithmSpec, m: int, n: int) -> str:
@@ -274,7 +271,7 @@ def _extend(X: np.ndarray, rows: np.ndarray, sample_labels: np.ndarray,
     if d > TREE_DIMS and others.size:
         cap = max(1000, EXTEND_WORK // (others.size * d))
         if cap < len(rows):
-            reference = np.sort(rng.choice(len(rows), cap, replace=False))
+            reference = sample_rows(len(rows), cap, rng)
     if others.size:
         with threadpool_limits(limits=1):
             nearest = NearestNeighbors(n_neighbors=1).fit(X[rows[reference]]).kneighbors(

@@ -21,13 +21,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 from scipy.cluster import hierarchy
-from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils import check_random_state
 
 from clustering.data import load_dataset
-from clustering.evaluation import Evaluation, evaluate
+from clustering.evaluation import Evaluation, evaluate, match_clusters
+from clustering.sampling import sample_rows
 
 __all__ = [
     "DENDROGRAM_MAX_ROWS",
@@ -195,29 +194,16 @@ def align_labels(labels, reference) -> np.ndarray:
     ndarray of shape (n,) int
     """
     labels = np.asarray(labels, dtype=np.int64).ravel()
-    reference = np.asarray(reference).ravel()
-    if len(reference) != len(labels):
-        raise ValueError(f"reference has {len(reference)} entries but labels has {len(labels)}")
-    ref_ok = ~pd.isna(reference)
-    if reference.dtype.kind in "iu":
-        ref_ok &= reference >= 0
-    both = (labels >= 0) & ref_ok
-    clusters = np.unique(labels[labels >= 0])
-    if clusters.size == 0 or not both.any():
+    match = match_clusters(labels, reference)
+    if match.clusters.size == 0 or match.groups.size == 0:
         return labels.copy()
-    groups, ref_codes = np.unique(reference[both].astype(str), return_inverse=True)
-    col = np.searchsorted(clusters, labels[both])
-    overlap = np.zeros((clusters.size, groups.size))
-    np.add.at(overlap, (col, ref_codes.ravel()), 1)
-    rows, cols = linear_sum_assignment(-overlap)
-    new = np.full(clusters.size, -1, dtype=np.int64)
-    new[rows] = cols
+    new = match.pair.copy()
     rest = np.flatnonzero(new < 0)
-    sizes = np.array([(labels == c).sum() for c in clusters[rest]])
-    new[rest[np.argsort(-sizes, kind="stable")]] = groups.size + np.arange(rest.size)
+    sizes = np.array([(labels == c).sum() for c in match.clusters[rest]])
+    new[rest[np.argsort(-sizes, kind="stable")]] = match.groups.size + np.arange(rest.size)
     out = labels.copy()
     mask = labels >= 0
-    out[mask] = new[np.searchsorted(clusters, labels[mask])]
+    out[mask] = new[np.searchsorted(match.clusters, labels[mask])]
     return out
 
 
@@ -284,8 +270,7 @@ def dendrogram_data(X, linkage: str, n_clusters: int, *, metric: str = "euclidea
         raise ValueError(f"a dendrogram needs at least 2 rows; there are {n}")
     sampled = None
     if n > max_rows:
-        rng = check_random_state(random_state)
-        X = X[np.sort(rng.choice(n, max_rows, replace=False))]
+        X = X[sample_rows(n, max_rows, random_state)]
         sampled = max_rows
     if metric not in ("euclidean", "manhattan", "cosine"):
         raise ValueError(f"metric={metric!r} must be euclidean, manhattan or cosine")

@@ -192,12 +192,6 @@ class AlgorithmSpec:
         slow = ("quadratic", "cubic")
         return self.time_cost in slow or self.memory_cost in slow
 
-    def param(self, name: str) -> ParamSpec:
-        for p in self.params:
-            if p.name == name:
-                return p
-        raise ValueError(f"{self.name} has no parameter {name!r}")
-
 
 # eq=False: fields hold arrays, whose == is elementwise.
 @dataclass(frozen=True, eq=False)

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from clustering.engine._buffers import take
+from clustering.sampling import sample_rows
 
 __all__ = [
     "LABEL_BUDGET_BYTES",
@@ -158,7 +159,7 @@ class HistoryRecorder:
         per_row = self.max_steps * self.dtype.itemsize
         m = int(min(self.n_rows, max(1, self.budget // per_row)))
         rng = np.random.default_rng(LABEL_SAMPLE_SEED)
-        self.rows = np.sort(rng.choice(self.n_rows, size=m, replace=False))
+        self.rows = sample_rows(self.n_rows, m, rng)
         n = len(self.phase)
         buf = take("labels", (self.max_steps, m), self.dtype)  # fits the budget by design
         buf[:n] = self._buf[:n, self.rows]

@@ -1,6 +1,7 @@
 """How good is a clustering: internal and external metrics with their meanings, tables and
 sentences that describe a run, and run A against run B.
 """
+from clustering.evaluation._matching import ClusterMatch, match_clusters
 from clustering.evaluation._metrics import (
     METRICS,
     SILHOUETTE_SAMPLE_SIZE,
@@ -17,6 +18,8 @@ from clustering.evaluation._summary import (
 from clustering.evaluation._whatif import compare_runs, metrics_difference
 
 __all__ = [
+    "ClusterMatch",
+    "match_clusters",
     "Evaluation",
     "METRICS",
     "SILHOUETTE_SAMPLE_SIZE",

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import adjusted_rand_score
-from sklearn.metrics.cluster import contingency_matrix
 
+from clustering.evaluation._matching import match_clusters
 from clustering.evaluation._metrics import METRICS
 from clustering.text import cluster_name
 
@@ -72,22 +71,20 @@ def compare_runs(labels_a: np.ndarray, labels_b: np.ndarray) -> RunComparison:
             f"run A labels {a.shape[0]} rows and run B labels {b.shape[0]}; "
             "they must cluster the same rows to be compared"
         )
-    a_ids, a_codes = np.unique(a, return_inverse=True)
-    b_ids, b_codes = np.unique(b, return_inverse=True)
-    counts = contingency_matrix(a_codes, b_codes)
-    rows, cols = linear_sum_assignment(counts, maximize=True)
-    b_to_a = {int(b_ids[c]): int(a_ids[r]) for r, c in zip(rows, cols, strict=True)}
+    match = match_clusters(b, a)
+    b_ids, a_ids = match.clusters, match.groups
+    b_to_a = {int(b_ids[c]): int(a_ids[g]) for c, g in enumerate(match.pair) if g >= 0}
     spare = int(a_ids.max()) + 1 if a_ids.size else 0
     for b_id in b_ids:
         if int(b_id) not in b_to_a:
             b_to_a[int(b_id)] = spare
             spare += 1
-    aligned = np.array([b_to_a[int(v)] for v in b_ids])[b_codes]
+    aligned = np.array([b_to_a[int(v)] for v in b])
     # Columns: matched B clusters in A's order, then the unmatched ones.
-    order = [int(c) for _, c in sorted(zip(rows, cols, strict=True))]
+    order = [int(c) for g, c in sorted((g, c) for c, g in enumerate(match.pair) if g >= 0)]
     order += [c for c in range(len(b_ids)) if c not in order]
     table = pd.DataFrame(
-        counts[:, order],
+        match.overlap.T[:, order],
         index=pd.Index([cluster_name(int(i)) for i in a_ids], name="run A"),
         columns=pd.Index([f"B {cluster_name(int(b_ids[c]))}" for c in order], name="run B"),
     )

@@ -43,10 +43,12 @@ from clustering.figures._style import (
     DEFAULT_STYLE,
     PRESENTATION_STYLE,
     FigureStyle,
+    figure_from_dict,
 )
 from clustering.figures._whatif import whatif_figure
 
 __all__ = [
+    "figure_from_dict",
     "DEFAULT_STYLE",
     "FigureStyle",
     "PRESENTATION_STYLE",

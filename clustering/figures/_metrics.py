@@ -1,12 +1,10 @@
-"""Figures for evaluation results: the contingency table and the cluster sizes.
+"""Figures for evaluation results: the contingency table.
 
-Both take values computed elsewhere (``clustering.evaluation.evaluate``'s contingency frame,
-cluster counts) and only draw them.
+It takes the contingency frame computed by :func:`clustering.evaluation.evaluate` and only
+draws it.
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -15,10 +13,8 @@ import plotly.graph_objects as go
 from clustering.figures._style import (
     DEFAULT_STYLE,
     MAX_LABEL_LENGTH,
-    OUTLINE_COLOR,
     FigureStyle,
     apply_style,
-    cluster_color,
     cluster_name,
     escape_text,
     new_figure,
@@ -116,58 +112,4 @@ def contingency_heatmap(
     )
     cell = style.font_size * 3
     fig.update_layout(height=max(260, cell * len(rows) + 160))
-    return fig
-
-
-def cluster_sizes_figure(
-    sizes: Sequence[int] | np.ndarray | pd.Series,
-    style: FigureStyle = DEFAULT_STYLE,
-    *,
-    title: str | None = None,
-) -> go.Figure:
-    """One bar per cluster, in the cluster's colour, labelled with its number of points.
-
-    Parameters
-    ----------
-    sizes : array-like of shape (k,) int, or Series indexed by cluster id
-        Points per cluster; position ``j`` (or index value ``j``) is cluster ``j``.
-    style : FigureStyle
-    title : str, optional
-
-    Returns
-    -------
-    go.Figure
-    """
-    if isinstance(sizes, pd.Series):
-        ids = [int(j) for j in sizes.index]
-        counts = sizes.to_numpy()
-    else:
-        counts = np.asarray(sizes)
-        ids = list(range(len(counts)))
-    if counts.ndim != 1:
-        raise ValueError(f"sizes must be one-dimensional; got shape {counts.shape}")
-    if len(counts) == 0:
-        return _empty(style, "No clusters to show.")
-    names = [cluster_name(j) for j in ids]
-    fig = new_figure(
-        style,
-        go.Bar(
-            x=names,
-            y=counts,
-            text=[str(int(c)) for c in counts],
-            textposition="outside",
-            textfont={"size": style.font_size},
-            cliponaxis=False,
-            marker={
-                "color": [cluster_color(j) for j in ids],
-                "line": {"color": OUTLINE_COLOR, "width": max(1.0, style.line_width / 2)},
-            },
-            hovertemplate="%{x}: %{y} points<extra></extra>",
-            showlegend=False,
-        ),
-    )
-    apply_style(fig, style, escape_text(title) if title else None)
-    fig.update_xaxes(type="category", showgrid=False)
-    fig.update_yaxes(title_text="Points", rangemode="tozero")
-    fig.update_layout(height=max(260, style.height // 2), bargap=0.25)
     return fig

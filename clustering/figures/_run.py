@@ -27,9 +27,6 @@ from clustering.figures._animation import (
     legend_key,
     point_symbol,
 )
-
-# objective_figure lived here first; pages import it from this module too.
-from clustering.figures._objective import objective_figure
 from clustering.figures._style import (
     DEFAULT_STYLE,
     MAX_LABEL_LENGTH,
@@ -360,4 +357,4 @@ def run_figure(
     return new_figure(style, step_traces(s0, full=True) + key, frames, layout)
 
 
-__all__ = ["PHASE_TEXT", "UPDATE_TEXT", "frame_name", "objective_figure", "run_figure"]
+__all__ = ["PHASE_TEXT", "UPDATE_TEXT", "frame_name", "run_figure"]

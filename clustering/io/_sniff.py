@@ -20,7 +20,6 @@ SAMPLE_BYTES = 64 * 1024
 #: Delimiters we consider, in the order preferred when two fit equally well. A comma
 #: loses ties because in ';'- or tab-separated files commas are usually decimal marks.
 DELIMITERS = ("\t", ";", "|", ",")
-DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ keep the table's order.
 from __future__ import annotations
 
 import numpy as np
-from sklearn.utils import check_random_state
+
+from clustering.sampling import sample_rows
 
 MAX_DRAWN_POINTS = 5000
 """Most points drawn in one chart. Above this, a seeded sample of this size is drawn (and
@@ -58,8 +59,7 @@ def display_rows(
             )
     if pool.size <= max_points:
         return pool
-    rng = check_random_state(random_state)
-    return np.sort(rng.choice(pool, size=max_points, replace=False))
+    return sample_rows(pool, max_points, random_state)
 
 
 def label_positions(rows: np.ndarray, label_rows: np.ndarray | None) -> np.ndarray:

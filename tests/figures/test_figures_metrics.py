@@ -7,8 +7,6 @@ import pandas as pd
 import pytest
 
 from clustering.figures import PRESENTATION_STYLE, contingency_heatmap, objective_figure
-from clustering.figures._metrics import cluster_sizes_figure
-from clustering.figures._style import cluster_color
 
 PHASES = ("init", "assign", "update", "assign", "update")
 ITERATIONS = [0, 1, 1, 2, 2]
@@ -97,27 +95,13 @@ def test_contingency_empty_says_why():
 # --- sizes -------------------------------------------------------------------------------
 
 
-def test_cluster_sizes_bars_in_cluster_colors():
-    fig = cluster_sizes_figure(np.array([5, 0, 7]))
-    bar = fig.data[0]
-    assert list(bar.x) == ["Cluster 0", "Cluster 1", "Cluster 2"]
-    assert list(bar.y) == [5, 0, 7]
-    assert list(bar.marker.color) == [cluster_color(j) for j in range(3)]
-    series = cluster_sizes_figure(pd.Series([4, 2], index=[3, 1]))
-    assert list(series.data[0].x) == ["Cluster 3", "Cluster 1"]
-    assert list(series.data[0].marker.color) == [cluster_color(3), cluster_color(1)]
-    with pytest.raises(ValueError, match="one-dimensional"):
-        cluster_sizes_figure(np.zeros((2, 2)))
-
-
 @pytest.mark.parametrize(
     "make",
     [
         lambda s: objective_figure(OBJECTIVE, PHASES, ITERATIONS, current_step=2, style=s),
         lambda s: contingency_heatmap(pd.DataFrame([[1, 2]], index=["a"]), style=s),
-        lambda s: cluster_sizes_figure([3, 4], style=s),
     ],
-    ids=["objective", "contingency", "sizes"],
+    ids=["objective", "contingency"],
 )
 def test_presentation_fonts_at_least_18(make):
     sizes = layout_font_sizes(make(PRESENTATION_STYLE))

@@ -6,7 +6,6 @@ is where a misspelt property or a bad value would be caught instead.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -16,9 +15,10 @@ from clustering.data._prepare import prepare
 from clustering.engine._kmeans import kmeans
 from clustering.evaluation._metrics import evaluate
 from clustering.evaluation._whatif import compare_runs
-from clustering.figures._metrics import cluster_sizes_figure, contingency_heatmap
+from clustering.figures._metrics import contingency_heatmap
+from clustering.figures._objective import objective_figure
 from clustering.figures._pick import pick_figure
-from clustering.figures._run import objective_figure, run_figure
+from clustering.figures._run import run_figure
 from clustering.figures._style import PRESENTATION_STYLE
 from clustering.figures._whatif import whatif_figure
 from clustering.view._projection import fit_projection
@@ -58,7 +58,6 @@ def test_metric_figures_validate(run):
     _, prepared, result, _, _ = run
     evaluation = evaluate(prepared.X, result.labels, prepared.true_labels)
     validated(contingency_heatmap(evaluation.contingency))
-    validated(cluster_sizes_figure(np.bincount(result.labels)))
     validated(contingency_heatmap(pd.DataFrame()))
 
 

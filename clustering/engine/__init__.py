@@ -3,14 +3,17 @@
 :func:`kmeans` (functional core) and :class:`KMeans` (scikit-learn estimator) fit; the
 registries ``INIT_METHODS``, ``DISTANCES`` and ``CENTER_RULES`` name every initialisation,
 distance and centre rule (adding one is one function and one line); :class:`History` is the
-record of every half-step that the pages replay.
+record of every half-step that the pages replay. scikit-learn's private compiled kernel is
+reached only through a guard: :func:`fast_kernel_available` says whether it passed its
+start-up check, and :func:`kernel_assign` maps points to their nearest centre with it (None
+when it is unavailable or fails, so the caller uses its own path).
 """
 from clustering.engine._centers import CENTER_RULES
 from clustering.engine._distances import DEFAULT_CENTER, DISTANCES, pairwise
 from clustering.engine._history import History
 from clustering.engine._init import INIT_METHODS, n_distinct_points
 from clustering.engine._kmeans import KMeans, KMeansResult, kmeans
-from clustering.engine._lloyd import fast_kernel_available
+from clustering.engine._sklearn_kernel import fast_kernel_available, kernel_assign
 
 __all__ = [
     "CENTER_RULES",
@@ -21,6 +24,7 @@ __all__ = [
     "KMeans",
     "KMeansResult",
     "fast_kernel_available",
+    "kernel_assign",
     "kmeans",
     "n_distinct_points",
     "pairwise",

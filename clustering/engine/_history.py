@@ -20,8 +20,7 @@ fixed seed :data:`LABEL_SAMPLE_SEED` (the same rows for every run on the same da
 listed in ``History.label_rows``. Labels are written into one buffer as the run goes
 (int32 to int8 on the fly, doubling when full), and ``History.labels`` is a view of its
 filled rows, so the buffer, never more than the budget, is all the memory labels take.
-The buffer's memory is reused by a later run once nothing refers to it (see
-:mod:`clustering.engine`).
+Each run allocates its own buffer (``np.empty``: pages are touched only as steps are written).
 """
 
 from __future__ import annotations
@@ -30,7 +29,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from clustering.engine._buffers import take
 from clustering.sampling import sample_rows
 
 __all__ = [
@@ -161,7 +159,7 @@ class HistoryRecorder:
         rng = np.random.default_rng(LABEL_SAMPLE_SEED)
         self.rows = sample_rows(self.n_rows, m, rng)
         n = len(self.phase)
-        buf = take("labels", (self.max_steps, m), self.dtype)  # fits the budget by design
+        buf = np.empty((self.max_steps, m), dtype=self.dtype)  # fits the budget by design
         buf[:n] = self._buf[:n, self.rows]
         self._buf = buf
 
@@ -176,7 +174,7 @@ class HistoryRecorder:
             cap = min(max(2 * n, first), self.max_steps)
             if self.rows is None:
                 cap = min(cap, self.budget // (self.n_rows * self.dtype.itemsize))
-            grown = take("labels", (max(cap, n + 1), self._buf.shape[1]), self.dtype)
+            grown = np.empty((max(cap, n + 1), self._buf.shape[1]), dtype=self.dtype)
             grown[:n] = self._buf
             self._buf = grown
         return self._buf[n]

@@ -15,13 +15,26 @@ matters, and warns: the objective may then rise from one step to the next.
 With ``n_init=1`` the seed reported is ``random_state`` itself (None unless an int).
 
 Speed: with history on, a euclidean fit takes no longer than ``sklearn.cluster.KMeans`` from
-100k rows up (``benchmarks/bench_engine.py``); per-step objectives cost O(k d) each, and the
-big buffers are reused across fits (:mod:`clustering.engine`).
+100k rows up (``benchmarks/bench_engine.py``); per-step objectives cost O(k d) each. Every
+array is allocated per fit, as scikit-learn does: nothing is kept between fits.
+
+Threads: a fit with ``n_samples * n_clusters <= SINGLE_THREAD_MAX_WORK`` runs its init and
+Lloyd loop on one thread (OpenMP and BLAS, through a ``threadpoolctl`` limit held for the fit
+only). Waking a second thread costs more than such a fit's work, and on a loaded 2-core
+machine each parallel region waits for a scheduler slice: one thread measured 1.4-6x faster
+on those sizes (``benchmarks/bench_engine.py --threads-sweep``). Bigger fits keep
+scikit-learn's thread count.
+
+Kernel failures: if scikit-learn's private kernel is unavailable or raises during a fit
+(:mod:`clustering.engine._sklearn_kernel`), that run starts over from the same initial
+centres on the numpy loop, which reaches the same answer.
 """
 
 from __future__ import annotations
 
+import logging
 import warnings
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from numbers import Integral, Real
 
@@ -38,7 +51,6 @@ from sklearn.utils import check_array, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from clustering.engine._buffers import take
 from clustering.engine._centers import CENTER_RULES
 from clustering.engine._distances import (
     DEFAULT_CENTER,
@@ -50,9 +62,15 @@ from clustering.engine._distances import (
 )
 from clustering.engine._history import History, HistoryRecorder
 from clustering.engine._init import INIT_METHODS, initial_centers
-from clustering.engine._lloyd import fast_kernel_available, lloyd_fast, lloyd_generic
+from clustering.engine._lloyd import lloyd_fast, lloyd_generic
+from clustering.engine._sklearn_kernel import KernelFailed, fast_kernel_available, thread_limit
 
-__all__ = ["KMeans", "KMeansResult", "kmeans", "resolve_center"]
+__all__ = ["SINGLE_THREAD_MAX_WORK", "KMeans", "KMeansResult", "kmeans", "resolve_center"]
+
+#: Fits with ``n_samples * n_clusters`` at or below this run on one thread (module docstring).
+SINGLE_THREAD_MAX_WORK = 500_000
+
+_log = logging.getLogger(__name__)
 
 
 # eq=False: field-wise == on arrays is ambiguous; identity is what callers need.
@@ -174,10 +192,7 @@ def _kmeans(X, n_clusters, init, distance, center, n_init, max_iter, tol, random
         n_init = 1
     # As scikit-learn: centring makes ||x||^2 - 2 x.c + ||c||^2 accurate.
     offset = X.mean(axis=0) if distance == "euclidean" else None
-    if offset is not None:
-        Xw = np.subtract(X, offset, out=take("work", X.shape, np.float64))
-    else:
-        Xw = X
+    Xw = X - offset if offset is not None else X
     X_unit = unit_rows(X) if distance == "cosine" else None
     space = X_unit if X_unit is not None else Xw
     tol_abs = float(np.mean(np.var(space, axis=0)) * tol) if tol > 0 else 0.0
@@ -191,29 +206,41 @@ def _kmeans(X, n_clusters, init, distance, center, n_init, max_iter, tol, random
         seeds = [int(s) for s in rng.randint(np.iinfo(np.int32).max, size=n_init)]
         run_rngs = [np.random.RandomState(s) for s in seeds]
 
+    def recorder(C0):
+        if not history:
+            return None
+        rec = HistoryRecorder(X.shape[0], n_clusters, 2 * max_iter + 2, offset)
+        rec.add("init", 0, C0, np.nan, 0.0, 0)
+        return rec
+
+    small = X.shape[0] * n_clusters <= SINGLE_THREAD_MAX_WORK
     best, runs = None, []
-    for seed, run_rng in zip(seeds, run_rngs, strict=True):
-        if is_array:
-            C0 = initial_centers(X, n_clusters, init, distance=distance)
-            C0 = C0 - offset if offset is not None else C0
-        else:
-            C0 = initial_centers(Xw, n_clusters, init, distance=distance,
-                                 random_state=run_rng, centered=offset is not None)
-        rec = None
-        if history:
-            rec = HistoryRecorder(X.shape[0], n_clusters, 2 * max_iter + 2, offset)
-            rec.add("init", 0, C0, np.nan, 0.0, 0)
-        if fast:
-            labels, C, inertia, n_iter = lloyd_fast(Xw, C0, max_iter=max_iter,
-                                                    tol_abs=tol_abs, recorder=rec)
-        else:
-            labels, C, inertia, n_iter = lloyd_generic(
-                Xw, C0, metric=distance, rule=CENTER_RULES[center], max_iter=max_iter,
-                tol_abs=tol_abs, random_state=run_rng, recorder=rec, X_unit=X_unit,
-            )
-        runs.append({"seed": seed, "objective": inertia, "n_iter": n_iter})
-        if best is None or inertia < best[2]:
-            best = (labels, C, inertia, n_iter, rec)
+    with thread_limit(1) if small else nullcontext():
+        for seed, run_rng in zip(seeds, run_rngs, strict=True):
+            if is_array:
+                C0 = initial_centers(X, n_clusters, init, distance=distance)
+                C0 = C0 - offset if offset is not None else C0
+            else:
+                C0 = initial_centers(Xw, n_clusters, init, distance=distance,
+                                     random_state=run_rng, centered=offset is not None)
+            rec, out = recorder(C0), None
+            if fast:
+                try:
+                    out = lloyd_fast(Xw, C0, max_iter=max_iter, tol_abs=tol_abs, recorder=rec)
+                except KernelFailed as exc:
+                    # Start this run over (its history is half-written); later runs of
+                    # this fit skip the kernel.
+                    _log.warning("%s; the fit continues on the numpy path", exc)
+                    fast, rec = False, recorder(C0)
+            if out is None:
+                out = lloyd_generic(
+                    Xw, C0, metric=distance, rule=CENTER_RULES[center], max_iter=max_iter,
+                    tol_abs=tol_abs, random_state=run_rng, recorder=rec, X_unit=X_unit,
+                )
+            labels, C, inertia, n_iter = out
+            runs.append({"seed": seed, "objective": inertia, "n_iter": n_iter})
+            if best is None or inertia < best[2]:
+                best = (labels, C, inertia, n_iter, rec)
     labels, C, inertia, n_iter, rec = best
     centers = C + offset if offset is not None else C
     found = int(np.count_nonzero(np.bincount(labels, minlength=n_clusters)))

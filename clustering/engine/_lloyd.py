@@ -6,12 +6,12 @@ centre shift is <= ``tol_abs``; after a non-strict stop, one more assign step so
 the final centres; empty clusters take the points farthest from their centres. Prior
 validation of data is assumed throughout.
 
-The fast path drives scikit-learn's own compiled kernel
-(``sklearn.cluster._k_means_lloyd.lloyd_iter_chunked_dense``) one iteration at a time, which is
+The fast path drives scikit-learn's own compiled kernel one iteration at a time, which is
 what makes labels, centres and ``n_iter`` identical to ``sklearn.cluster.KMeans``. That kernel
-is private API, so it is imported behind a guard and smoke-tested once; if it is missing or
-its signature changed, :func:`fast_kernel_available` is False and euclidean/mean runs use the
-generic loop (same results up to rounding, about twice as slow).
+is private API, reached only through :mod:`clustering.engine._sklearn_kernel` (checked at
+import in every call shape used here); any failure there raises ``KernelFailed`` out of
+:func:`lloyd_fast`, and the caller reruns the fit on :func:`lloyd_generic` (same results up to
+rounding, about twice as slow).
 
 Per-step objectives on the fast path cost O(k d), not a pass over the data: on mean-centred X,
 with ``n_j`` members, new centre ``m_j`` (their mean) and old centre ``c_j``,
@@ -33,67 +33,29 @@ import numpy as np
 from clustering.engine._centers import normalized_mean
 from clustering.engine._distances import assign, objective_terms, unit_rows
 from clustering.engine._history import HistoryRecorder
+from clustering.engine._sklearn_kernel import (
+    effective_threads,
+    kernel_assign_step,
+    kernel_inertia,
+    kernel_lloyd_step,
+    relocated_rows,
+    thread_limit,
+)
 
-__all__ = ["fast_kernel_available", "lloyd_fast", "lloyd_generic"]
+__all__ = ["lloyd_fast", "lloyd_generic"]
 
-try:  # private scikit-learn API: guarded, smoke-tested in fast_kernel_available()
-    from sklearn.cluster._k_means_common import _inertia_dense
-    from sklearn.cluster._k_means_lloyd import lloyd_iter_chunked_dense
-    from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
-except ImportError:  # pragma: no cover - depends on the installed scikit-learn
-    lloyd_iter_chunked_dense = _inertia_dense = _openmp_effective_n_threads = None
-
-try:
-    from sklearn.utils.parallel import _get_threadpool_controller
-
-    def _blas_single_thread():
-        return _get_threadpool_controller().limit(limits=1, user_api="blas")
-except ImportError:  # pragma: no cover
-    from threadpoolctl import threadpool_limits
-
-    def _blas_single_thread():
-        return threadpool_limits(limits=1, user_api="blas")
-
-
-_KERNEL_OK: bool | None = None
 # Below this fraction of sum ||x||^2 the update objective is recomputed directly.
 _CANCELLATION = 1e-7
 
 
-def fast_kernel_available() -> bool:
-    """True when scikit-learn's Lloyd kernel imports and behaves as expected (checked once)."""
-    global _KERNEL_OK
-    if _KERNEL_OK is None:
-        _KERNEL_OK = False
-        if lloyd_iter_chunked_dense is not None:
-            try:
-                X = np.array([[0.0, 0.0], [0.0, 1.0], [4.0, 0.0], [4.0, 1.0]])
-                C, C_new = X[[0, 2]].copy(), np.zeros((2, 2))
-                w, shift = np.zeros(2), np.zeros(2)
-                labels = np.full(4, -1, dtype=np.int32)
-                lloyd_iter_chunked_dense(X, np.ones(4), C, C_new, w, labels, shift, 1)
-                inertia = _inertia_dense(X, np.ones(4), C_new, labels, 1)
-                _KERNEL_OK = bool(
-                    labels.tolist() == [0, 0, 1, 1]
-                    and np.allclose(C_new, [[0, 0.5], [4, 0.5]])
-                    and np.isclose(inertia, 1.0)
-                )
-            except (TypeError, ValueError):  # pragma: no cover - signature drift
-                _KERNEL_OK = False
-    return _KERNEL_OK
-
-
-def _relocated_rows(X, centers_old, labels, empties):
-    """Rows scikit-learn's kernel moved into the empty clusters (same expression it uses)."""
-    distances = ((X - centers_old[labels]) ** 2).sum(axis=1)
-    if np.max(distances) == 0:
-        return distances, None
-    n_empty = empties.size
-    return distances, np.argpartition(distances, -n_empty)[: -n_empty - 1 : -1]
-
-
 def lloyd_fast(X, centers_init, *, max_iter, tol_abs, recorder: HistoryRecorder | None):
     """Euclidean/mean Lloyd on mean-centred, C-contiguous float64 ``X`` via sklearn's kernel.
+
+    Raises
+    ------
+    KernelFailed
+        scikit-learn's kernel is unavailable or raised; ``recorder`` is then half-written
+        and the caller starts over on :func:`lloyd_generic`.
 
     Returns
     -------
@@ -103,7 +65,7 @@ def lloyd_fast(X, centers_init, *, max_iter, tol_abs, recorder: HistoryRecorder 
     n_iter : int
     """
     n, k = X.shape[0], centers_init.shape[0]
-    n_threads = _openmp_effective_n_threads()
+    n_threads = effective_threads()
     weights = np.ones(n)
     centers = np.ascontiguousarray(centers_init, dtype=np.float64).copy()
     centers_new = np.zeros_like(centers)
@@ -112,14 +74,13 @@ def lloyd_fast(X, centers_init, *, max_iter, tol_abs, recorder: HistoryRecorder 
     labels, labels_old = np.full(n, -1, dtype=np.int32), np.full(n, -1, dtype=np.int32)
     shown = labels_old  # labels of the last recorded step (differ after a relocation)
     strict = False
-    with _blas_single_thread():
+    with thread_limit(1, "blas"):
         # Inside the limit: multi-threaded BLAS workers left spinning would compete with
         # the kernel's OpenMP threads for the cores.
         total_sq = float(np.dot(X.ravel(), X.ravel())) if recorder is not None else 0.0
         for i in range(max_iter):
-            lloyd_iter_chunked_dense(
-                X, weights, centers, centers_new, in_cluster, labels, shift, n_threads
-            )
+            kernel_lloyd_step(X, weights, centers, centers_new, in_cluster, labels, shift,
+                              n_threads)
             shift_tot = float((shift**2).sum())
             changed = int(np.count_nonzero(labels != labels_old))
             empties = None
@@ -132,7 +93,7 @@ def lloyd_fast(X, centers_init, *, max_iter, tol_abs, recorder: HistoryRecorder 
                 shown = _record_fast(
                     recorder, i + 1, X, centers, centers_new, in_cluster, labels, shown,
                     changed if shown is labels_old else None, total_sq, shift_tot, empties,
-                    n_threads,
+                    weights, n_threads,
                 )
             centers, centers_new = centers_new, centers
             if changed == 0:
@@ -144,11 +105,8 @@ def lloyd_fast(X, centers_init, *, max_iter, tol_abs, recorder: HistoryRecorder 
         if not strict:
             if shown is labels:
                 shown = labels.copy()  # the final assign overwrites this buffer
-            lloyd_iter_chunked_dense(
-                X, weights, centers, centers, in_cluster, labels, shift, n_threads,
-                update_centers=False,
-            )
-        inertia = float(_inertia_dense(X, weights, centers, labels, n_threads))
+            kernel_assign_step(X, weights, centers, labels, n_threads, (in_cluster, shift))
+        inertia = kernel_inertia(X, weights, centers, labels, n_threads)
     if recorder is not None:
         if not strict:
             recorder.add(
@@ -161,7 +119,7 @@ def lloyd_fast(X, centers_init, *, max_iter, tol_abs, recorder: HistoryRecorder 
 
 
 def _record_fast(rec, it, X, c_old, c_new, in_cluster, labels, shown, n_changed, total_sq,
-                 shift_tot, empties, n_threads):
+                 shift_tot, empties, weights, n_threads):
     """Record the assign and update steps of one fast iteration; return the shown labels."""
     if n_changed is None:  # the previous update relocated points: compare with what it showed
         n_changed = int(np.count_nonzero(labels != shown))
@@ -169,14 +127,14 @@ def _record_fast(rec, it, X, c_old, c_new, in_cluster, labels, shown, n_changed,
         diff = c_old - c_new
         j_update = total_sq - float(in_cluster @ np.einsum("ij,ij->i", c_new, c_new))
         if j_update < _CANCELLATION * total_sq:
-            j_update = float(_inertia_dense(X, np.ones(X.shape[0]), c_new, labels, n_threads))
+            j_update = kernel_inertia(X, weights, c_new, labels, n_threads)
         j_assign = j_update + float(in_cluster @ np.einsum("ij,ij->i", diff, diff))
         rec.add("assign", it, c_old, max(j_assign, 0.0), 0.0, n_changed, labels)
         rec.add("update", it, c_new, max(j_update, 0.0), shift_tot, 0)
         return labels
     # Rare: the kernel relocated empty clusters. Recompute what it did, and show the moved
     # points in their new clusters so the update step's labels match its centres.
-    terms, rows = _relocated_rows(X, c_old, labels, empties)
+    terms, rows = relocated_rows(X, c_old, labels, empties)
     rec.add("assign", it, c_old, terms.sum(), 0.0, n_changed, labels)
     moved = labels.copy()
     if rows is not None:

@@ -33,14 +33,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from threadpoolctl import threadpool_limits
 
-from clustering.engine import fast_kernel_available
-
-try:  # scikit-learn's private kernels, as the engine uses them; the KD-tree is the fallback
-    from sklearn.cluster._k_means_lloyd import lloyd_iter_chunked_dense
-    from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
-except ImportError:  # pragma: no cover - depends on the installed scikit-learn
-    lloyd_iter_chunked_dense = _openmp_effective_n_threads = None
-from clustering.engine import kmeans
+from clustering.engine import kernel_assign, kmeans
 from clustering.image._color import SPACES, from_space, to_space
 
 __all__ = ["METHODS", "Quantized", "Sweep", "draw_indices", "error_sweep", "index_bits", "mse",
@@ -155,8 +148,8 @@ def _spread(codes: np.ndarray, uniq: np.ndarray, values: np.ndarray) -> np.ndarr
 def nearest(points: np.ndarray, centers: np.ndarray) -> np.ndarray:
     """Index of the nearest centre (euclidean) of every point; ties go to the lower index.
 
-    Uses scikit-learn's compiled Lloyd kernel in assign-only mode when the engine has
-    checked it works (2-5x faster than a KD-tree here), else scipy's KD-tree.
+    Uses scikit-learn's compiled Lloyd kernel in assign-only mode through the engine's guard
+    (2-5x faster than a KD-tree here); scipy's KD-tree when it is unavailable or fails.
 
     Parameters
     ----------
@@ -169,19 +162,11 @@ def nearest(points: np.ndarray, centers: np.ndarray) -> np.ndarray:
     """
     points = np.ascontiguousarray(points, dtype=np.float64)
     centers = np.ascontiguousarray(centers, dtype=np.float64)
-    n, k = points.shape[0], centers.shape[0]
-    if n == 0:
+    if points.shape[0] == 0:
         return np.empty(0, dtype=np.int32)
-    if lloyd_iter_chunked_dense is None or not fast_kernel_available():
-        return cKDTree(centers).query(points)[1].astype(np.int32)
-    labels = np.empty(n, dtype=np.int32)
-    scratch_c, weights, shift = np.zeros_like(centers), np.zeros(k), np.zeros(k)
-    threads = _openmp_effective_n_threads()
-    for start in range(0, n, _CHUNK):
-        block = points[start:start + _CHUNK]
-        out = labels[start:start + _CHUNK]
-        lloyd_iter_chunked_dense(block, np.ones(block.shape[0]), centers, scratch_c, weights,
-                                 out, shift, threads, update_centers=False)
+    labels = kernel_assign(points, centers)
+    if labels is None:
+        labels = cKDTree(centers).query(points)[1].astype(np.int32)
     return labels
 
 

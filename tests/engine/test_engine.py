@@ -9,7 +9,6 @@ from sklearn.cluster import kmeans_plusplus
 from sklearn.datasets import load_digits, load_iris, load_wine, make_blobs
 from sklearn.exceptions import ConvergenceWarning
 
-import clustering.engine._lloyd as lloyd
 from clustering.engine._distances import objective_terms
 from clustering.engine._history import History, label_dtype
 from clustering.engine._kmeans import KMeans, kmeans
@@ -80,26 +79,6 @@ def test_numpy_fallback_matches_the_kernel(monkeypatch):
     assert slow.n_iter == fast.n_iter
     np.testing.assert_allclose(slow.history.objective[1:], fast.history.objective[1:],
                                rtol=1e-9)
-
-
-def test_kernel_guard_accepts_the_installed_sklearn():
-    assert lloyd.fast_kernel_available()
-
-
-@pytest.mark.parametrize("broken", ["missing", "signature"])
-def test_kernel_guard_falls_back_when_the_private_api_changes(monkeypatch, broken):
-    def changed_signature(*args, **kwargs):
-        raise TypeError("lloyd_iter_chunked_dense() takes 7 positional arguments")
-
-    monkeypatch.setattr(lloyd, "_KERNEL_OK", None)
-    monkeypatch.setattr(lloyd, "lloyd_iter_chunked_dense",
-                        None if broken == "missing" else changed_signature)
-    assert not lloyd.fast_kernel_available()
-    X = DATASETS["iris"]()
-    sk = SKKMeans(3, n_init=1, random_state=0).fit(X)
-    ours = KMeans(3, random_state=0).fit(X)
-    np.testing.assert_array_equal(ours.labels_, sk.labels_)
-    np.testing.assert_allclose(ours.cluster_centers_, sk.cluster_centers_, atol=1e-9)
 
 
 def test_history_layout_and_consistency():
@@ -294,19 +273,3 @@ def test_history_off_gives_the_same_fit():
     assert off.history is None
     np.testing.assert_array_equal(on.labels, off.labels)
     assert on.inertia == off.inertia and on.n_iter == off.n_iter
-
-
-def test_reused_buffers_never_overwrite_a_live_history(monkeypatch):
-    monkeypatch.setattr("clustering.engine._buffers._MIN_SPARE_BYTES", 0)  # keep even small buffers
-    monkeypatch.setattr("clustering.engine._buffers._spare", {})
-    X = np.random.RandomState(0).normal(size=(3000, 4))
-    first = kmeans(X, 5, random_state=0, max_iter=10, tol=0)
-    kept_labels = first.history.labels.copy()
-    view = first.history.labels[3]  # a plain view must pin the buffer too
-    kept_view = view.copy()
-    second = kmeans(X[::-1].copy(), 5, random_state=1, max_iter=10, tol=0)
-    np.testing.assert_array_equal(first.history.labels, kept_labels)
-    del first
-    kmeans(X, 6, random_state=2, max_iter=10, tol=0)
-    np.testing.assert_array_equal(view, kept_view)
-    assert second.history.labels.shape[1] == X.shape[0]

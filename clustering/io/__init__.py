@@ -1,20 +1,29 @@
 """Reading untrusted uploads into tables: format detection, delimited text, Excel and Parquet,
-column roles, and the limits that bound all of it.
+column roles, the limits that bound all of it, and the child process that contains a parse.
 
 :func:`load_table` is the one entry point; it returns a :class:`Table` (the frame plus the notes
-that say how it was read) or raises :class:`TableError` with one plain sentence.
+that say how it was read) or raises :class:`TableError` with one plain sentence. :class:`Limits`
+holds every bound (bytes, rows, columns, cells, shared strings, unpacked bytes, seconds, memory);
+:func:`run_contained` runs any parser (tables here, images in :mod:`clustering.image`) in a
+child process bounded by them.
 """
 from clustering.io._columns import NUMERIC_SHARE, is_text, join_names, quote, to_numeric
 from clustering.io._errors import TableError
+from clustering.io._limits import DEFAULT_LIMITS, Limits
 from clustering.io._loader import Table, load_table
+from clustering.io._sandbox import Parcel, run_contained
 
 __all__ = [
+    "DEFAULT_LIMITS",
+    "Limits",
     "NUMERIC_SHARE",
+    "Parcel",
     "Table",
     "TableError",
     "is_text",
     "join_names",
     "load_table",
     "quote",
+    "run_contained",
     "to_numeric",
 ]

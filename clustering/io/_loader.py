@@ -7,11 +7,19 @@ made to the data is reported as a plain sentence in :attr:`Table.notes`; anythin
 cannot be read raises :class:`TableError` with one sentence for the analyst.
 
 Nothing from the file is ever executed: cells and names are only data.
+
+Where it runs: plain text up to ``Limits.in_process_bytes`` (1 MB) is read in this process,
+because a small CSV cannot hurt (its parse is bounded by its size) and a child would cost
+more than the read. Everything else (larger text, and any .xlsx, Parquet or binary upload,
+however small, since compressed formats unpack to any size) is read by
+:func:`clustering.io.run_contained` in a child process with hard memory, CPU and wall-time
+limits; the table comes back as a JSON header and an Arrow IPC stream.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import io
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 import pandas as pd
@@ -19,39 +27,13 @@ import pandas as pd
 from clustering.io import _magic
 from clustering.io._columns import classify, join_names, quote
 from clustering.io._errors import TableError
-from clustering.io._sheets import read_parquet, read_xlsx
+from clustering.io._limits import DEFAULT_LIMITS, Limits, Parsed
+from clustering.io._parquet import read_parquet
+from clustering.io._sandbox import Parcel, available, run_contained
 from clustering.io._text import read_text
+from clustering.io._xlsx import read_xlsx
 
 __all__ = ["DEFAULT_LIMITS", "Limits", "Table", "TableError", "load_table"]
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Upload limits; each is refused with its number.
-
-    Attributes
-    ----------
-    max_bytes : int
-        Largest upload accepted.
-    max_rows : int
-        Most data rows.
-    max_columns : int
-        Most columns.
-    max_unpacked_bytes : int
-        Largest total size an .xlsx (a ZIP archive) may unpack to.
-    max_excel_cells : int
-        Most cells (rows x columns) read from an Excel sheet; openpyxl reads roughly
-        100,000 cells a second, so this bounds the wait.
-    """
-
-    max_bytes: int = 100_000_000
-    max_rows: int = 1_000_000
-    max_columns: int = 500
-    max_unpacked_bytes: int = 400_000_000
-    max_excel_cells: int = 2_000_000
-
-
-DEFAULT_LIMITS = Limits()
 
 
 @dataclass
@@ -137,6 +119,8 @@ def load_table(
         With one plain sentence, for anything that cannot be loaded.
     """
     limits = DEFAULT_LIMITS if limits is None else limits
+    if not isinstance(limits, Limits):
+        raise TypeError(f"limits must be a Limits, got {type(limits).__name__}")
     if isinstance(data, (bytearray, memoryview)):
         data = bytes(data)
     if not isinstance(data, bytes):
@@ -147,8 +131,35 @@ def load_table(
         raise TableError(
             f"The file is {_mb(len(data))}, more than the limit of {_mb(limits.max_bytes)}."
         )
+    options = {"filename": str(filename or ""), "sheet": sheet, "header": header,
+               "skip_bad_lines": bool(skip_bad_lines), "limits": limits}
+    if not limits.isolate or not available() or _harmless(data, limits):
+        return _load_here(data, **options)
+    parcel = run_contained(_table_task, data, options, limits=limits, refusal=TableError)
+    return _unpack(parcel)
+
+
+def _harmless(data: bytes, limits: Limits) -> bool:
+    """Small plain text: read in process, since a child would cost more than the read.
+
+    A text file's parse is bounded by its size (pandas needs at most tens of bytes of
+    memory per byte of CSV, and a 1 MB file reads in a few ms), whereas an archive, a
+    Parquet file or anything binary can unpack to any size however small it is. Only the
+    first bytes are looked at; nothing is unpacked here.
+    """
+    if len(data) > limits.in_process_bytes:
+        return False
+    head = data[:4]
+    if head in _magic.ZIP_MAGICS or head == b"PAR1":
+        return False
+    return not _magic.looks_binary(data)
+
+
+def _load_here(data: bytes, filename: str, sheet: str | int | None, header: bool | None,
+               skip_bad_lines: bool, limits: Limits) -> Table:
+    """Read in this process; every failure becomes one :class:`TableError` sentence."""
     try:
-        return _load(data, str(filename or ""), sheet, header, skip_bad_lines, limits)
+        return _load(data, filename, sheet, header, skip_bad_lines, limits)
     except TableError:
         raise
     except MemoryError as exc:
@@ -171,35 +182,84 @@ def _load(
     limits: Limits,
 ) -> Table:
     kind = _magic.sniff_kind(data, limits.max_unpacked_bytes, _claimed(filename)).name
-    notes: list[str] = []
-    _note_extension(filename, kind, notes)
-    sheet_names: list[str] = []
-    skipped = 0
     if kind == "text":
-        frame, used_header, dialect, skipped = read_text(
-            data, header, skip_bad_lines, limits, notes
-        )
+        parsed = read_text(data, header, skip_bad_lines, limits)
     elif kind == "xlsx":
-        frame, used_header, sheet_names, chosen = read_xlsx(data, sheet, header, limits, notes)
-        dialect = {"sheet": chosen}
+        parsed = read_xlsx(data, sheet, header, limits)
     else:
-        frame = read_parquet(data, limits, notes)
-        used_header, dialect = True, {}
-    frame = _clean(frame, limits, notes)
-    roles = classify(frame)
+        parsed = read_parquet(data, limits)
+    extension = _extension_note(filename, kind)
+    cleaned = _clean(parsed, limits)
+    roles = classify(cleaned.frame)
     return Table(
-        frame=frame,
-        notes=notes + roles.notes,
+        frame=cleaned.frame,
+        notes=extension + cleaned.notes + roles.notes,
         numeric_columns=roles.numeric_columns,
         default_features=roles.default_features,
         label_candidates=roles.label_candidates,
         excluded=roles.excluded,
-        sheet_names=sheet_names,
+        sheet_names=cleaned.sheet_names,
         source_format="csv" if kind == "text" else kind,
-        dialect=dialect,
-        header=used_header,
-        n_skipped_lines=skipped,
+        dialect=cleaned.dialect,
+        header=cleaned.header,
+        n_skipped_lines=cleaned.n_skipped_lines,
     )
+
+
+# --- across the process boundary: a Table as a JSON header and an Arrow IPC stream ------------
+
+_META = tuple(f.name for f in fields(Table) if f.name != "frame")
+
+
+def _table_task(data: bytes, **options) -> Parcel:
+    """Runs in the child: read the upload and pack the result without pickling it."""
+    table = _load_here(data, **options)
+    header = {name: getattr(table, name) for name in _META}
+    return Parcel(header=header, blobs=(_frame_to_ipc(table.frame),))
+
+
+def _unpack(parcel: Parcel) -> Table:
+    import pyarrow as pa
+
+    try:
+        frame = pa.ipc.open_stream(parcel.blobs[0]).read_all().to_pandas()
+        values = {name: parcel.header[name] for name in _META}
+    except Exception as exc:  # a damaged or hostile reply is refused, not trusted
+        raise TableError(
+            "The file could not be read; it may be damaged or in an unusual format."
+        ) from exc
+    return Table(frame=frame, **values)
+
+
+def _frame_to_ipc(frame: pd.DataFrame) -> bytes:
+    """The frame as an Arrow IPC stream; a column of mixed types travels as text.
+
+    Mixed columns (numbers and words in one Excel column) have no Arrow type; their values
+    become strings, which classification and :func:`clustering.data.prepare` read exactly
+    as before (``repr`` of a float round-trips), so nothing the user sees changes.
+    """
+    import pyarrow as pa
+
+    try:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        arrays = []
+        for name in frame.columns:
+            try:
+                arrays.append(pa.Array.from_pandas(frame[name]))
+            except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+                arrays.append(pa.array([_as_text(v) for v in frame[name]], pa.string()))
+        table = pa.Table.from_arrays(arrays, names=[str(c) for c in frame.columns])
+    sink = io.BytesIO()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue()
+
+
+def _as_text(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+        return None
+    return str(value)
 
 
 def _mb(n: int) -> str:
@@ -215,20 +275,20 @@ def _claimed(filename: object) -> str:
     return "a CSV file"
 
 
-def _note_extension(filename: str, kind: str, notes: list[str]) -> None:
+def _extension_note(filename: str, kind: str) -> list[str]:
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     expected = {"xlsx": "xlsx", "xlsm": "xlsx", "parquet": "parquet", "pq": "parquet"}
     said = expected.get(ext, "text" if ext in {"csv", "tsv", "txt", "tab", "dat"} else None)
-    if said is not None and said != kind:
-        what = {"text": "delimited text", "xlsx": "an Excel workbook", "parquet": "Parquet"}
-        notes.append(
-            f"The file name ends in .{ext} but the content is {what[kind]}; read it as such."
-        )
+    if said is None or said == kind:
+        return []
+    what = {"text": "delimited text", "xlsx": "an Excel workbook", "parquet": "Parquet"}
+    return [f"The file name ends in .{ext} but the content is {what[kind]}; read it as such."]
 
 
-def _clean(frame: pd.DataFrame, limits: Limits, notes: list[str]) -> pd.DataFrame:
+def _clean(parsed: Parsed, limits: Limits) -> Parsed:
     """Name columns readably and uniquely, drop empty columns, make ±inf missing."""
-    frame = frame.reset_index(drop=True)
+    frame = parsed.frame.reset_index(drop=True)
+    notes = list(parsed.notes)
     if frame.shape[1] > limits.max_columns:
         raise TableError(
             f"The file has {frame.shape[1]:,} columns, more than the limit of "
@@ -238,7 +298,9 @@ def _clean(frame: pd.DataFrame, limits: Limits, notes: list[str]) -> pd.DataFram
         raise TableError(
             f"The file has {len(frame):,} rows, more than the limit of {limits.max_rows:,}."
         )
-    frame.columns = _unique_names(list(frame.columns), notes)
+    names, renamed = _unique_names(list(frame.columns))
+    frame.columns = names
+    notes += renamed
     empty = [c for c in frame.columns if not frame[c].notna().any()]
     if empty:
         frame = frame.drop(columns=empty)
@@ -265,10 +327,12 @@ def _clean(frame: pd.DataFrame, limits: Limits, notes: list[str]) -> pd.DataFram
         notes.append(
             f"Treated {total:,} infinite value{'s' if total != 1 else ''} as missing: {where}."
         )
-    return frame
+    return Parsed(frame=frame, notes=notes, header=parsed.header, dialect=parsed.dialect,
+                  sheet_names=parsed.sheet_names, n_skipped_lines=parsed.n_skipped_lines)
 
 
-def _unique_names(raw: list, notes: list[str]) -> list[str]:
+def _unique_names(raw: list) -> tuple[list[str], list[str]]:
+    """Unique, readable column names, and the notes saying what was filled or renamed."""
     names: list[str] = []
     blanks: list[str] = []
     for i, name in enumerate(raw):
@@ -298,10 +362,11 @@ def _unique_names(raw: list, notes: list[str]) -> list[str]:
         taken.add(candidate)
         renamed.append(candidate)
         out.append(candidate)
+    notes = []
     if blanks:
         notes.append(f"Blank column names were filled in: {join_names(blanks)}.")
     if renamed:
         notes.append(
             f"Duplicate column names were renamed to keep them apart: {join_names(renamed)}."
         )
-    return out
+    return out, notes

@@ -50,7 +50,7 @@ _MAGIC: tuple[tuple[bytes, int, str, bool], ...] = (
     (b"\x1aE\xdf\xa3", 0, "a video file", False),
     (b"RIFF", 0, "a media file", True),
 )
-_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 # Bytes that never occur in text files: NUL and C0 controls other than TAB/LF/FF/CR.
 _BINARY_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
 
@@ -114,7 +114,7 @@ def sniff_kind(data: bytes, max_unpacked: int, expected: str = "a CSV file") -> 
         if data[-4:] != b"PAR1":
             raise TableError("This Parquet file is incomplete (its end is missing).")
         return Kind("parquet")
-    if data[:4] in _ZIP_MAGICS:
+    if data[:4] in ZIP_MAGICS:
         return Kind(_zip_kind(data, max_unpacked, expected))
     what = describe_binary(data)
     if what is not None and what.startswith("an old Excel"):
@@ -124,12 +124,26 @@ def sniff_kind(data: bytes, max_unpacked: int, expected: str = "a CSV file") -> 
     return Kind("text")
 
 
+#: Bytes of an archive's ``mimetype`` member that are read (ODF's is 46 bytes long).
+MIMETYPE_PREFIX = 100
+
+
+def _prefix(archive: zipfile.ZipFile, name: str) -> bytes:
+    """The first :data:`MIMETYPE_PREFIX` bytes of a member, unpacking no more than that.
+
+    A member may declare gigabytes (a ZIP bomb); reading it whole to look at its start would
+    unpack all of it, so only a bounded prefix is pulled from the stream.
+    """
+    with archive.open(name) as stream:
+        return stream.read(MIMETYPE_PREFIX)
+
+
 def _zip_kind(data: bytes, max_unpacked: int, expected: str) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
             names = {info.filename for info in infos}
-            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+            mimetype = _prefix(archive, "mimetype") if "mimetype" in names else b""
     except Exception as exc:  # zipfile raises many types (NotImplementedError, ...)
         raise TableError(f"This looks like a damaged ZIP archive, not {expected}.") from exc
     if "xl/workbook.xml" in names:

@@ -19,6 +19,7 @@ import pandas as pd
 
 from clustering.io import _sniff
 from clustering.io._errors import TableError
+from clustering.io._limits import Limits, Parsed
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class _Reading:
     thousands: str | None
     encoding: str
     errors: str  # "strict", or "replace" for a few damaged UTF-8 bytes
+    text_columns: tuple[int, ...] = ()  # codes with leading zeros, kept as text
+    line_offset: int = 0  # physical lines cut above the body, for line numbers in messages
 
 
 _DELIM_SHOWN = {",": "','", ";": "';'", "\t": "tab", "|": "'|'"}
@@ -51,10 +54,9 @@ def _title_lines(fields: np.ndarray) -> int:
     return lead if lead and fields[lead] == mode else 0
 
 
-def read_text(
-    data: bytes, header: bool | None, skip_bad_lines: bool, limits, notes: list[str]
-) -> tuple[pd.DataFrame, bool, dict, int]:
-    first_note = len(notes)  # "Read as ..." goes first, before what was skipped
+def read_text(data: bytes, header: bool | None, skip_bad_lines: bool, limits: Limits) -> Parsed:
+    """Read delimited text; the notes say how (delimiter, decimal mark, encoding, skips)."""
+    notes: list[str] = []
     decoded = _sniff.decode(data)
     body = decoded.body
     sample, _ = _sniff.text_sample(body, decoded.encoding)
@@ -85,7 +87,8 @@ def read_text(
         )
     rows = _sniff.sample_rows(sample, delim)
     decimal, thousands = _sniff.sniff_number_format(rows, delim)
-    reading = _Reading(delim, decimal, thousands, decoded.encoding, decoded.errors)
+    reading = _Reading(delim, decimal, thousands, decoded.encoding, decoded.errors,
+                       _leading_zero_columns(rows), line_offset)
     if not len(lines.starts) or not rows:
         raise TableError("The file is empty.")
     expected = int(lines.fields[0])
@@ -171,7 +174,7 @@ def read_text(
             if thousands == " "
             else f"thousands separator '{thousands}'"
         )
-    notes.insert(first_note, f"Read as text with {', '.join(parts)}, encoding {decoded.label}.")
+    notes.insert(0, f"Read as text with {', '.join(parts)}, encoding {decoded.label}.")
     if decoded.n_replaced:
         notes.append(
             f"{decoded.n_replaced:,} damaged character{'s' if decoded.n_replaced != 1 else ''} "
@@ -197,7 +200,22 @@ def read_text(
         "thousands": thousands,
         "encoding": decoded.label,
     }
-    return frame, use_header, dialect, skipped
+    return Parsed(frame=frame, notes=notes, header=use_header, dialect=dialect,
+                  n_skipped_lines=skipped)
+
+
+#: A whole number written with a leading zero (``00042``, a postcode, an ID): a code, not a
+#: quantity, so its column is read as text and ``00001`` is exported as ``00001``.
+_LEADING_ZERO = re.compile(r"^\s*0\d+\s*$")
+
+
+def _leading_zero_columns(rows: list[list[str]]) -> tuple[int, ...]:
+    """Positions of columns whose sampled cells (header row aside) have a leading zero."""
+    width = max((len(r) for r in rows), default=0)
+    return tuple(
+        j for j in range(width)
+        if any(j < len(r) and _LEADING_ZERO.match(r[j]) for r in rows[1:])
+    )
 
 
 def _is_json(body: bytes, encoding: str) -> bool:
@@ -297,19 +315,35 @@ def _parse(
                 low_memory=False,
                 on_bad_lines=on_bad_lines,
                 encoding_errors=reading.errors,
+                dtype=dict.fromkeys(reading.text_columns, str) or None,
             )
     except pd.errors.EmptyDataError as exc:
         raise TableError("The file is empty.") from exc
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         detail = str(exc)
         if "EOF inside string" in detail:
-            line = detail.rsplit("line", 1)[-1].strip(" .\n")
-            raise TableError(f"A quoted value that starts on line {line} is never closed.") from exc
+            # pandas words this differently across versions ("at line", "at row"), so the
+            # line number comes from the body itself.
+            raise _unclosed_quote(body, reading.line_offset) from exc
         found = _PANDAS_RAGGED.search(detail)
         if found:
             expected, line, seen = (int(g) for g in found.groups())
             raise _PandasRagged(line, seen, expected) from exc
         raise TableError("The file could not be read as a table of values.") from exc
+
+
+def _unclosed_quote(body: bytes, line_offset: int) -> TableError:
+    """The sentence for a quote that is opened and never closed, with its line if known.
+
+    Doubled quotes (``""``, an escaped quote inside a quoted value) are set aside; of the
+    rest, an odd count means the last one opens the value that never ends.
+    """
+    arr = np.frombuffer(body.replace(b'""', b"\0\0"), dtype=np.uint8)
+    quotes = np.flatnonzero(arr == 34)
+    if len(quotes) % 2:
+        line = _sniff.line_number(body, int(quotes[-1])) + line_offset
+        return TableError(f"A quoted value that starts on line {line:,} is never closed.")
+    return TableError('A quoted value is never closed: a " is missing its partner.')
 
 
 def _parse_skipping(body: bytes, reading: _Reading, header: bool) -> tuple[pd.DataFrame, int, int]:

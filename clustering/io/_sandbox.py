@@ -1,0 +1,283 @@
+"""Parse untrusted bytes in a child process with hard limits, so no file can hurt the server.
+
+Private helper of :mod:`clustering.io`; :func:`run_contained` is public through the package.
+
+Why: readers have limits of their own (rows, cells, bytes, time, checked while reading), but
+the next bomb is the one nobody thought of: a format quirk deep in pandas, pyarrow or Pillow
+that allocates gigabytes or loops. One server serves a whole classroom, so the parse runs in
+a child process that the kernel bounds:
+
+- ``RLIMIT_AS``: the child may add ``Limits.max_memory_mb`` of address space to what it
+  starts with; past it allocations fail (``MemoryError``) and the child stops;
+- ``RLIMIT_CPU``: CPU seconds, ``Limits.max_seconds`` plus :data:`CHILD_GRACE_SECONDS`
+  (then ``SIGXCPU``); the parent also kills a child still running at that wall time;
+- ``RLIMIT_CORE`` 0 and ``RLIMIT_FSIZE`` 0: no core dumps, no files written;
+- a niceness of :data:`CHILD_NICENESS`, so other sessions' reruns keep the CPU first;
+- at most :data:`MAX_CHILDREN` children at once; later uploads wait for a slot.
+
+The user reads one sentence ("The file needs more than 1,500 MB of memory to read, ..."),
+and the server, which only waits on a pipe, never notices.
+
+How: children are forked by multiprocessing's *forkserver*, a small single-threaded
+process started once (on first use) with the readers already imported. Forking the
+Streamlit server itself would be unsafe (it runs threads), and a fresh *spawn* would import
+pandas for every upload (about 1 s); a fork from the forkserver costs tens of milliseconds
+(see ``benchmarks/bench_loader.py``). Bytes go in with the task; what comes back is never
+unpickled: a JSON header and raw byte blobs (Arrow IPC for a table, pixel buffers for an
+image), each received with a size cap, so even a subverted child cannot make the server run
+code or allocate more than the child was allowed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import multiprocessing as mp
+import os
+import resource
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+
+from clustering.io._limits import Limits
+
+__all__ = ["CHILD_GRACE_SECONDS", "MAX_CHILDREN", "Parcel", "run_contained"]
+
+#: Seconds a child may run past ``Limits.max_seconds`` (a reader's own clock says the
+#: better sentence first) before it is killed.
+CHILD_GRACE_SECONDS = 2.0
+#: Niceness added in the child: a bomb competes for the CPU below interactive reruns.
+CHILD_NICENESS = 5
+#: Children reading uploads at the same time (each may use ``max_memory_mb``).
+MAX_CHILDREN = max(2, os.cpu_count() or 2)
+#: Largest JSON header a child may send back.
+MAX_HEADER_BYTES = 4_000_000
+#: Modules the forkserver imports once, so a forked child starts with them loaded.
+#: ``__main__`` is the server's entry script (``streamlit``'s, guarded by
+#: ``if __name__ == "__main__"``): imported once there, children need not re-run it.
+PRELOAD = ["__main__", "clustering.io", "clustering.image"]
+
+# One process-wide guard on concurrent children: a resource count, like a pool, not data.
+_SLOTS = threading.BoundedSemaphore(MAX_CHILDREN)
+
+_DAMAGED = "The file could not be read; it may be damaged or in an unusual format."
+
+
+@dataclass(frozen=True)
+class Parcel:
+    """What a task hands back across the process boundary: no pickles.
+
+    Attributes
+    ----------
+    header : dict
+        JSON-serialisable values (lists, strings, numbers).
+    blobs : tuple of bytes
+        Raw buffers (Arrow IPC streams, pixel arrays).
+    """
+
+    header: dict
+    blobs: tuple[bytes, ...] = field(default_factory=tuple)
+
+
+def available() -> bool:
+    """Whether this platform can contain a parse (POSIX with the forkserver start method)."""
+    return "forkserver" in mp.get_all_start_methods()
+
+
+def run_contained(
+    task: Callable[..., Parcel],
+    data: bytes,
+    options: dict,
+    *,
+    limits: Limits,
+    refusal: type[ValueError],
+) -> Parcel:
+    """Run ``task(data, **options)`` in a child process bounded by ``limits``.
+
+    Parameters
+    ----------
+    task : callable
+        A module-level function (it is imported by name in the child) returning a
+        :class:`Parcel`. It should raise ``refusal`` with one sentence for a bad file.
+    data : bytes
+        The untrusted upload.
+    options : dict
+        Plain keyword arguments for ``task`` (pickled to the child; never pickled back).
+    limits : Limits
+        ``max_memory_mb`` and ``max_seconds`` bound the child.
+    refusal : type of ValueError
+        Raised in this process with the child's sentence, or with the limit the child hit.
+
+    Returns
+    -------
+    Parcel
+
+    Raises
+    ------
+    refusal
+        The task refused the file, or the child ran out of memory or time (the sentence
+        names the limit), or it stopped for another reason.
+    """
+    if not _SLOTS.acquire(timeout=limits.max_seconds):
+        raise refusal(
+            "The server is busy reading other uploads; try again in a minute."
+        )
+    try:
+        return _run(task, data, options, limits, refusal)
+    finally:
+        _SLOTS.release()
+
+
+def _context() -> mp.context.BaseContext:
+    ctx = mp.get_context("forkserver")
+    # Only takes effect when the forkserver starts (first use); later calls are no-ops.
+    ctx.set_forkserver_preload(PRELOAD)
+    return ctx
+
+
+def _run(task, data: bytes, options: dict, limits: Limits, refusal) -> Parcel:
+    ctx = _context()
+    reader, writer = ctx.Pipe(duplex=False)
+    proc = ctx.Process(
+        target=_child, args=(writer, task, data, options, limits, refusal),
+        daemon=True, name="upload-reader",
+    )
+    started = False
+    try:
+        try:
+            proc.start()  # returns once the child is forked (and, for big data, has it)
+        except OSError as exc:  # e.g. the child died before taking the data
+            raise refusal(_DAMAGED) from exc
+        started = True
+        writer.close()
+        deadline = time.monotonic() + limits.max_seconds + CHILD_GRACE_SECONDS
+        raw = _receive(reader, proc, deadline, MAX_HEADER_BYTES, limits, refusal)
+        try:
+            message = json.loads(raw)
+        except ValueError as exc:
+            raise refusal(_DAMAGED) from exc
+        if not isinstance(message, dict):
+            raise refusal(_DAMAGED)
+        if "refused" in message:
+            raise refusal(str(message["refused"]))
+        if message.get("memory"):
+            raise refusal(_memory_sentence(limits))
+        if "ok" not in message:
+            raise refusal(_DAMAGED)
+        sizes = message.get("sizes", [])
+        budget = limits.max_memory_mb * 1_000_000
+        if not isinstance(sizes, list) or sum(int(s) for s in sizes) > budget:
+            raise refusal(_memory_sentence(limits))
+        blobs = tuple(
+            _receive(reader, proc, deadline, int(size), limits, refusal) for size in sizes
+        )
+        return Parcel(header=message["ok"], blobs=blobs)
+    finally:
+        reader.close()
+        writer.close()
+        if started:
+            if proc.is_alive():
+                proc.kill()
+            proc.join(timeout=5)
+            if proc.exitcode is not None:
+                proc.close()
+
+
+def _receive(reader: Connection, proc, deadline: float, maxlength: int, limits: Limits,
+             refusal) -> bytes:
+    """One message from the child, or the sentence for why none came."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0 or not wait([reader], timeout=remaining):
+        proc.kill()
+        raise refusal(_time_sentence(limits))
+    try:
+        return reader.recv_bytes(maxlength=max(maxlength, 1))
+    except EOFError:
+        pass  # the child ended without a message: find out how
+    except OSError as exc:  # longer than announced
+        raise refusal(_DAMAGED) from exc
+    proc.join(timeout=5)
+    code = proc.exitcode
+    if code in (-signal.SIGXCPU, -signal.SIGKILL):
+        raise refusal(_time_sentence(limits))
+    raise refusal(
+        f"The file could not be read: the reader stopped, because the file is damaged or needs "
+        f"more than {limits.max_memory_mb:,} MB of memory."
+    )
+
+
+def _memory_sentence(limits: Limits) -> str:
+    return (
+        f"The file needs more than {limits.max_memory_mb:,} MB of memory to read, the limit "
+        "for one upload."
+    )
+
+
+def _time_sentence(limits: Limits) -> str:
+    return f"The file needs more than {limits.max_seconds:g} s to read, the limit for one upload."
+
+
+# --- in the child ----------------------------------------------------------------------------
+
+
+def _child(conn: Connection, task, data: bytes, options: dict, limits: Limits,
+           refusal: type[ValueError]) -> None:
+    """Entry point of the child: bound itself, run the task, send plain bytes back."""
+    try:
+        _bound(limits)
+        try:
+            parcel = task(data, **options)
+            blobs = [memoryview(b) for b in parcel.blobs]
+            header = json.dumps({"ok": parcel.header, "sizes": [b.nbytes for b in blobs]})
+        except MemoryError:
+            conn.send_bytes(b'{"memory": true}')
+            return
+        except refusal as exc:
+            conn.send_bytes(json.dumps({"refused": str(exc)}).encode())
+            return
+        conn.send_bytes(header.encode())
+        for blob in blobs:
+            conn.send_bytes(blob)
+    except MemoryError:
+        try:
+            conn.send_bytes(b'{"memory": true}')
+        except Exception:  # noqa: BLE001 - nothing left to say; the parent sees EOF
+            pass
+    except Exception:  # noqa: BLE001 - a bug or damage nobody mapped: one sentence, no trace
+        try:
+            conn.send_bytes(b'{"failed": true}')
+        except Exception:  # noqa: BLE001
+            pass
+    finally:
+        conn.close()
+
+
+def _bound(limits: Limits) -> None:
+    """Apply the hard limits to this (child) process."""
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+    cpu = math.ceil(limits.max_seconds + CHILD_GRACE_SECONDS)
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    ceiling = _address_space() + limits.max_memory_mb * 1_000_000
+    resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
+    os.nice(CHILD_NICENESS)
+    try:
+        import pyarrow as pa
+
+        # The system allocator fails with MemoryError under RLIMIT_AS; jemalloc/mimalloc
+        # reserve large regions up front and would fail sooner and less clearly.
+        pa.set_memory_pool(pa.system_memory_pool())
+    except ImportError:
+        pass
+
+
+def _address_space() -> int:
+    """Current virtual size of this process in bytes (Linux /proc; else the peak RSS)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

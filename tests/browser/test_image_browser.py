@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from tests.browser.conftest import screenshot, wait_for_app
-from tests.corpus import corpus_file
+from tests.conftest import corpus_file
 
 pytestmark = pytest.mark.timeout(240)
 

@@ -13,7 +13,6 @@ from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
 from clustering.data._prepare import SCALERS, prepare
 from clustering.io._loader import TableError
 
-pytestmark = pytest.mark.timeout(10)
 SCALINGS = ["none", "standard", "minmax", "robust"]
 
 

@@ -22,7 +22,7 @@ from clustering.image._imageio import (
     read_image,
 )
 from clustering.image._quantize import quantize
-from tests.corpus import corpus_file
+from tests.conftest import corpus_file
 
 
 def corpus(name: str) -> bytes:

@@ -15,31 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clustering.data._prepare import prepare
-from clustering.io._loader import TableError, load_table
-
-pytestmark = pytest.mark.timeout(10)
-
-BASE = b"f1,f2,f3,label\n0.5,9.0,-6.5,g0\n-0.5,8.8,-7.5,g0\n2.5,1.0,3.5,g1\n3.0,1.5,3.0,g1\n"
-
-
-def one_sentence(message: str) -> None:
-    assert "\n" not in message and message.endswith(".") and message[0].isupper()
-
-
-def refuse(data: bytes, name: str = "upload.csv", **kwargs) -> str:
-    with pytest.raises(TableError) as info:
-        load_table(data, name, **kwargs)
-    one_sentence(str(info.value))
-    return str(info.value)
-
-
-def base_check(table) -> None:
-    assert list(table.frame.columns) == ["f1", "f2", "f3", "label"]
-    assert table.frame.shape == (4, 4)
-    assert table.frame["f1"].tolist() == [0.5, -0.5, 2.5, 3.0]
-    assert table.default_features == ["f1", "f2", "f3"]
-    assert table.label_candidates == ["label"]
-
+from clustering.io._loader import load_table
+from tests.conftest import LOADER_BASE as BASE
+from tests.conftest import base_check, refuse
 
 # --- encodings ---------------------------------------------------------------------------
 

@@ -8,8 +8,6 @@ import pytest
 
 from clustering.io._loader import load_table
 
-pytestmark = pytest.mark.timeout(10)
-
 
 def table_from(frame: pd.DataFrame, **kwargs):
     return load_table(frame.to_csv(index=False).encode(), "t.csv", **kwargs)

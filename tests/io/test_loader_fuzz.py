@@ -6,15 +6,12 @@ Whatever loads must also survive prepare (or refuse with TableError) and export.
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clustering.data._export import labeled_csv
 from clustering.data._prepare import prepare
 from clustering.io._loader import TableError, load_table
-
-pytestmark = pytest.mark.timeout(60)
 
 CSV_ALPHABET = list("0123456789.,;\t|\"\n\r -+eEabcxyz=@<>'") + ["inf", "NaN", "\u00e9", "1e308"]
 NAMES = st.sampled_from(["data.csv", "data.tsv", "x.txt", "book.xlsx", "t.parquet", "noext"])

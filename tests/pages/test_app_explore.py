@@ -8,7 +8,7 @@ from clustering.data._datasets import load_dataset
 from clustering.data._prepare import prepare
 from clustering.engine._kmeans import kmeans
 from tests.apptest_helpers import REPO, array, figure_by_key, page, texts
-from tests.corpus import corpus_file
+from tests.conftest import corpus_file
 
 pytestmark = pytest.mark.timeout(180)
 

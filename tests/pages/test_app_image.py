@@ -10,7 +10,7 @@ from PIL import Image
 
 from clustering.image._imageio import CORRUPT, UNSUPPORTED
 from tests.apptest_helpers import array, figure_by_key, page, texts
-from tests.corpus import corpus_file
+from tests.conftest import corpus_file
 
 pytestmark = pytest.mark.timeout(240)
 

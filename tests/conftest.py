@@ -87,3 +87,42 @@ def refuse(data: bytes, name: str = "upload.csv", **kwargs) -> str:
         load_table(data, name, **kwargs)
     one_sentence(str(info.value))
     return str(info.value)
+
+
+# --- Compare's registry without the fits --------------------------------------------------------
+
+
+@pytest.fixture()
+def cheap_fits(monkeypatch) -> dict[str, int]:
+    """Replace every Compare algorithm's fit with a cheap split on the first feature.
+
+    For tests of what surrounds a fit (size guards, row budgets, the page's layout) without
+    paying for slow algorithms; the real fits are tested on the toy sets. Returns a dict that
+    records, per algorithm, how many rows its last fit was given. Streamlit's cache (when
+    Streamlit is loaded) is cleared before and after, so no stand-in result is served to
+    another test.
+    """
+    import dataclasses
+    import sys
+
+    import numpy as np
+
+    from clustering.compare import ALGORITHMS
+
+    def clear_streamlit_cache() -> None:
+        if "streamlit" in sys.modules:
+            sys.modules["streamlit"].cache_data.clear()
+
+    rows: dict[str, int] = {}
+
+    def stand_in(name):
+        def fit(X, params, random_state):
+            rows[name] = X.shape[0]
+            return (X[:, 0] > np.median(X[:, 0])).astype(int)
+        return fit
+
+    for name, spec in ALGORITHMS.items():
+        monkeypatch.setitem(ALGORITHMS, name, dataclasses.replace(spec, fit=stand_in(name)))
+    clear_streamlit_cache()
+    yield rows
+    clear_streamlit_cache()

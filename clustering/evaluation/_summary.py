@@ -7,11 +7,14 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from clustering.data import as_levels
 from clustering.evaluation._metrics import METRICS
 from clustering.text import cluster_name
 
 #: Columns shown in a point's hover box; wider tables show the first ones and say how many more.
 HOVER_COLUMNS = 8
+#: Levels named per cluster in a categorical column of the profiles; the rest are counted.
+PROFILE_LEVELS = 3
 
 
 def cluster_profiles(
@@ -20,8 +23,13 @@ def cluster_profiles(
     labels: np.ndarray,
     features: Sequence[str],
     n_clusters: int,
+    categorical: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Size, share and per-feature mean of each cluster, in the table's original units.
+
+    Categorical columns get level shares in the table's own words instead of a mean of 0/1
+    columns: ``"red 62%, blue 30%, green 8%"`` (the :data:`PROFILE_LEVELS` largest, then how
+    many more).
 
     Parameters
     ----------
@@ -32,14 +40,17 @@ def cluster_profiles(
     labels : ndarray of shape (n_used,)
         Cluster of each clustered row.
     features : sequence of str
-        Feature columns to average.
+        Numeric feature columns to average.
     n_clusters : int
         Number of clusters, so an empty cluster still gets a row.
+    categorical : sequence of str, optional
+        Categorical feature columns, described by their level shares.
 
     Returns
     -------
-    DataFrame of shape (n_clusters, 2 + len(features))
-        Indexed by cluster name; columns ``size``, ``share`` and one mean per feature.
+    DataFrame of shape (n_clusters, 2 + len(features) + len(categorical))
+        Indexed by cluster name; columns ``size``, ``share``, one mean per numeric feature
+        and one text column of level shares per categorical feature.
     """
     values = frame.iloc[row_index][list(features)].apply(pd.to_numeric, errors="coerce")
     values.index = pd.RangeIndex(len(values))
@@ -48,8 +59,29 @@ def cluster_profiles(
     sizes = np.bincount(np.asarray(labels), minlength=n_clusters)
     profile = pd.DataFrame({"size": sizes, "share": sizes / max(sizes.sum(), 1)})
     profile = pd.concat([profile, grouped.reset_index(drop=True)], axis=1)
+    labels = np.asarray(labels, dtype=np.int64)
+    for name in categorical:
+        profile[name] = _level_shares(frame[name].iloc[row_index], labels, n_clusters)
     profile.index = [cluster_name(j) for j in range(n_clusters)]
     return profile
+
+
+def _level_shares(series: pd.Series, labels: np.ndarray, n_clusters: int) -> list[str]:
+    codes, levels = pd.factorize(as_levels(series))
+    n_levels = len(levels)
+    counts = np.bincount(labels * n_levels + codes,
+                         minlength=n_clusters * n_levels).reshape(n_clusters, n_levels)
+    out = []
+    for row in counts:
+        total = row.sum()
+        if total == 0:
+            out.append("")
+            continue
+        order = np.argsort(-row, kind="stable")[: PROFILE_LEVELS]
+        shown = [f"{levels[i]} {100 * row[i] / total:.0f}%" for i in order if row[i]]
+        more = int(np.count_nonzero(row)) - len(shown)
+        out.append(", ".join(shown) + (f", +{more} more" if more > 0 else ""))
+    return out
 
 
 def hover_lines(

@@ -41,7 +41,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from threadpoolctl import threadpool_limits
 
 from clustering.documents._corpus import Corpus, DocumentError
-from clustering.engine import DEFAULT_CENTER, History, kmeans
+from clustering.engine import DEFAULT_CENTER, History, KMeansResult, kmeans
 
 __all__ = [
     "DEFAULT_LSA_COMPONENTS",
@@ -249,6 +249,11 @@ class DocumentRun:
     @property
     def n_clusters(self) -> int:
         return self.centers.shape[0]
+
+    def kmeans_result(self) -> KMeansResult:
+        """The run as the engine's result type, for the views that draw engine runs."""
+        return KMeansResult(labels=self.labels, centers=self.centers, inertia=self.inertia,
+                            n_iter=self.n_iter, history=self.history, center=self.center_rule)
 
     def similarity(self, X: np.ndarray) -> np.ndarray:
         """Cosine similarity of each document to its own cluster's centre, shape (n,)."""

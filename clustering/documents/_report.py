@@ -27,6 +27,7 @@ __all__ = [
     "document_frame",
     "documents_csv",
     "frequent_terms",
+    "hover_frame",
     "mark_terms",
     "ranked_members",
     "search",
@@ -151,6 +152,26 @@ def document_frame(corpus: Corpus, matrix: TermMatrix, run: DocumentRun,
         data["text"] = texts
     else:
         data["snippet"] = [snippet(t) for t in texts]
+    return pd.DataFrame(data)
+
+
+#: Characters of the snippet in a map hover box.
+HOVER_SNIPPET_CHARS = 100
+
+
+def hover_frame(corpus: Corpus, matrix: TermMatrix) -> pd.DataFrame:
+    """What a point of the document map shows on hover: title, label, words, a short snippet.
+
+    One row per clustered document (in :attr:`TermMatrix.rows` order); independent of the run,
+    so a K change does not rebuild it. Raw text: the figure escapes it.
+    """
+    rows = matrix.rows
+    data = {"title": [corpus.titles[i] for i in rows]}
+    if corpus.labels is not None:
+        data["label"] = corpus.labels[rows]
+    texts = [corpus.texts[i] for i in rows]
+    data["words"] = word_counts(texts)
+    data["snippet"] = [snippet(t, HOVER_SNIPPET_CHARS) for t in texts]
     return pd.DataFrame(data)
 
 

@@ -18,6 +18,11 @@ from clustering.figures._compare import (
     k_distance_figure,
     ordinal,
 )
+from clustering.figures._documents import (
+    document_lengths_figure,
+    term_frequency_figure,
+    top_terms_figure,
+)
 from clustering.figures._image import (
     color_space_figure,
     error_curve_figure,
@@ -39,6 +44,7 @@ from clustering.figures._metrics import contingency_heatmap
 from clustering.figures._objective import objective_figure
 from clustering.figures._pick import pick_figure
 from clustering.figures._run import run_figure
+from clustering.figures._separation import MAX_BARS, separation_figure
 from clustering.figures._style import (
     DEFAULT_STYLE,
     PRESENTATION_STYLE,
@@ -50,6 +56,7 @@ from clustering.figures._whatif import whatif_figure
 __all__ = [
     "figure_from_dict",
     "DEFAULT_STYLE",
+    "MAX_BARS",
     "FigureStyle",
     "PRESENTATION_STYLE",
     "agreement_figure",
@@ -59,6 +66,7 @@ __all__ = [
     "color_space_figure",
     "contingency_heatmap",
     "dendrogram_figure",
+    "document_lengths_figure",
     "error_curve_figure",
     "external_vs_k_figure",
     "grid_figure",
@@ -75,8 +83,11 @@ __all__ = [
     "residuals_figure",
     "run_figure",
     "score_vs_k_figure",
+    "separation_figure",
     "silhouette_figure",
     "silhouette_scatter",
+    "term_frequency_figure",
+    "top_terms_figure",
     "two_runs_figure",
     "update_figure",
     "whatif_figure",

@@ -45,6 +45,7 @@ from clustering.figures._objective import objective_figure
 from clustering.figures._pick import pick_figure
 from clustering.figures._run import run_figure
 from clustering.figures._separation import MAX_BARS, separation_figure
+from clustering.figures._separation import MAX_BARS, separation_figure
 from clustering.figures._style import (
     DEFAULT_STYLE,
     PRESENTATION_STYLE,
@@ -56,6 +57,7 @@ from clustering.figures._whatif import whatif_figure
 __all__ = [
     "figure_from_dict",
     "DEFAULT_STYLE",
+    "MAX_BARS",
     "MAX_BARS",
     "FigureStyle",
     "PRESENTATION_STYLE",
@@ -83,6 +85,7 @@ __all__ = [
     "residuals_figure",
     "run_figure",
     "score_vs_k_figure",
+    "separation_figure",
     "separation_figure",
     "silhouette_figure",
     "silhouette_scatter",

@@ -150,6 +150,8 @@ def run_figure(
     center_rule: str = "mean",
     equal_aspect: bool = False,
     uirevision: str | None = None,
+    rings: Sequence[int] | None = None,
+    ring_name: str = "flagged outliers",
 ) -> go.Figure:
     """Animated scatter of a k-means run: one frame per history step.
 
@@ -190,6 +192,12 @@ def run_figure(
     uirevision : str, optional
         Zoom and legend state survive reruns while this stays the same; default derived
         from the axis titles, so picking other axes resets the zoom.
+    rings : sequence of int, optional
+        Positions (into ``points``) of points to ring, e.g. flagged outliers: one static
+        trace after the legend key (points never move between frames, so frames leave it
+        alone and the axis ranges stay fixed).
+    ring_name : str
+        Legend entry of the rings (raw text, escaped here), followed by their count.
 
     Returns
     -------
@@ -354,7 +362,26 @@ def run_figure(
             "margin": {"t": style.title_size * 4 + 10},
         },
     )
-    return new_figure(style, step_traces(s0, full=True) + key, frames, layout)
+    extra = [] if rings is None else [_ring_trace(points, rings, ring_name, style, d)]
+    return new_figure(style, step_traces(s0, full=True) + key + extra, frames, layout)
+
+
+def _ring_trace(points: np.ndarray, rings, name: str, style: FigureStyle, d: int) -> dict:
+    rows = np.asarray(rings, dtype=np.int64)
+    if rows.size and (rows.min() < 0 or rows.max() >= len(points)):
+        raise ValueError(f"rings must index the {len(points)} drawn points")
+    scale = 0.6 if d == 3 else 1.0
+    return {
+        "type": "scattergl" if d == 2 else "scatter3d",
+        **_coords(points[rows], d),
+        "mode": "markers",
+        "name": f"{escape_text(name)} ({rows.size:,})",
+        "hoverinfo": "skip",
+        "showlegend": True,
+        "marker": {"symbol": "circle-open", "size": (style.marker_size + 9) * scale,
+                   "color": OUTLINE_COLOR,
+                   "line": {"width": max(1.5, style.line_width), "color": OUTLINE_COLOR}},
+    }
 
 
 __all__ = ["PHASE_TEXT", "UPDATE_TEXT", "frame_name", "run_figure"]

@@ -153,6 +153,8 @@ def labeled_csv(
     labels: np.ndarray,
     distances: np.ndarray | None = None,
     *,
+    extra: Mapping[str, np.ndarray] | None = None,
+    status: str = STATUS_CLUSTERED,
     bom: bool = True,
 ) -> bytes:
     """The original table plus cluster, distance and status columns, as CSV bytes.
@@ -167,6 +169,11 @@ def labeled_csv(
         Cluster of each clustered row.
     distances : array-like of shape (n_used,), optional
         Distance of each clustered row to its centre.
+    extra : mapping of str to array-like of shape (n_used,), optional
+        More per-row columns (e.g. an outlier score and flag), written after the distance;
+        empty for rows left out. Booleans are written as true/false.
+    status : str, default "clustered"
+        Status of the rows in ``row_index`` (e.g. "assigned" for scored new rows).
     bom : bool, default True
         Start with a UTF-8 byte-order mark so Excel shows accented names correctly.
 
@@ -197,8 +204,8 @@ def labeled_csv(
     taken = set(names)
     cluster = pd.array(np.full(n, pd.NA, dtype=object), dtype="Int64")
     cluster[row_index] = labels.astype(np.int64)
-    status = np.full(n, STATUS_DROPPED, dtype=object)
-    status[row_index] = STATUS_CLUSTERED
+    status_column = np.full(n, STATUS_DROPPED, dtype=object)
+    status_column[row_index] = status
     names.append(_unique(CLUSTER_COLUMN, taken))
     columns.append(pd.Series(cluster))
     if distances is not None:
@@ -209,8 +216,21 @@ def labeled_csv(
         full[row_index] = distances
         names.append(_unique(DISTANCE_COLUMN, taken))
         columns.append(pd.Series(full))
+    for name, values in (extra or {}).items():
+        values = np.asarray(values)
+        if values.shape != row_index.shape:
+            raise ValueError(f"column {name!r} {values.shape} must match row_index "
+                             f"{row_index.shape}")
+        if values.dtype == bool:
+            full = pd.array(np.full(n, pd.NA, dtype=object), dtype="boolean")
+            full[row_index] = values
+        else:
+            full = np.full(n, np.nan)
+            full[row_index] = values.astype(np.float64)
+        names.append(neutralize(_unique(str(name), taken)))
+        columns.append(pd.Series(full))
     names.append(_unique(STATUS_COLUMN, taken))
-    columns.append(pd.Series(status, dtype=object))
+    columns.append(pd.Series(status_column, dtype=object))
     return _write_csv(names, columns, bom)
 
 

@@ -1,5 +1,7 @@
 """Explore: run k-means on the sidebar's data and replay it step by step."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from clustering.evaluation import describe_run
@@ -23,32 +25,26 @@ with page_guard():
     view = view_controls(active, "explore")
     picked = manual_rows(active, run.n_clusters, view) if run.init == "manual" else ()
     if picked is not None:
-        result = cache.run(active.key, prepared.X, run.n_clusters, run.init, run.distance,
-                           run.center, run.seed, run.max_iter, run.n_init, picked)
-        run_key = cache.content_key(active.key, run, picked)
+        spec = cache.RunSpec(active, replace(run, manual_rows=picked))
+        result = cache.run(spec)
         st.success(describe_run(prepared.X.shape[0], prepared.X.shape[1], run.n_clusters,
                                 result.n_iter, result.n_iter < run.max_iter, result.inertia,
                                 "total reconstruction error"), icon=":material/check_circle:")
-        evaluation = cache.evaluation(run_key, prepared.X, result.labels, prepared.true_labels,
-                                      result.inertia, run.distance)
+        evaluation = cache.evaluation(spec)
         has_truth = prepared.true_labels is not None
         headline_metrics(evaluation, result.n_iter, has_truth)
         pin_button(active, result, evaluation, run)
-        replay(active, run_key, result.history, view, run.distance, run.resolved_center,
-               "explore")
+        replay(spec, result, view, "explore")
         metrics_tab, whatif_tab, profile_tab, download_tab = st.tabs(
             ["Quality metrics", "What-if: A vs B", "Cluster profiles", "Download"])
         with metrics_tab:
-            metrics_panel(evaluation, has_truth, run_key, "explore")
+            metrics_panel(evaluation, has_truth, spec, "explore")
         with whatif_tab:
             compare_tab(active, result, evaluation, view)
         with profile_tab:
             st.caption("Size and mean of every feature per cluster, in the table's own units.")
-            st.dataframe(cache.profiles(run_key, source.frame, prepared, result.labels,
-                                        run.n_clusters),
-                         key="explore_profiles", width="stretch")
+            st.dataframe(cache.profiles(spec), key="explore_profiles", width="stretch")
         with download_tab:
-            download_buttons(active, run_key, result, run.distance,
-                             {**run.as_dict(), "data": source.title,
-                              "features": list(prepared.feature_names)}, "explore")
+            download_buttons(spec, {**run.as_dict(), "data": source.title,
+                                    "features": list(prepared.feature_names)}, "explore")
 sync_url()

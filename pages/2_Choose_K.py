@@ -30,7 +30,7 @@ with page_guard():
 
     st.header("Which K?")
     k_max = sweep_controls(prepared.n_distinct)
-    result, sweep_key = run_sweep(active, run, k_max)
+    result, sweep = run_sweep(active, run, k_max)
     recommendation(result)
     open_buttons(result)
     score_charts(result, run.n_clusters)
@@ -39,7 +39,7 @@ with page_guard():
     st.header("Silhouette plot")
     st.caption("Each bar is one point: how much closer it is to its own cluster than to the "
                "next one (1 = right at home, 0 = on the border, below 0 = probably misplaced).")
-    silhouette_section(active, result, sweep_key, run.distance, run.n_clusters)
+    silhouette_section(active, result, sweep, run.distance, run.n_clusters)
 
     st.header("Do initial values matter?")
     init_study_section(active, run)

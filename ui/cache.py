@@ -1,15 +1,45 @@
-"""Cached wrappers around the engine's pure calls: the only place that uses ``st.cache_data``.
+"""The app's one cache policy, and the cached wrappers around the engine's pure calls.
 
-Each wrapper is keyed on a content key (a hash string) and plain values; the large inputs are
-passed with a leading underscore so Streamlit does not hash them (it would hash big frames from a
-sample). The content key must therefore identify the large input exactly: callers build it with
-:func:`content_key` from the keys of what the input was made from.
+Rules (enforced by :func:`cached` and ``tests/ui/test_cache.py``, not only written here):
+
+1. **Arguments are plain values or keyed records.** A cached function takes strings, numbers,
+   None, tuples of them, and *keyed records*: objects whose ``key`` identifies their content
+   exactly (``ui.data.ActiveData``, ``ui.data.Source``, ``ui.image.Picked``,
+   ``ui.compare.GridRow``, :class:`RunSpec`, :class:`Keyed`). Records are hashed by that key
+   through ``hash_funcs``; an array, DataFrame or Series reaching the hasher raises
+   ``TypeError`` (Streamlit would hash a big one from a sample, so two different inputs could
+   share an entry and one session could be served another's result). No cached function has an
+   unhashed ``_argument``: :func:`cached` refuses it at import. :func:`content_key` refuses
+   arrays and frames too (``repr`` abbreviates arrays over 1,000 elements).
+2. **Every cached function has a row in** :data:`CACHE_POLICY`: its entries, its byte budget,
+   its ttl and why. :func:`cached` reads the row (a cached function without one fails at
+   import) and passes ``max_size``, so each cache is bounded in *bytes* of pickled values,
+   not only in entries: all of them together hold at most :func:`total_budget_mb` MB, plus
+   at most one value per function that is alone bigger than its budget (Streamlit keeps it and
+   drops the rest), and ``server.maxCacheDataSize`` (1 GB in ``.streamlit/config.toml``) caps
+   their sum. ``ttl`` frees what nobody asked for in a while.
+3. **Big per-session objects stay out of** ``st.cache_data``: the upload's bytes, its parsed
+   table and the prepared feature matrix live in the session (:data:`SESSION_POLICY`), once,
+   shared by reference (``st.cache_data`` would keep a pickled copy *and* unpickle a fresh
+   64 MB copy on every rerun of a 1,000,000-row upload). The uploaded bytes are in one place:
+   ``st.session_state["upload"]`` (the same object Streamlit's uploader holds); nothing in a
+   cache keeps them.
+4. A run is cached as a :class:`clustering.view.DrawableRun` (centres and objective per step,
+   per-step labels of the drawn rows, final labels once), never with its full history.
+5. Work that can take over a second on big data shows a progress bar (:func:`progress_bar`),
+   made inside the cached function so a cache hit replays nothing visible.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-from typing import Any
+import inspect
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -24,190 +54,482 @@ from clustering.data import (
     prepare,
     settings_json,
 )
-from clustering.engine import History, KMeansResult, kmeans, pairwise
-from clustering.evaluation import METRICS, Evaluation, cluster_profiles, evaluate
+from clustering.engine import kmeans, pairwise
+from clustering.evaluation import METRICS, Evaluation, cluster_profiles, evaluate, hover_lines
 from clustering.figures import contingency_heatmap, objective_figure
 from clustering.figures import run_figure as build_run_figure
 from clustering.io import Table, load_table
-from clustering.view import Projection, ReplayInputs, fit_projection, replay_inputs
+from clustering.view import (
+    DrawableRun,
+    Projection,
+    ReplayInputs,
+    drawable_run,
+    fit_projection,
+    replay_inputs,
+)
 from ui.layout import STYLES
 
-_ENTRIES = 16
+if TYPE_CHECKING:
+    from ui.data import ActiveData, Source
+    from ui.knobs import RunSettings
+
+T = TypeVar("T")
+MB = 1024 * 1024
+
+#: Rows from which computations show a progress bar (below, they take well under a second).
+PROGRESS_ROWS = 50_000
+#: File size from which reading an upload shows a progress bar.
+PROGRESS_BYTES = 5 * 1024 * 1024
+
+
+# --- the policy ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How one cache is bounded.
+
+    Attributes
+    ----------
+    entries : int
+        Most entries (Streamlit drops the oldest beyond it).
+    max_mb : int
+        Most pickled megabytes held by the function's entries together (least recently used
+        dropped first); 0 for session caches, which are bounded by ``entries`` per session.
+    ttl : str or None
+        Entries unused this long are dropped (a pandas Timedelta string).
+    why : str
+        What the entries hold and why these numbers.
+    """
+
+    entries: int
+    max_mb: int
+    ttl: str | None
+    why: str
+
+
+CACHE_POLICY: dict[str, Policy] = {
+    # ui/cache.py: the shared sidebar data and Explore.
+    "ui.cache.dataset": Policy(
+        16, 64, "1h", "Built-in and synthetic sets: at most 200,000 x 2 (3 MB); shared by all."),
+    "ui.cache.run": Policy(
+        32, 128, "1h", "A run as drawn (DrawableRun): final labels (4 MB at 1M rows), centres "
+        "per step, labels of <= 5,000 drawn rows per step; never the full history."),
+    "ui.cache.evaluation": Policy(
+        32, 16, "1h", "Metric values and a k x classes contingency table: small."),
+    "ui.cache.projection": Policy(
+        32, 8, "1h", "A fitted PCA or axis choice: d x 3 numbers."),
+    "ui.cache.hover": Policy(
+        16, 32, "1h", "Hover lines of the <= 5,000 drawn rows (about 1 MB), keyed by the rows: "
+        "the same for every view and for every K, so neither rebuilds them."),
+    "ui.cache.replay": Policy(
+        16, 64, "1h", "The drawn rows and centres in plot coordinates (+ region grids)."),
+    "ui.cache.run_figure": Policy(
+        32, 128, "1h", "Run figures as plotly dicts (5,000 points x frames, up to a few MB); "
+        "one per (run, view, step)."),
+    "ui.cache.objective_chart": Policy(
+        32, 16, "1h", "Objective curves: one point per step."),
+    "ui.cache.contingency_figure": Policy(
+        16, 8, "1h", "Contingency heatmaps: k x classes cells."),
+    "ui.cache.profiles": Policy(
+        16, 8, "1h", "Cluster profiles: k rows x features."),
+    "ui.cache.export_file": Policy(
+        4, 256, "10m", "Downloads, built on click: a labelled 1M-row table is ~100 MB, and "
+        "Streamlit keeps its own copy while serving it, so few and short-lived."),
+    # ui/choose_k.py
+    "ui.choose_k.cached_sweep": Policy(
+        8, 128, "1h", "K = 2..10 runs without history: labels per K (36 MB at 1M rows), scores."),
+    "ui.choose_k.cached_init_study": Policy(
+        8, 16, "1h", "Objective and iterations of R seeds x 4 methods: small."),
+    "ui.choose_k.cached_silhouette": Policy(
+        16, 16, "1h", "Silhouette values of <= 2,000 sampled rows per K."),
+    # ui/compare.py
+    "ui.compare.cached_toy": Policy(
+        8, 16, "1h", "The gallery's toy sets: 1,500 x 2 each."),
+    "ui.compare.cached_run": Policy(
+        128, 128, "1h", "One algorithm on one dataset: labels (+ sampled rows); a full grid of "
+        "6 sets x 11 algorithms fits in the entries."),
+    "ui.compare.cached_scores": Policy(
+        128, 16, "1h", "Scores of one algorithm on one dataset: a few numbers each."),
+    "ui.compare.cached_k_distance": Policy(
+        16, 64, "1h", "DBSCAN's sorted k-distance curve: one float per row."),
+    "ui.compare.cached_dendrogram": Policy(
+        8, 32, "1h", "A dendrogram's linkage on at most a sample of rows."),
+    "ui.compare.cached_grid_figure": Policy(
+        8, 128, "1h", "The grid figure as a plotly dict: at most 25,000 points."),
+    # ui/image.py
+    "ui.image._sample_image": Policy(
+        4, 64, "1h", "scikit-learn's two sample photos (427 x 640)."),
+    "ui.image._uploaded_image": Policy(
+        4, 256, "30m", "Decoded uploads (<= 25 megapixels, 100 MB as RGBA); keyed by the "
+        "file's sha256 (the bytes themselves stay in the session)."),
+    "ui.image._quantized": Policy(
+        8, 256, "30m", "A palette and one label per pixel (up to 50 MB at 25 megapixels)."),
+    "ui.image._png": Policy(
+        8, 128, "30m", "Quantized PNG files (the download)."),
+    "ui.image._error": Policy(16, 1, "1h", "One number per result."),
+    "ui.image._original_png_size": Policy(4, 1, "1h", "One number per image."),
+    "ui.image._preview": Policy(
+        16, 64, "30m", "Screen-sized previews (at most 1,200 px a side)."),
+    "ui.image._sweep": Policy(8, 16, "1h", "Error against K: a few dozen numbers."),
+    "ui.image._scatter_rows": Policy(
+        8, 16, "1h", "Row numbers of the pixels drawn in colour space (a sample)."),
+    # ui/learn.py: tiny fixed lesson data.
+    "ui.learn._data": Policy(2, 4, None, "The lesson's two small datasets."),
+    "ui.learn._run": Policy(16, 16, None, "Lesson runs on <= 300 points, with full history."),
+    "ui.learn._two_starts": Policy(8, 16, None, "20 lesson starts on <= 300 points."),
+    "ui.learn._scores": Policy(8, 1, None, "A few numbers per lesson run."),
+}
+"""Every ``st.cache_data`` cache of the app, by qualified function name (module docstring)."""
+
+SESSION_POLICY: dict[str, Policy] = {
+    "table": Policy(
+        2, 0, None, "The parsed upload: up to a few hundred MB, so per session and never "
+        "copied. Two: the read with default options lists the sheets beside the chosen read."),
+    "prepared": Policy(
+        2, 0, None, "The prepared feature matrix (64 MB at 1M x 8): per session, by reference; "
+        "two, so switching a setting back costs nothing."),
+}
+"""Per-session caches (in ``st.session_state``, freed with the session), by slot."""
+
+
+def total_budget_mb() -> int:
+    """Megabytes all ``st.cache_data`` caches may hold together (see the module docstring)."""
+    return sum(policy.max_mb for policy in CACHE_POLICY.values())
+
+
+# --- keys -----------------------------------------------------------------------------------
 
 
 def content_key(*parts: Any) -> str:
-    """A short stable hash of plain values (strings, numbers, tuples, None)."""
+    """A short stable hash of plain values: str, bytes, numbers, None, and tuples, lists,
+    dicts and dataclasses of them.
+
+    Raises
+    ------
+    TypeError
+        For anything else, naming its type: an array's ``repr`` leaves out all but its first
+        and last three values above 1,000 elements, so two different arrays would share a key.
+        Hash an array with :func:`array_key`.
+    """
+    _check_plain(parts)
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:20]
 
 
+def _check_plain(value: Any) -> None:
+    if value is None or isinstance(value, (str, bytes, bool, int, float, np.bool_, np.number)):
+        return
+    if isinstance(value, (tuple, list, set, frozenset)):
+        for item in value:
+            _check_plain(item)
+        return
+    if isinstance(value, dict):
+        for item in value.items():
+            _check_plain(item)
+        return
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            _check_plain(getattr(value, f.name))
+        return
+    raise TypeError(f"content_key takes plain values, not {_type_name(value)}: an array or "
+                    "frame must be hashed by its content (array_key) or passed as a keyed "
+                    "record")
+
+
+def _type_name(value: Any) -> str:
+    return f"{type(value).__module__}.{type(value).__qualname__}"
+
+
 def bytes_key(data: bytes) -> str:
+    """The sha256 of bytes, shortened (the key of an upload)."""
     return hashlib.sha256(data).hexdigest()[:20]
 
 
-@st.cache_data(max_entries=_ENTRIES, show_spinner=False)
+def array_key(a: np.ndarray) -> str:
+    """The sha256 of an array's dtype, shape and every value, shortened."""
+    a = np.ascontiguousarray(a)
+    digest = hashlib.sha256(f"{a.dtype.str}{a.shape}".encode())
+    digest.update(a.tobytes())
+    return digest.hexdigest()[:20]
+
+
+@dataclass(frozen=True, eq=False)
+class Keyed(Generic[T]):
+    """A value and the content key that identifies it exactly (a keyed record).
+
+    Made where the value is made, from the same inputs, so the two cannot disagree.
+    """
+
+    key: str
+    value: T
+
+
+@dataclass(frozen=True, eq=False)
+class RunSpec:
+    """What determines a k-means run exactly: the prepared data and the run's settings."""
+
+    data: ActiveData
+    settings: RunSettings
+
+    @cached_property
+    def key(self) -> str:
+        return content_key(self.data.key, self.settings)
+
+
+def _by_key(record: Any) -> str:
+    return record.key
+
+
+def _refuse(value: Any) -> None:
+    raise TypeError(f"A {_type_name(value)} cannot be a cached function's argument: Streamlit "
+                    "hashes big ones from a sample. Pass a keyed record (ui.cache.Keyed) or "
+                    "plain values.")
+
+
+KEYED_RECORDS = ("ui.data.ActiveData", "ui.data.Source", "ui.image.Picked",
+                 "ui.compare.GridRow", "ui.cache.Keyed", "ui.cache.RunSpec")
+"""Types hashed by their ``key`` attribute (by qualified name: ``ui.data`` imports this
+module, so the classes cannot be imported here)."""
+
+HASH_FUNCS: dict[Any, Callable[[Any], Any]] = {
+    **dict.fromkeys(KEYED_RECORDS, _by_key),
+    np.ndarray: _refuse,
+    pd.DataFrame: _refuse,
+    pd.Series: _refuse,
+}
+
+
+def cached(func: Callable | None = None, *, spinner: bool | str = False) -> Any:
+    """``st.cache_data`` with the function's :data:`CACHE_POLICY` row and :data:`HASH_FUNCS`.
+
+    Use as ``@cached`` or ``@cached(spinner="Text…")``.
+
+    Raises
+    ------
+    LookupError
+        At import, when the function has no policy row.
+    TypeError
+        At import, when a parameter is underscore-prefixed (Streamlit would not hash it).
+    """
+
+    def decorate(f: Callable) -> Any:
+        name = f"{f.__module__}.{f.__qualname__}"
+        policy = CACHE_POLICY.get(name)
+        if policy is None:
+            raise LookupError(f"{name} is cached but has no row in ui.cache.CACHE_POLICY; add "
+                              "one (entries, max_mb, ttl, why)")
+        hidden = [p for p in inspect.signature(f).parameters if p.startswith("_")]
+        if hidden:
+            raise TypeError(f"{name} has unhashed parameters {hidden}; pass the data as a "
+                            "keyed record (ui.cache.KEYED_RECORDS) so it is hashed by its key")
+        return st.cache_data(f, max_entries=policy.entries, max_size=policy.max_mb * MB,
+                             ttl=policy.ttl, hash_funcs=HASH_FUNCS, show_spinner=spinner)
+
+    return decorate if func is None else decorate(func)
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[float, str], None]]:
+    """A progress bar and its callback ``report(fraction, message)``, removed at the end.
+
+    Made inside a cached function on purpose: Streamlit replays a cached function's elements
+    on a cache hit, and only blocks made inside it can be replayed; since the bar ends empty,
+    a replay shows nothing. Updates are thinned to whole percents so a replay stays short.
+    """
+    bar = st.progress(0.0, text=label)
+    shown = [-1]
+
+    def report(fraction: float, message: str) -> None:
+        percent = int(100 * min(max(float(fraction), 0.0), 1.0))
+        if percent != shown[0]:
+            shown[0] = percent
+            bar.progress(percent / 100, text=f"{label} · {message}")
+
+    try:
+        yield report
+    finally:
+        bar.empty()
+
+
+@contextmanager
+def _maybe_bar(big: bool, label: str) -> Iterator[Callable[[float, str], None]]:
+    """:func:`progress_bar` when the work is ``big``; a silent callback otherwise."""
+    if not big:
+        yield lambda fraction, message: None
+        return
+    with progress_bar(label) as report:
+        yield report
+
+
+# --- per-session caches ---------------------------------------------------------------------
+
+
+def _session_memo(slot: str, key: str, build: Callable[[], T]) -> T:
+    """The value of ``build()`` kept in this session under ``key`` (see SESSION_POLICY)."""
+    store = st.session_state.setdefault("cache_memo", {}).setdefault(slot, {})
+    if key in store:
+        store[key] = store.pop(key)  # most recently used last
+        return store[key]
+    value = build()
+    store[key] = value
+    while len(store) > SESSION_POLICY[slot].entries:
+        del store[next(iter(store))]
+    return value
+
+
+def table(digest: str, data: bytes, filename_suffix: str, sheet: str | int | None,
+          header: bool | None, skip_bad_lines: bool) -> Table:
+    """The upload ``data`` (whose :func:`bytes_key` is ``digest``) read as a table.
+
+    Kept in the session, not in ``st.cache_data`` (module docstring, rule 3).
+    """
+
+    def read() -> Table:
+        # Only the suffix of the name matters to the loader; the digest identifies the bytes.
+        label = f"Reading the file ({len(data) / MB:,.0f} MB)"
+        with _maybe_bar(len(data) >= PROGRESS_BYTES, label) as bar:
+            bar(0.0, "parsing")
+            return load_table(data, f"upload{filename_suffix}", sheet=sheet, header=header,
+                              skip_bad_lines=skip_bad_lines)
+
+    return _session_memo("table", content_key(digest, filename_suffix, sheet, header,
+                                              skip_bad_lines), read)
+
+
+def prepared(source: Source, features: tuple[str, ...], label: str | None, missing: str,
+             scaling: str, categorical: tuple[str, ...] = ()) -> Prepared:
+    """The source's features prepared for clustering (kept in the session, rule 3)."""
+
+    def build() -> Prepared:
+        n = len(source.frame)
+        with _maybe_bar(n >= PROGRESS_ROWS, f"Preparing {n:,} rows") as bar:
+            bar(0.0, "missing values and scaling")
+            extra = {"categorical": list(categorical)} if categorical else {}
+            result = prepare(source.frame, list(features), label, missing=missing,
+                             scaling=scaling, **extra)
+        result.X.flags.writeable = False  # shared by reference within the session
+        return result
+
+    key = content_key(source.key, features, label, missing, scaling, categorical)
+    return _session_memo("prepared", key, build)
+
+
+# --- shared cached computations ----------------------------------------------------------
+
+
+@cached
 def dataset(name: str, n_samples: int | None, noise: float | None, seed: int) -> Dataset:
     return load_dataset(name, n_samples=n_samples, noise=noise, random_state=seed)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def table(
-    digest: str,
-    _data: bytes,
-    filename_suffix: str,
-    sheet: str | int | None,
-    header: bool | None,
-    skip_bad_lines: bool,
-) -> Table:
-    # Only the suffix of the name matters to the loader; the digest identifies the bytes.
-    return load_table(
-        _data, f"upload{filename_suffix}", sheet=sheet, header=header, skip_bad_lines=skip_bad_lines
-    )
+@cached(spinner="Running k-means…")
+def run(spec: RunSpec) -> DrawableRun:
+    """k-means on the spec's data with its settings, reduced to what the pages draw."""
+    s, X = spec.settings, spec.data.prepared.X
+    start = X[list(s.manual_rows)] if s.init == "manual" else s.init
+    label = f"k-means on {X.shape[0]:,} rows × {X.shape[1]} features, K={s.n_clusters}"
+    with _maybe_bar(X.shape[0] >= PROGRESS_ROWS, label) as bar:
+        bar(0.0, f"{s.n_init} start{'s' * (s.n_init != 1)}, up to {s.max_iter} iterations")
+        result = kmeans(X, s.n_clusters, init=start, distance=s.distance, center=s.center,
+                        n_init=1 if s.init == "manual" else s.n_init, max_iter=s.max_iter,
+                        random_state=s.seed)
+        bar(0.9, "keeping what is drawn")
+        return drawable_run(result)
 
 
-@st.cache_data(max_entries=_ENTRIES, show_spinner=False)
-def prepared(
-    source_key: str,
-    _frame: pd.DataFrame,
-    features: tuple[str, ...],
-    label: str | None,
-    missing: str,
-    scaling: str,
-) -> Prepared:
-    return prepare(_frame, list(features), label, missing=missing, scaling=scaling)
+@cached(spinner="Computing metrics…")
+def evaluation(spec: RunSpec) -> Evaluation:
+    """The run's quality metrics (every row; the silhouette on a seeded sample)."""
+    prepared_data, result = spec.data.prepared, run(spec)
+    with _maybe_bar(result.n_rows >= PROGRESS_ROWS, f"Metrics on {result.n_rows:,} rows") as bar:
+        bar(0.0, "silhouette, Calinski-Harabasz, Davies-Bouldin")
+        return evaluate(prepared_data.X, result.labels, prepared_data.true_labels,
+                        objective=result.inertia, metric=spec.settings.distance)
 
 
-@st.cache_data(max_entries=_ENTRIES, show_spinner="Running k-means…")
-def run(
-    prepared_key: str,
-    _X: np.ndarray,
-    n_clusters: int,
-    init: str,
-    distance: str,
-    center: str | None,
-    seed: int,
-    max_iter: int,
-    n_init: int,
-    manual_rows: tuple[int, ...],
-) -> KMeansResult:
-    start = _X[list(manual_rows)] if init == "manual" else init
-    return kmeans(
-        _X,
-        n_clusters,
-        init=start,
-        distance=distance,
-        center=center,
-        n_init=1 if init == "manual" else n_init,
-        max_iter=max_iter,
-        random_state=seed,
-    )
-
-
-@st.cache_data(max_entries=_ENTRIES, show_spinner="Computing metrics…")
-def evaluation(
-    run_key: str,
-    _X: np.ndarray,
-    _labels: np.ndarray,
-    _true_labels: np.ndarray | None,
-    objective: float,
-    distance: str,
-) -> Evaluation:
-    return evaluate(_X, _labels, _true_labels, objective=objective, metric=distance)
-
-
-@st.cache_data(max_entries=_ENTRIES, show_spinner=False)
-def projection(
-    prepared_key: str,
-    _X: np.ndarray,
-    method: str,
-    n_components: int,
-    features: tuple[int, ...] | None,
-    feature_names: tuple[str, ...],
-) -> Projection:
+@cached
+def projection(data: ActiveData, method: str, n_components: int,
+               features: tuple[int, ...] | None) -> Projection:
+    prepared_data = data.prepared
     return fit_projection(
-        _X,
+        prepared_data.X,
         method=method,
         n_components=n_components,
         features=None if features is None else list(features),
-        feature_names=list(feature_names),
+        feature_names=list(prepared_data.feature_names),
     )
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def replay(
-    run_key: str,
-    view_key: tuple,
-    _X: np.ndarray,
-    _history: History,
-    _projection: Projection,
-    _frame: pd.DataFrame,
-    _row_index: np.ndarray,
-    _true_labels: np.ndarray | None,
-    distance: str,
-    regions: bool,
-) -> ReplayInputs:
-    return replay_inputs(_X, _history, _projection, frame=_frame, row_index=_row_index,
-                         true_labels=_true_labels, distance=distance, regions=regions)
+@cached
+def hover(data: ActiveData, rows: Keyed[np.ndarray]) -> list[list[str]]:
+    """Hover lines of the drawn ``rows`` (positions in the prepared data), from the original
+    table (not escaped yet). Keyed by the rows, so runs drawing the same rows share them."""
+    return hover_lines(data.source.frame, np.asarray(data.prepared.row_index)[rows.value])
+
+
+@cached
+def replay(spec: RunSpec, view_key: tuple) -> ReplayInputs:
+    """The run's drawn rows and centres in the view's plot coordinates.
+
+    ``view_key`` is ``ui.run_view.View.key``: (dims, method, feature_idx, regions).
+    """
+    dims, method, feature_idx, regions = view_key
+    data, drawn = spec.data, run(spec)
+    rows = Keyed(array_key(drawn.rows), drawn.rows)
+    return replay_inputs(data.prepared.X, drawn, projection(data, method, dims, feature_idx),
+                         hover_text=hover(data, rows), true_labels=data.prepared.true_labels,
+                         distance=spec.settings.distance, regions=regions)
 
 
 # Figures are cached as plain dicts: unpickling a go.Figure re-validates it (~35 ms for a
 # run figure), a dict costs next to nothing.
-@st.cache_data(max_entries=32, show_spinner=False)
-def run_figure(
-    run_key: str,
-    view_key: tuple,
-    step: int,
-    style_name: str,
-    _inputs: ReplayInputs,
-    _history: History,
-    axis_titles: tuple[str, ...],
-    center_rule: str,
-) -> dict:
+@cached
+def run_figure(spec: RunSpec, view_key: tuple, step: int, style_name: str) -> dict:
+    dims, method, feature_idx, _ = view_key
+    inputs = replay(spec, view_key)
+    drawn = run(spec)
+    axis_titles = projection(spec.data, method, dims, feature_idx).axis_titles
     return build_run_figure(
-        **_inputs.figure_kwargs(_history),
+        **inputs.figure_kwargs(drawn),
         axis_titles=list(axis_titles),
         start_step=step,
         style=STYLES[style_name],
-        center_rule=center_rule,
-        equal_aspect=_inputs.regions is not None,
-        uirevision=f"{run_key}-{view_key}",
+        center_rule=drawn.center,
+        equal_aspect=inputs.regions is not None,
+        uirevision=f"{spec.key}-{view_key}",
     ).to_dict()
 
 
-@st.cache_data(max_entries=6, show_spinner=False)
-def export_file(
-    run_key: str,
-    which: str,
-    _frame: pd.DataFrame,
-    _prepared: Prepared,
-    _result: KMeansResult,
-    distance: str,
-    run_settings: dict,
-) -> bytes:
+@cached
+def export_file(spec: RunSpec, which: str, run_settings: dict) -> bytes:
     """One download of a run ("labelled", "centroids" or "settings"), built when first asked."""
+    if which == "settings":
+        return settings_json(run_settings)
+    prepared_data, result = spec.data.prepared, run(spec)
     if which == "labelled":
-        X, labels = _prepared.X, _result.labels
-        distances = pairwise(X, _result.centers, distance)[np.arange(X.shape[0]), labels]
-        return labeled_csv(_frame, _prepared.row_index, labels, distances)
-    if which == "centroids":
-        return centroids_csv(_prepared.to_original_units(_result.centers),
-                             list(_prepared.feature_names))
-    return settings_json(run_settings)
+        X, labels = prepared_data.X, result.labels
+        distances = pairwise(X, result.centers, spec.settings.distance)[np.arange(X.shape[0]),
+                                                                         labels]
+        return labeled_csv(spec.data.source.frame, prepared_data.row_index, labels, distances)
+    return centroids_csv(prepared_data.to_original_units(result.centers),
+                         list(prepared_data.feature_names))
 
 
-@st.cache_data(max_entries=_ENTRIES, show_spinner=False)
-def contingency_figure(run_key: str, style_name: str, _table: pd.DataFrame) -> dict:
-    return contingency_heatmap(_table, style=STYLES[style_name]).to_dict()
+@cached
+def contingency_figure(spec: RunSpec, style_name: str) -> dict:
+    return contingency_heatmap(evaluation(spec).contingency, style=STYLES[style_name]).to_dict()
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def objective_chart(run_key: str, step: int, style_name: str, _history: History) -> dict:
-    return objective_figure(_history.objective, _history.phase, _history.iteration,
-                            current_step=step, metric_label=METRICS["objective"].label,
+@cached
+def objective_chart(spec: RunSpec, step: int, style_name: str) -> dict:
+    drawn = run(spec)
+    return objective_figure(drawn.objective, drawn.phase, drawn.iteration, current_step=step,
+                            metric_label=METRICS["objective"].label,
                             style=STYLES[style_name]).to_dict()
 
 
-@st.cache_data(max_entries=_ENTRIES, show_spinner=False)
-def profiles(run_key: str, _frame: pd.DataFrame, _prepared: Prepared,
-             _labels: np.ndarray, n_clusters: int) -> pd.DataFrame:
-    return cluster_profiles(_frame, _prepared.row_index, _labels, _prepared.feature_names,
-                            n_clusters)
+@cached
+def profiles(spec: RunSpec) -> pd.DataFrame:
+    prepared_data, result = spec.data.prepared, run(spec)
+    return cluster_profiles(spec.data.source.frame, prepared_data.row_index, result.labels,
+                            prepared_data.feature_names, result.n_clusters)

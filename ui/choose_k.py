@@ -1,8 +1,8 @@
 """The Choose K page's parts: cached sweep and init study, the recommendation, charts, buttons.
 
-The cached wrappers follow ``ui.cache``: keyed on the prepared data's content key and plain
-values, large inputs passed with a leading underscore, bounded by ``max_entries``. Each draws
-its own progress bar while it computes (see :func:`_progress_bar`).
+The cached wrappers follow ``ui.cache``'s policy: arguments are the keyed data and plain
+values, bounds come from ``ui.cache.CACHE_POLICY``. Each draws its own progress bar while it
+computes (:func:`ui.cache.progress_bar`).
 
 Buttons that open a K (or a run) on Explore change the settings in their ``on_click``
 callback, which runs before the sidebar widgets are drawn (a widget's key cannot change once
@@ -11,8 +11,6 @@ it is drawn), and raise a flag that :func:`arrive` acts on at the top of the pag
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -46,6 +44,7 @@ from clustering.figures import (
 )
 from clustering.text import escape_lines
 from ui import cache
+from ui.cache import cached
 from ui.charts import show_chart
 from ui.data import ActiveData
 from ui.knobs import INIT_LABELS, RunSettings
@@ -66,53 +65,29 @@ _BEST_WORD = {"elbow": "elbow", True: "peak", False: "lowest"}
 # --- cached computations -----------------------------------------------------------------
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def cached_sweep(prepared_key: str, _X: np.ndarray, _true_labels: np.ndarray | None,
-                 k_max: int, init: str, distance: str, center: str | None, seed: int,
-                 max_iter: int, n_init: int) -> SweepResult:
-    with _progress_bar(f"Running k-means for K = 2 … {k_max}") as report:
-        return sweep_k(_X, k_max, true_labels=_true_labels, init=init, distance=distance,
-                       center=center, n_init=n_init, max_iter=max_iter, random_state=seed,
-                       progress=report)
+@cached
+def cached_sweep(data: ActiveData, k_max: int, init: str, distance: str, center: str | None,
+                 seed: int, max_iter: int, n_init: int) -> SweepResult:
+    prepared = data.prepared
+    with cache.progress_bar(f"Running k-means for K = 2 … {k_max}") as report:
+        return sweep_k(prepared.X, k_max, true_labels=prepared.true_labels, init=init,
+                       distance=distance, center=center, n_init=n_init, max_iter=max_iter,
+                       random_state=seed, progress=report)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def cached_init_study(prepared_key: str, _X: np.ndarray, n_clusters: int, distance: str,
-                      center: str | None, seed: int, max_iter: int,
-                      n_seeds: int) -> InitStudy:
-    with _progress_bar(f"Initialisation study at K={n_clusters}") as report:
-        return init_study(_X, n_clusters, n_seeds=n_seeds, distance=distance, center=center,
-                          max_iter=max_iter, random_state=seed, progress=report)
+@cached
+def cached_init_study(data: ActiveData, n_clusters: int, distance: str, center: str | None,
+                      seed: int, max_iter: int, n_seeds: int) -> InitStudy:
+    with cache.progress_bar(f"Initialisation study at K={n_clusters}") as report:
+        return init_study(data.prepared.X, n_clusters, n_seeds=n_seeds, distance=distance,
+                          center=center, max_iter=max_iter, random_state=seed, progress=report)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def cached_silhouette(sweep_key: str, k: int, _X: np.ndarray, _labels: np.ndarray,
+@cached
+def cached_silhouette(data: ActiveData, sweep: cache.Keyed[SweepResult], k: int,
                       distance: str) -> tuple[np.ndarray, np.ndarray]:
-    return per_sample_silhouette(_X, _labels, metric=distance, sample_size=SILHOUETTE_SAMPLE_SIZE)
-
-
-@contextmanager
-def _progress_bar(label: str) -> Iterator[Callable[[float, str], None]]:
-    """A progress bar and its callback for the engine, removed when the block ends.
-
-    Created inside the cached function on purpose: Streamlit replays a cached function's
-    elements on a cache hit, and only blocks made inside it can be replayed; since the bar
-    ends empty, a replay shows nothing. Updates are thinned to whole percents so a replay
-    stays short.
-    """
-    bar = st.progress(0.0, text=label)
-    shown = [-1]
-
-    def report(fraction: float, message: str) -> None:
-        percent = int(100 * min(max(float(fraction), 0.0), 1.0))
-        if percent != shown[0]:
-            shown[0] = percent
-            bar.progress(percent / 100, text=f"{label} · {message}")
-
-    try:
-        yield report
-    finally:
-        bar.empty()
+    return per_sample_silhouette(data.prepared.X, sweep.value.labels_for(k), metric=distance,
+                                 sample_size=SILHOUETTE_SAMPLE_SIZE)
 
 
 # --- opening Explore ---------------------------------------------------------------------
@@ -166,16 +141,16 @@ def sweep_controls(n_distinct: int) -> int:
     return k_max
 
 
-def run_sweep(active: ActiveData, run: RunSettings, k_max: int) -> tuple[SweepResult, str]:
-    """The cached sweep (with a progress bar while it computes) and its cache key."""
+def run_sweep(active: ActiveData, run: RunSettings,
+              k_max: int) -> tuple[SweepResult, cache.Keyed[SweepResult]]:
+    """The cached sweep (with a progress bar while it computes), and the same keyed."""
     init = "k-means++" if run.init == "manual" else run.init
     if run.init == "manual":
         st.caption("Manual initialisation needs K clicked points for every K, so the sweep "
                    "uses k-means++ instead.")
-    prepared = active.prepared
     args = (k_max, init, run.distance, run.center, run.seed, run.max_iter, run.n_init)
-    result = cached_sweep(active.key, prepared.X, prepared.true_labels, *args)
-    return result, cache.content_key(active.key, *args)
+    result = cached_sweep(active, *args)
+    return result, cache.Keyed(cache.content_key(active.key, *args), result)
 
 
 def recommendation(result: SweepResult) -> None:
@@ -261,8 +236,8 @@ def sweep_table(result: SweepResult) -> None:
 
 
 @st.fragment
-def silhouette_section(active: ActiveData, result: SweepResult, sweep_key: str,
-                       distance: str, current_k: int) -> None:
+def silhouette_section(active: ActiveData, result: SweepResult,
+                       sweep: cache.Keyed[SweepResult], distance: str, current_k: int) -> None:
     """K picker, silhouette plot and scatter (a fragment: moving K redraws only this part)."""
     ks = [int(k) for k in result.ks]
     key = "choose_k_sil_k"
@@ -274,7 +249,7 @@ def silhouette_section(active: ActiveData, result: SweepResult, sweep_key: str,
     store("sil_k", k)
     X = active.prepared.X
     try:
-        rows, values = cached_silhouette(sweep_key, k, X, result.labels_for(k), distance)
+        rows, values = cached_silhouette(active, sweep, k, distance)
     except ValueError as exc:
         st.info(str(exc), icon=":material/info:")
         return
@@ -289,8 +264,8 @@ def silhouette_section(active: ActiveData, result: SweepResult, sweep_key: str,
     with right:
         names = tuple(active.prepared.feature_names)
         d = len(names)
-        projection = cache.projection(active.key, X, "pca" if d > 2 else "features", 2,
-                                      None if d > 2 else tuple(range(d)), names)
+        projection = cache.projection(active, "pca" if d > 2 else "features", 2,
+                                      None if d > 2 else tuple(range(d)))
         hover = [escape_lines(lines) for lines in hover_lines(
             active.source.frame, active.prepared.row_index[rows])]
         show_chart(silhouette_scatter(
@@ -329,7 +304,7 @@ def init_study_section(active: ActiveData, run: RunSettings) -> None:
                   f"{X.shape[0]:,} rows)", key="choose_k_study_run",
                   on_click=lambda: st.session_state.update(choose_k_study_go=go_key))
         return
-    study = cached_init_study(active.key, X, *args)
+    study = cached_init_study(active, *args)
     labels = [_SHORT_INIT[m] for m in study.methods]
     style = figure_style()
     st.markdown(study_summary(study))

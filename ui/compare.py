@@ -1,9 +1,9 @@
 """The Compare page's parts: algorithm choice, parameter controls, cached runs and sections.
 
-Caching follows ``ui.cache``: every wrapper is keyed on a content key of its data plus plain
-values, with the large inputs passed underscore-prefixed (not hashed) and ``max_entries``
-bounding memory. A run is cached per (data key, algorithm, parameters, seed), so changing one
-algorithm's parameter reruns that algorithm only; every other panel comes from the cache.
+Caching follows ``ui.cache``'s policy: every wrapper takes a keyed :class:`GridRow` (hashed by
+its content key) plus plain values, and is bounded by its ``CACHE_POLICY`` row. A run is
+cached per (data key, algorithm, parameters, seed), so changing one algorithm's parameter
+reruns that algorithm only; every other panel comes from the cache.
 
 The page's own widget values (chosen algorithms, parameters) live in ``st.session_state``
 under keys prefixed ``compare_`` and are copied to a plain dict after each run, because
@@ -47,6 +47,7 @@ from clustering.figures import (
 )
 from clustering.view import display_rows
 from ui import cache
+from ui.cache import cached
 from ui.charts import show_chart
 from ui.data import ActiveData
 from ui.knobs import CENTER_LABELS, DISTANCE_LABELS, INIT_LABELS, RunSettings
@@ -88,39 +89,40 @@ class Cell:
 # --- cached computations -------------------------------------------------------------------
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@cached
 def cached_toy(key: str, n_samples: int, seed: int) -> ToySet:
     return load_toy(key, n_samples, random_state=seed)
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
-def cached_run(data_key: str, name: str, params: tuple, seed: int,
-               _X: np.ndarray) -> AlgorithmResult:
-    return run_algorithm(name, _X, dict(params), random_state=seed)
+@cached
+def cached_run(row: GridRow, name: str, params: tuple, seed: int) -> AlgorithmResult:
+    return run_algorithm(name, row.X, dict(params), random_state=seed)
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
-def cached_scores(data_key: str, name: str, params: tuple, seed: int, _X: np.ndarray,
-                  _labels: np.ndarray, _true_labels: np.ndarray | None) -> Evaluation:
-    return score_labels(_X, _labels, _true_labels, random_state=seed)
+@cached
+def cached_scores(row: GridRow, name: str, params: tuple, seed: int) -> Evaluation:
+    labels = cached_run(row, name, params, seed).labels
+    return score_labels(row.X, labels, row.true_labels, random_state=seed)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def cached_k_distance(data_key: str, rows_key: str, min_samples: int,
-                      _X: np.ndarray) -> KDistance:
-    return k_distance(_X, min_samples)
+@cached
+def cached_k_distance(row: GridRow, params: tuple, seed: int) -> KDistance:
+    """DBSCAN's k-distance curve on the rows its run used (a sample above its row limit)."""
+    result = cached_run(row, "dbscan", params, seed)
+    X = row.X if result.sampled_rows is None else row.X[result.sampled_rows]
+    return k_distance(X, int(result.params["min_samples"]))
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def cached_dendrogram(data_key: str, linkage: str, n_clusters: int, metric: str, seed: int,
-                      _X: np.ndarray) -> DendrogramData:
-    return dendrogram_data(_X, linkage, n_clusters, metric=metric, random_state=seed)
+@cached
+def cached_dendrogram(row: GridRow, linkage: str, n_clusters: int, metric: str,
+                      seed: int) -> DendrogramData:
+    return dendrogram_data(row.X, linkage, n_clusters, metric=metric, random_state=seed)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def cached_grid_figure(grid_key: str, style: str, _panels: list, row_titles: tuple,
+@cached
+def cached_grid_figure(panels: cache.Keyed[list], style: str, row_titles: tuple,
                        column_titles: tuple) -> dict:
-    return grid_figure(_panels, list(row_titles), list(column_titles),
+    return grid_figure(panels.value, list(row_titles), list(column_titles),
                        style=STYLES[style]).to_dict()
 
 
@@ -262,7 +264,7 @@ def grid_rows(active: ActiveData, show_toys: bool, k: int, n_cols: int) -> list[
     elif X.shape[1] == 2:
         xy = X[drawn]
     else:
-        proj = cache.projection(active.key, X, "pca", 2, None, tuple(prepared.feature_names))
+        proj = cache.projection(active, "pca", 2, None)
         xy = proj.transform(X[drawn])[:, :2]
     rows.append(GridRow(active.key, f"Your data: {active.title}", X, prepared.true_labels,
                         k, xy, drawn))
@@ -285,11 +287,10 @@ def run_grid(rows: list[GridRow], names: list[str], user: dict[str, dict],
     bar = st.progress(0.0, text="Running the algorithms…") if total else None
     for i, (row, name) in enumerate((r, n) for r in rows for n in names):
         key = cell_params(name, user[name], row)
-        result = cached_run(row.key, name, key, seed, row.X)
+        result = cached_run(row, name, key, seed)
         evaluation = None
         if result.ran:
-            evaluation = cached_scores(row.key, name, key, seed, row.X, result.labels,
-                                       row.true_labels)
+            evaluation = cached_scores(row, name, key, seed)
         cells[(row.key, name)] = Cell(result, evaluation, key)
         if bar is not None:
             bar.progress((i + 1) / total, text=f"{ALGORITHMS[name].title} on {row.title}")
@@ -315,7 +316,8 @@ def grid_section(rows: list[GridRow], names: list[str], cells: dict, score_choic
         [(row.key, name, cells[(row.key, name)].params_key) for row in rows for name in names],
         score_choice, seed,
     )
-    fig = cached_grid_figure(grid_key, style_name(), panels, tuple(r.title for r in rows),
+    fig = cached_grid_figure(cache.Keyed(grid_key, panels), style_name(),
+                             tuple(r.title for r in rows),
                              tuple(ALGORITHMS[n].short_title if narrow else ALGORITHMS[n].title
                                    for n in names))
     show_chart(fig, key="compare_grid", width="stretch")
@@ -405,7 +407,7 @@ def dendrogram_section(row: GridRow, names: list[str], cells: dict, seed: int) -
     k = int(result.params.get("n_clusters", row.n_clusters))
     metric = result.params.get("metric", "euclidean")
     try:
-        tree = cached_dendrogram(row.key, name.split("_", 1)[1], k, metric, seed, row.X)
+        tree = cached_dendrogram(row, name.split("_", 1)[1], k, metric, seed)
     except ValueError as exc:  # e.g. one row, or cosine distance with an all-zero row
         st.info(f"No dendrogram for this data: {exc}.", icon=":material/info:")
         return
@@ -426,10 +428,7 @@ def k_distance_section(row: GridRow, names: list[str], cells: dict, seed: int) -
     if not result.params:
         return
     user_eps = dict(cell.params_key).get("eps") is not None
-    X = row.X if result.sampled_rows is None else row.X[result.sampled_rows]
-    rows_key = "all" if result.sampled_rows is None else cache.content_key(
-        result.sampled_rows.tobytes())
-    curve = cached_k_distance(row.key, rows_key, int(result.params["min_samples"]), X)
+    curve = cached_k_distance(row, cell.params_key, seed)
     eps = float(result.params["eps"])
     fig = k_distance_figure(curve.distances, curve.k, eps, knee_index=curve.knee_index,
                             style=STYLES[style_name()])

@@ -263,8 +263,7 @@ def pick_features(source: Source) -> ActiveData:
                                       format_func=_MISSING_LABELS.get))
     set_data_defaults(features=tuple(source.default_features), label=source.default_label)
     features = tuple(f for f in s["features"] if f != s["label"])
-    prepared = cache.prepared(source.key, source.frame, features, s["label"], s["missing"],
-                              s["scaling"])
+    prepared = cache.prepared(source, features, s["label"], s["missing"], s["scaling"])
     key = cache.content_key(source.key, features, s["label"], s["missing"], s["scaling"])
     return ActiveData(source=source, prepared=prepared, key=key)
 

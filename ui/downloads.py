@@ -9,9 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from clustering.data import EXPORT_FILENAMES
-from clustering.engine import KMeansResult
 from ui import cache
-from ui.data import ActiveData
 
 _BUTTONS = (
     ("labelled", "Labelled table (CSV)", "text/csv",
@@ -24,14 +22,12 @@ _BUTTONS = (
 )
 
 
-def download_buttons(active: ActiveData, run_key: str, result: KMeansResult, distance: str,
-                     run_settings: dict, key: str) -> None:
+def download_buttons(spec: cache.RunSpec, run_settings: dict, key: str) -> None:
     cols = st.columns(len(_BUTTONS))
     for col, (which, label, mime, help_text) in zip(cols, _BUTTONS, strict=True):
 
         def build(which: str = which) -> bytes:
-            return cache.export_file(run_key, which, active.source.frame, active.prepared,
-                                     result, distance, run_settings)
+            return cache.export_file(spec, which, run_settings)
 
         col.download_button(label, build, file_name=EXPORT_FILENAMES[which], mime=mime,
                             key=f"{key}_dl_{which}", on_click="ignore", width="stretch",

@@ -1,7 +1,8 @@
 """Glue for the Image page: the image picker, the knobs, cached computations and the views.
 
-Cached calls are keyed on a content key (the sha256 of the upload, or the sample's name) plus
-plain values; pixel arrays go in as ``_``-prefixed arguments, which Streamlit does not hash.
+Cached calls follow ``ui.cache``'s policy: they take the keyed :class:`Picked` image (its key:
+the sha256 of the upload or the sample's name, plus the background choice) or a keyed result,
+plus plain values; no array is ever an argument.
 An upload the reader refuses shows its one sentence and the previous image stays. Uploaded
 bytes live in the session only (never on disk, never in the URL).
 """
@@ -39,7 +40,7 @@ from clustering.image import (
     read_image,
     to_space,
 )
-from ui.cache import bytes_key, content_key
+from ui.cache import Keyed, bytes_key, cached, content_key
 from ui.charts import show_chart
 from ui.layout import figure_style
 from ui.state import recall, remember
@@ -90,66 +91,68 @@ def png_level(n_pixels: int) -> int:
 
 # --- cached computations ---------------------------------------------------------------------
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@cached
 def _sample_image(name: str) -> LoadedImage:
     return from_array(load_sample_image(name), note=f"{SAMPLES[name]}, shipped with "
                                                     "scikit-learn.")
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _uploaded_image(digest: str, _data: bytes) -> LoadedImage:
-    return read_image(_data)
+@cached
+def _uploaded_image(upload: Keyed[bytes]) -> LoadedImage:
+    """The decoded upload; ``upload.key`` is the sha256 of its bytes (``bytes_key``)."""
+    return read_image(upload.value)
 
 
-@st.cache_data(max_entries=8, show_spinner="Choosing the colours…")
-def _quantized(key: str, _pixels: np.ndarray, _mask: np.ndarray | None, k: int, method: str,
-               space: str, sample_size: int, seed: int) -> Quantized:
-    return quantize(_pixels, k, method=method, space=space, sample_size=sample_size,
-                    mask=_mask, random_state=seed)
+@cached(spinner="Choosing the colours…")
+def _quantized(picked: Picked, k: int, method: str, space: str, sample_size: int,
+               seed: int) -> Quantized:
+    return quantize(picked.pixels, k, method=method, space=space, sample_size=sample_size,
+                    mask=picked.mask, random_state=seed)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _png(result_key: str, _result: Quantized, _alpha: np.ndarray | None) -> bytes:
+@cached
+def _png(picked: Picked, result: Keyed[Quantized]) -> bytes:
     """The full-size quantized PNG (the download, and the size in the report)."""
-    return png_bytes(palette=_result.palette, labels=_result.labels, alpha=_alpha,
-                     compress_level=png_level(_result.labels.size))
+    quantized = result.value
+    return png_bytes(palette=quantized.palette, labels=quantized.labels, alpha=_alpha(picked),
+                     compress_level=png_level(quantized.labels.size))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _error(result_key: str, _pixels: np.ndarray, _mask: np.ndarray | None,
-           _result: Quantized) -> float:
-    return mse(_pixels, _result, _mask)
+@cached
+def _error(picked: Picked, result: Keyed[Quantized]) -> float:
+    return mse(picked.pixels, result.value, picked.mask)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _original_png_size(key: str, _pixels: np.ndarray, _alpha: np.ndarray | None) -> int:
-    return len(png_bytes(_pixels, alpha=_alpha, compress_level=png_level(_pixels.shape[0]
-                                                                           * _pixels.shape[1])))
+@cached
+def _original_png_size(picked: Picked) -> int:
+    pixels = picked.pixels
+    return len(png_bytes(pixels, alpha=_alpha(picked),
+                         compress_level=png_level(pixels.shape[0] * pixels.shape[1])))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _preview(key: str, _source: np.ndarray | Quantized,
-             _alpha: np.ndarray | None) -> tuple[bytes, str]:
+@cached
+def _preview(picked: Picked, result: Keyed[Quantized] | None) -> tuple[bytes, str]:
     """A screen-sized image and its format: big images shrunk, tiny ones enlarged crisply.
 
-    ``_source`` is the original's pixels, or a :class:`Quantized` result (painted here, so a
-    cache hit costs nothing). A quantized image is resized by nearest neighbour and sent as
-    PNG, so only palette colours reach the screen; a shrunk original photo goes as JPEG.
+    The original's pixels when ``result`` is None, else the :class:`Quantized` result (painted
+    here, so a cache hit costs nothing). A quantized image is resized by nearest neighbour and
+    sent as PNG, so only palette colours reach the screen; a shrunk original photo goes as
+    JPEG.
     """
-    exact = isinstance(_source, Quantized)
-    return preview(_source.image() if exact else _source, _alpha, exact=exact,
-                   max_side=_PREVIEW_MAX, min_side=_PREVIEW_MIN)
+    exact = result is not None
+    return preview(result.value.image() if exact else picked.pixels, _alpha(picked),
+                   exact=exact, max_side=_PREVIEW_MAX, min_side=_PREVIEW_MIN)
 
 
-@st.cache_data(max_entries=8, show_spinner="Measuring the error for K from 2 to 256…")
-def _sweep(key: str, _pixels: np.ndarray, _mask: np.ndarray | None, space: str,
-           seed: int) -> Sweep:
-    return error_sweep(_pixels, space=space, mask=_mask, random_state=seed)
+@cached(spinner="Measuring the error for K from 2 to 256…")
+def _sweep(picked: Picked, space: str, seed: int) -> Sweep:
+    return error_sweep(picked.pixels, space=space, mask=picked.mask, random_state=seed)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _scatter_rows(key: str, _mask: np.ndarray | None, n_pixels: int, seed: int) -> np.ndarray:
-    rows = np.arange(n_pixels) if _mask is None else np.flatnonzero(_mask)
+@cached
+def _scatter_rows(picked: Picked, seed: int) -> np.ndarray:
+    mask = picked.mask
+    rows = np.arange(picked.image.n_pixels) if mask is None else np.flatnonzero(mask)
     if rows.size > _SCATTER_POINTS:
         rows = rows[np.sort(draw_indices(rows.size, _SCATTER_POINTS, np.random.RandomState(seed)))]
     return rows
@@ -200,7 +203,7 @@ def _receive_upload() -> str | None:
     data = file.getvalue()
     digest = bytes_key(data)
     try:
-        _uploaded_image(digest, data)
+        _uploaded_image(Keyed(digest, data))
     except ImageError as exc:
         st.session_state["image_refused"] = (file.file_id, str(exc))
         return str(exc)
@@ -224,7 +227,8 @@ def pick_image() -> tuple[Picked, str | None]:
         "Picture", options, key="image_choice",
         format_func=lambda c: f"Your upload: {good['name']}" if c == UPLOAD else SAMPLES[c])
     if choice == UPLOAD:
-        image, source_key = _uploaded_image(good["digest"], good["data"]), good["digest"]
+        image = _uploaded_image(Keyed(good["digest"], good["data"]))
+        source_key = good["digest"]
         # The file name is user text and the title goes into Markdown (an expander label).
         title = f"Your upload ({md_escape(good['name'])})"
     else:
@@ -271,8 +275,7 @@ def knobs() -> Knobs:
 
 def run(picked: Picked, knobs: Knobs, method: str = "kmeans") -> tuple[str, Quantized]:
     key = content_key(picked.key, knobs.k, method, knobs.space, knobs.sample_size, knobs.seed)
-    return key, _quantized(picked.key, picked.pixels, picked.mask, knobs.k, method,
-                           knobs.space, knobs.sample_size, knobs.seed)
+    return key, _quantized(picked, knobs.k, method, knobs.space, knobs.sample_size, knobs.seed)
 
 
 def _count(n: int, word: str) -> str:
@@ -300,14 +303,13 @@ def _alpha(picked: Picked) -> np.ndarray | None:
 
 def show_images(picked: Picked, results: list[tuple[str, Quantized]]) -> None:
     """The original and each result side by side, as screen-sized previews."""
-    alpha = _alpha(picked)
     cols = st.columns(len(results) + 1)
     # output_format is explicit: "auto" would re-encode the quantized PNG as a JPEG.
-    data, fmt = _preview(picked.key, picked.pixels, alpha)
+    data, fmt = _preview(picked, None)
     cols[0].image(data, output_format=fmt, width="stretch", alt="The original picture",
                   caption=f"Original: {picked.image.width:,} × {picked.image.height:,}")
     for col, (key, result) in zip(cols[1:], results, strict=True):
-        data, fmt = _preview(key, result, alpha)
+        data, fmt = _preview(picked, Keyed(key, result))
         label = f"{METHODS[result.method]}: {result.n_colors} colours"
         col.image(data, output_format=fmt, width="stretch", caption=label,
                   alt=f"The picture repainted with {label}")
@@ -343,15 +345,15 @@ def report_table(picked: Picked, results: list[tuple[str, Quantized]]) -> pd.Dat
 
     Plain numbers; NaN where a value does not apply (the original's PSNR).
     """
-    alpha, n = _alpha(picked), int(picked.image.n_pixels)
-    original = _original_png_size(picked.key, picked.pixels, alpha)
+    n = int(picked.image.n_pixels)
+    original = _original_png_size(picked)
     distinct = results[0][1].n_distinct
     rows = [{"Image": "Original", "Colours": distinct, "MSE": 0.0, "PSNR (dB)": np.inf,
              "Bits per pixel": 24, "PNG size (KB)": original / 1024,
              "PNG bits per pixel": 8 * original / n, "Smaller by": 1.0}]
     for key, result in results:
-        error = _error(key, picked.pixels, picked.mask, result)
-        size = len(_png(key, result, alpha))
+        error = _error(picked, Keyed(key, result))
+        size = len(_png(picked, Keyed(key, result)))
         rows.append({"Image": METHODS[result.method], "Colours": result.n_colors, "MSE": error,
                      "PSNR (dB)": psnr(error), "Bits per pixel": index_bits(result.n_colors),
                      "PNG size (KB)": size / 1024, "PNG bits per pixel": 8 * size / n,
@@ -405,7 +407,7 @@ def color_space_section(picked: Picked, result: Quantized, knobs: Knobs) -> None
                          key="image_point_color",
                          format_func={"palette": "their palette colour",
                                       "own": "their own colour"}.get)
-    rows = _scatter_rows(picked.key, picked.mask, picked.image.n_pixels, knobs.seed)
+    rows = _scatter_rows(picked, knobs.seed)
     rgb = picked.pixels.reshape(-1, 3)[rows]
     labels = result.labels.ravel()[rows]
     shown = result.palette[labels] if color_by == "palette" else rgb
@@ -418,7 +420,7 @@ def color_space_section(picked: Picked, result: Quantized, knobs: Knobs) -> None
 
 
 def sweep_section(picked: Picked, knobs: Knobs) -> None:
-    sweep = _sweep(picked.key, picked.pixels, picked.mask, knobs.space, knobs.seed)
+    sweep = _sweep(picked, knobs.space, knobs.seed)
     fig = error_curve_figure(sweep.ks, sweep.errors, METHODS, figure_style(),
                              current_k=knobs.k if knobs.k <= sweep.ks.max() else None)
     show_chart(fig, key="image_error_curve")
@@ -428,10 +430,8 @@ def sweep_section(picked: Picked, knobs: Knobs) -> None:
 
 
 def download(picked: Picked, key: str, result: Quantized) -> None:
-    alpha = _alpha(picked)
-
     def build() -> bytes:
-        return _png(key, result, alpha)
+        return _png(picked, Keyed(key, result))
 
     st.download_button("Download the quantized image (PNG)", build, file_name=DOWNLOAD_NAME,
                        mime="image/png", key="image_download", on_click="ignore",

@@ -46,6 +46,7 @@ from clustering.lesson import (
     showcase_rows,
     two_starts,
 )
+from ui.cache import cached
 from ui.charts import show_chart
 from ui.layout import figure_style
 from ui.state import bind, set_value, store
@@ -60,22 +61,22 @@ _CHART = "learn_chart"
 # --- cached lesson computations ------------------------------------------------------------
 
 
-@st.cache_data(max_entries=2, show_spinner=False)
+@cached
 def _data(name: str) -> LessonData:
     return lesson_data(name)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached
 def _run(name: str, k: int, init: str, seed: int) -> KMeansResult:
     return lesson_run(_data(name).X, k, init, seed)
 
 
-@st.cache_data(max_entries=8, show_spinner="Running 20 starts…")
+@cached(spinner="Running 20 starts…")
 def _two_starts(name: str, k: int, init: str, seed: int) -> TwoStarts:
     return two_starts(_data(name).X, k, init, seed)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@cached
 def _scores(name: str, k: int, init: str, seed: int) -> dict:
     data, run = _data(name), _run(name, k, init, seed)
     return lesson_scores(data.X, run.labels, data.true_labels, run.inertia)

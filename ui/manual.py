@@ -55,9 +55,8 @@ def manual_rows(active: ActiveData, n_clusters: int, view: View) -> tuple[int, .
                 f"{'s' * (remaining != 1)} on the chart to place the initial centres "
                 f"({len(picked)} of {n_clusters} picked).", icon=":material/touch_app:")
     prepared = active.prepared
-    projection = cache.projection(active.key, prepared.X, view.method, 2,
-                                  view.feature_idx[:2] if view.feature_idx else None,
-                                  tuple(prepared.feature_names))
+    projection = cache.projection(active, view.method, 2,
+                                  view.feature_idx[:2] if view.feature_idx else None)
     rows = display_rows(n)
     points = projection.transform(prepared.X[rows])
     figure = pick_figure(

@@ -10,7 +10,8 @@ from ui.charts import show_chart
 from ui.layout import style_name
 
 
-def metrics_panel(evaluation: Evaluation, has_truth: bool, run_key: str, key: str) -> None:
+def metrics_panel(evaluation: Evaluation, has_truth: bool, spec: cache.RunSpec,
+                  key: str) -> None:
     """Draw the metrics table, sampling notes and (with a label column) the contingency table."""
     # A static table wraps the one-line explanations instead of cutting them off.
     table = metrics_table(evaluation.values, evaluation.reasons, include_external=has_truth)
@@ -21,7 +22,7 @@ def metrics_panel(evaluation: Evaluation, has_truth: bool, run_key: str, key: st
         st.caption("Choose a true-label column in the sidebar to see homogeneity, completeness, "
                    "V-measure, ARI and AMI.")
     elif evaluation.contingency is not None:
-        show_chart(cache.contingency_figure(run_key, style_name(), evaluation.contingency),
+        show_chart(cache.contingency_figure(spec, style_name()),
                    key=f"{key}_contingency")
 
 

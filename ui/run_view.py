@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from clustering.engine import History
+from clustering.view import DrawableRun
 from ui import cache
 from ui.charts import show_chart
 from ui.data import ActiveData
@@ -90,30 +90,26 @@ def _axis_pickers(names: list[str], dims: int, key: str) -> tuple[int, ...]:
     return tuple(picks)
 
 
-def replay(active: ActiveData, run_key: str, history: History, view: View, distance: str,
-           center_rule: str, key: str) -> None:
-    """The run chart with its step buttons and the objective curve (a fragment)."""
+def replay(spec: cache.RunSpec, history: DrawableRun, view: View, key: str) -> None:
+    """The run chart with its step buttons and the objective curve (a fragment).
+
+    ``history`` is the run as :func:`ui.cache.run` returns it for ``spec``.
+    """
     last = history.n_steps - 1
     step_key = f"{key}_step"
-    if st.session_state.get(f"{step_key}_run") != (run_key, view.key):
+    if st.session_state.get(f"{step_key}_run") != (spec.key, view.key):
         # A new run or view starts at its end: the converged state is what people expect first.
-        st.session_state[f"{step_key}_run"] = (run_key, view.key)
+        st.session_state[f"{step_key}_run"] = (spec.key, view.key)
         st.session_state[step_key] = last
-    _timeline(active, run_key, history, view, distance, center_rule, key, step_key)
+    _timeline(spec, history, view, key, step_key)
 
 
 @st.fragment
-def _timeline(active, run_key, history, view, distance, center_rule, key, step_key) -> None:
+def _timeline(spec, history, view, key, step_key) -> None:
     last = history.n_steps - 1
     step = min(st.session_state.get(step_key, last), last)
-    prepared = active.prepared
-    projection = cache.projection(active.key, prepared.X, view.method, view.dims,
-                                  view.feature_idx, tuple(prepared.feature_names))
-    inputs = cache.replay(run_key, view.key, prepared.X, history, projection,
-                          active.source.frame, prepared.row_index, prepared.true_labels,
-                          distance, view.voronoi)
-    figure = cache.run_figure(run_key, view.key, step, style_name(), inputs, history,
-                              tuple(projection.axis_titles), center_rule)
+    inputs = cache.replay(spec, view.key)
+    figure = cache.run_figure(spec, view.key, step, style_name())
     # On a projector the objective curve goes under the chart, where it has room to read.
     chart, side = ((st.container(), st.container()) if presentation()
                    else st.columns([3, 1.25], gap="medium"))
@@ -133,7 +129,7 @@ def _timeline(active, run_key, history, view, distance, center_rule, key, step_k
         st.markdown(f"**Step {step} of {last}** · iteration {history.iteration[step]} · "
                     f"*{phase}*")
         st.caption(_PHASE_TEXT[phase])
-        show_chart(cache.objective_chart(run_key, step, style_name(), history),
+        show_chart(cache.objective_chart(spec, step, style_name()),
                    key=f"{key}_objective_chart")
 
 

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from clustering.engine import KMeansResult
 from clustering.evaluation import Evaluation, compare_runs, metrics_difference
 from clustering.figures import whatif_figure
-from clustering.view import data_bounds, display_rows
+from clustering.view import DrawableRun, data_bounds, display_rows
 from ui import cache
 from ui.charts import show_chart
 from ui.data import ActiveData
@@ -56,7 +55,7 @@ def describe(run: RunSettings, data_title: str) -> str:
             f"{run.resolved_center}, seed {run.seed} on {data_title}")
 
 
-def pin_button(active: ActiveData, result: KMeansResult, evaluation: Evaluation,
+def pin_button(active: ActiveData, result: DrawableRun, evaluation: Evaluation,
                run: RunSettings) -> None:
     """The "pin this run" button; the newest pin becomes run A."""
     if st.button("Pin this run as A", key="explore_pin", icon=":material/push_pin:",
@@ -76,7 +75,7 @@ def pin_button(active: ActiveData, result: KMeansResult, evaluation: Evaluation,
         st.toast(f"Pinned as A{len(pins)}. Change a setting to make run B.")
 
 
-def compare_tab(active: ActiveData, result: KMeansResult, evaluation: Evaluation,
+def compare_tab(active: ActiveData, result: DrawableRun, evaluation: Evaluation,
                 view: View) -> None:
     """Run A vs the current run B: side by side, metrics with differences, agreement."""
     pins = _pins()
@@ -123,9 +122,8 @@ def describe_current() -> str:
 
 def _side_by_side(active, view, pinned, result, comparison, in_b):
     prepared = active.prepared
-    projection = cache.projection(active.key, prepared.X, view.method, 2,
-                                  view.feature_idx[:2] if view.feature_idx else None,
-                                  tuple(prepared.feature_names))
+    projection = cache.projection(active, view.method, 2,
+                                  view.feature_idx[:2] if view.feature_idx else None)
     drawn = display_rows(len(in_b))
     rows_b = in_b[drawn]
     points = projection.transform(prepared.X[rows_b])

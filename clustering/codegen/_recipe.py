@@ -17,7 +17,6 @@ import pandas as pd
 from sklearn import datasets as sklearn_datasets
 
 from clustering.data import DATASETS, MAX_LEVELS, Prepared
-from clustering.engine import KMeansResult
 
 __all__ = ["EXPORT_SOURCE_FILE", "SKLEARN_LOADERS", "DataSource", "RunRecipe", "run_recipe"]
 
@@ -94,7 +93,7 @@ def run_recipe(
     source: DataSource,
     frame: pd.DataFrame,
     prepared: Prepared,
-    result: KMeansResult,
+    initial_centers: np.ndarray,
     *,
     n_clusters: int,
     init: str,
@@ -116,11 +115,12 @@ def run_recipe(
         The table as the app read it (its column names, in order, go in the script).
     prepared : Prepared
         The preparation the run clustered.
-    result : KMeansResult
-        The run; its history's first centres are the script's initial centres.
+    initial_centers : ndarray of shape (n_clusters, n_features)
+        The centres the run started from (its history's first step; with restarts, those of
+        the best run), in the prepared space.
     n_clusters, init, distance, center, seed, max_iter, n_init, tol
         The run's settings (``center`` resolved, e.g. ``"mean"``; ``init`` may be
-        ``"manual"``).
+        ``"manual"``; ``seed`` the sidebar's).
     silhouette_sample : int
         Rows above which the silhouette is computed on a seeded sample (as the page).
     app_results : mapping of str to float or None, optional
@@ -130,15 +130,10 @@ def run_recipe(
     -------
     RunRecipe
     """
-    if result.history is None:
-        raise ValueError("the run has no history, so its initial centres are unknown")
-    start = np.asarray(result.history.centers[0], dtype=np.float64)
+    start = np.asarray(initial_centers, dtype=np.float64)
     if start.shape != (n_clusters, prepared.X.shape[1]):
         raise ValueError(f"initial centres {start.shape} must be ({n_clusters}, "
                          f"{prepared.X.shape[1]})")
-    best = min(range(len(result.runs)), key=lambda i: result.runs[i]["objective"]) \
-        if result.runs else 0
-    run_seed = result.runs[best]["seed"] if result.runs else seed
     values: dict = {}
     values.update(_source_values(source, frame))
     values.update(
@@ -157,7 +152,7 @@ def run_recipe(
         TOL=float(tol),
         INIT=str(init),
         N_INIT=int(1 if init == "manual" else n_init),
-        SEED=int(run_seed if run_seed is not None else seed),
+        SEED=int(seed),
         INITIAL_CENTERS=[[_finite(v) for v in row] for row in start.tolist()],
         SILHOUETTE_SAMPLE=int(silhouette_sample),
         APP_RESULTS={str(k): (float(v) if v is not None and math.isfinite(v) else None)

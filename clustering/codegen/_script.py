@@ -51,7 +51,7 @@ _SETTINGS = (
     ("TOL", "stop when the centres move less than this (relative to the data's variance)"),
     ("INIT", "how the app drew the initial centres below"),
     ("N_INIT", "restarts the app ran (the centres below started the best one)"),
-    ("SEED", "random seed of that run"),
+    ("SEED", "the app's random seed (here it only draws medoid samples of big clusters)"),
     ("INITIAL_CENTERS", "initial centres, in the prepared (scaled, encoded) space"),
     ("SILHOUETTE_SAMPLE", "above this many rows the silhouette uses a seeded sample"),
     ("APP_RESULTS", "the numbers the app showed, to compare with"),

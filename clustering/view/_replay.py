@@ -1,8 +1,9 @@
 """Everything the replay chart needs from a run, in plot coordinates (no drawing here).
 
-The run figure draws a sample of rows (see :mod:`clustering.view`) in a 2-D or 3-D
-projection; centres and their whole history go through the same projection, and the axis
-ranges are fixed from the points *and* every centre position so nothing jumps between frames.
+The run figure draws the rows a :class:`~clustering.view.DrawableRun` kept per-step labels
+for, in a 2-D or 3-D projection; centres and their whole history go through the same
+projection, and the axis ranges are fixed from the points *and* every centre position so
+nothing jumps between frames.
 """
 
 from __future__ import annotations
@@ -10,11 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
-from clustering.engine import History
-from clustering.evaluation import hover_lines
-from clustering.view._display import display_rows, label_positions
+from clustering.view._drawable import DrawableRun
 from clustering.view._projection import Projection, data_bounds
 from clustering.view._regions import RegionGrid, region_grids
 
@@ -26,10 +24,9 @@ class ReplayInputs:
     Attributes
     ----------
     rows : ndarray of shape (m,)
-        Drawn rows, as positions in the clustered data.
+        Drawn rows, as positions in the clustered data (``DrawableRun.rows``).
     points : ndarray of shape (m, c)
         Drawn rows in plot coordinates (c = 2 or 3).
-    step_labels : ndarray of shape (n_steps, m)
     centers : ndarray of shape (n_steps, k, c)
     ranges : list of c (low, high) pairs
     hover_text : list of m lists of str
@@ -42,7 +39,6 @@ class ReplayInputs:
 
     rows: np.ndarray
     points: np.ndarray
-    step_labels: np.ndarray
     centers: np.ndarray
     ranges: list[tuple[float, float]]
     hover_text: list[list[str]]
@@ -50,15 +46,15 @@ class ReplayInputs:
     regions: list[RegionGrid] | None
     n_total: int
 
-    def figure_kwargs(self, history: History) -> dict:
+    def figure_kwargs(self, run: DrawableRun) -> dict:
         """Keyword arguments for ``run_figure`` (positional data first, as it expects)."""
         return {
             "points": self.points,
-            "step_labels": self.step_labels,
+            "step_labels": run.step_labels,
             "centers": self.centers,
-            "phases": history.phase,
-            "iterations": history.iteration,
-            "objective": history.objective,
+            "phases": run.phase,
+            "iterations": run.iteration,
+            "objective": run.objective,
             "ranges": self.ranges,
             "hover_text": self.hover_text,
             "true_labels": self.true_labels,
@@ -68,29 +64,26 @@ class ReplayInputs:
 
 def replay_inputs(
     X: np.ndarray,
-    history: History,
+    run: DrawableRun,
     projection: Projection,
     *,
-    frame: pd.DataFrame,
-    row_index: np.ndarray,
+    hover_text: list[list[str]],
     true_labels: np.ndarray | None = None,
     distance: str = "euclidean",
     regions: bool = False,
-    max_points: int | None = None,
 ) -> ReplayInputs:
-    """Project a run's history for drawing.
+    """Project a run's drawn rows and centres for drawing.
 
     Parameters
     ----------
     X : ndarray of shape (n, d)
         The data k-means ran on.
-    history : History
+    run : DrawableRun
     projection : Projection
         Fitted on X; maps (..., d) to (..., c).
-    frame : DataFrame
-        The original table, for hover boxes.
-    row_index : ndarray of shape (n,)
-        Position in ``frame`` of each row of X.
+    hover_text : list of m lists of str
+        Hover lines of each drawn row (``run.rows``), e.g. from
+        :func:`clustering.evaluation.hover_lines`.
     true_labels : ndarray of shape (n,), optional
         Shapes points by their true class.
     distance : str
@@ -98,30 +91,28 @@ def replay_inputs(
     regions : bool
         Shade nearest-centre regions; only honoured when the plot plane is the clustering
         space (``projection.is_identity_2d``), because elsewhere they would be wrong.
-    max_points : int, optional
-        Most points to draw (default :data:`clustering.view._display.MAX_DRAWN_POINTS`).
 
     Returns
     -------
     ReplayInputs
     """
-    extra = {} if max_points is None else {"max_points": max_points}
-    rows = display_rows(X.shape[0], label_rows=history.label_rows, **extra)
-    positions = label_positions(rows, history.label_rows)
+    rows = run.rows
+    if len(hover_text) != len(rows):
+        raise ValueError(f"hover_text has {len(hover_text)} entries; expected one per drawn "
+                         f"row ({len(rows)})")
     points = projection.transform(X[rows])
-    centers = projection.transform(history.centers)
+    centers = projection.transform(run.step_centers)
     c = points.shape[1]
     ranges = data_bounds(np.vstack([points, centers.reshape(-1, c)]))
     grids = None
     if regions and projection.is_identity_2d:
-        grids = region_grids(history.centers, distance, ranges[0], ranges[1])
+        grids = region_grids(run.step_centers, distance, ranges[0], ranges[1])
     return ReplayInputs(
         rows=rows,
         points=points,
-        step_labels=history.labels[:, positions],
         centers=centers,
         ranges=[tuple(r) for r in ranges],
-        hover_text=hover_lines(frame, np.asarray(row_index)[rows]),
+        hover_text=hover_text,
         true_labels=None if true_labels is None else np.asarray(true_labels)[rows],
         regions=grids,
         n_total=X.shape[0],

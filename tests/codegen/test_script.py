@@ -41,7 +41,8 @@ def page_run(frame, source, features, label=None, *, categorical=(), k=3, init="
     evaluation = evaluate(prepared.X, result.labels, prepared.true_labels,
                           objective=result.inertia, metric=distance)
     shown = {**evaluation.values, "iterations": result.n_iter}
-    recipe = run_recipe(source, frame, prepared, result, n_clusters=k, init=init,
+    recipe = run_recipe(source, frame, prepared, result.history.centers[0], n_clusters=k,
+                        init=init,
                         distance=distance, center=result.center, seed=seed, max_iter=100,
                         n_init=n_init, app_results=shown)
     return recipe, shown

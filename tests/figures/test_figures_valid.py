@@ -14,6 +14,7 @@ from clustering.data._datasets import load_dataset
 from clustering.data._prepare import prepare
 from clustering.engine._kmeans import kmeans
 from clustering.evaluation._metrics import evaluate
+from clustering.evaluation._summary import hover_lines
 from clustering.evaluation._whatif import compare_runs
 from clustering.figures._metrics import contingency_heatmap
 from clustering.figures._objective import objective_figure
@@ -21,6 +22,7 @@ from clustering.figures._pick import pick_figure
 from clustering.figures._run import run_figure
 from clustering.figures._style import PRESENTATION_STYLE
 from clustering.figures._whatif import whatif_figure
+from clustering.view._drawable import drawable_run
 from clustering.view._projection import fit_projection
 from clustering.view._regions import region_grids
 from clustering.view._replay import replay_inputs
@@ -33,9 +35,9 @@ def run():
     result = kmeans(prepared.X, 3, init="random", random_state=1)
     projection = fit_projection(prepared.X, method="features",
                                 feature_names=prepared.feature_names)
-    inputs = replay_inputs(prepared.X, result.history, projection, frame=data.frame,
-                           row_index=prepared.row_index, true_labels=prepared.true_labels,
-                           regions=True)
+    hover = hover_lines(data.frame, prepared.row_index)
+    inputs = replay_inputs(prepared.X, drawable_run(result), projection, hover_text=hover,
+                           true_labels=prepared.true_labels, regions=True)
     return data, prepared, result, projection, inputs
 
 
@@ -48,7 +50,7 @@ def test_run_and_objective_figures_validate(run):
     assert inputs.regions is not None
     for style in (None, PRESENTATION_STYLE):
         extra = {} if style is None else {"style": style}
-        validated(run_figure(**inputs.figure_kwargs(result.history),
+        validated(run_figure(**inputs.figure_kwargs(drawable_run(result)),
                              axis_titles=projection.axis_titles, **extra))
         h = result.history
         validated(objective_figure(h.objective, h.phase, h.iteration, current_step=1, **extra))

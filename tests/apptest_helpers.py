@@ -11,12 +11,23 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 REPO = Path(__file__).resolve().parents[1]
+APPTEST_TIMEOUT = 240
+"""Seconds one AppTest run may take before it is called hung (pyproject's pytest timeout is
+300 s a test)."""
 
 
-def page(path: str, query: dict[str, str | list[str]] | None = None) -> AppTest:
-    """A fresh AppTest of a page (caches cleared so tests do not see each other's runs)."""
-    st.cache_data.clear()
-    at = AppTest.from_file(str(REPO / path), default_timeout=60)
+def page(path: str, query: dict[str, str | list[str]] | None = None, *,
+         clear_cache: bool = True) -> AppTest:
+    """A fresh AppTest of a page (caches cleared so tests do not see each other's runs).
+
+    ``clear_cache=False`` keeps ``st.cache_data``: cached results are pure functions of their
+    arguments, so a module whose tests all start from the same costly page may share them.
+    """
+    if clear_cache:
+        st.cache_data.clear()
+    # A hang guard, not a speed check: a loaded machine may take minutes (pyproject's
+    # pytest timeout stops a real hang); speed is measured in benchmarks/.
+    at = AppTest.from_file(str(REPO / path), default_timeout=APPTEST_TIMEOUT)
     for name, value in (query or {}).items():
         at.query_params[name] = value
     return at

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import streamlit as st
 
 import ui.compare
 from clustering.compare._run import ALGORITHMS, DEFAULT_ALGORITHMS, TOY_SETS
@@ -43,9 +44,17 @@ def table(at):
     return frame
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _module_cache():
+    """Start the module from an empty cache; its tests then share the default grid's fits."""
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
 @pytest.fixture()
 def compare():
-    at = page(PAGE)
+    at = page(PAGE, clear_cache=False)
     at.run()
     assert not at.exception, at.exception
     return at
@@ -148,7 +157,7 @@ def test_kmeans_column_follows_the_sidebar_distance(compare):
 
 
 def test_choosing_algorithms_and_hiding_toys(compare):
-    chosen = ["kmeans", "optics", "affinity_propagation"]
+    chosen = ["kmeans", "dbscan", "affinity_propagation"]
     compare.multiselect(key="compare_algorithms").set_value(chosen).run()
     assert not compare.exception
     assert {c for _, c in panels(compare)} == {0, 1, 2}
@@ -159,7 +168,8 @@ def test_choosing_algorithms_and_hiding_toys(compare):
     assert "Pick at least one algorithm" in texts(compare)
 
 
-def test_every_algorithm_at_once_gives_a_narrow_grid(compare):
+def test_every_algorithm_at_once_gives_a_narrow_grid(cheap_fits, compare):
+    # The layout is what is tested; every real fit on every toy set is in test_algorithms.py.
     compare.multiselect(key="compare_algorithms").set_value(list(ALGORITHMS)).run()
     assert not compare.exception
     cells = panels(compare)
@@ -178,12 +188,10 @@ def test_corner_score_choice(compare):
 
 
 def test_guards_on_a_larger_table_say_so():
-    at = page(PAGE, {"dataset": "blobs", "n": "8000"})
+    chosen = ["kmeans", "agglomerative_ward", "affinity_propagation"]
+    at = page(PAGE, {"dataset": "blobs", "n": "8000", "algorithms": chosen}, clear_cache=False)
     at.run()
     assert not at.exception, at.exception
-    at.multiselect(key="compare_algorithms").set_value(
-        ["kmeans", "agglomerative_ward", "affinity_propagation"]).run()
-    assert not at.exception
     frame = table(at).set_index("Algorithm")
     assert frame.loc["Agglomerative (ward)", "Rows used"] == "sample of 3,000 of 8,000"
     assert frame.loc["k-means (ours)", "Rows used"] == "all 8,000"
@@ -204,7 +212,7 @@ def test_parameters_survive_a_visit_to_another_page(compare):
     assert kept["compare_hdbscan_min_samples"] == 9
     # Streamlit forgets a widget's key once a page that does not draw it runs; the kept
     # values (and, for the algorithm choice, the settings) are what the page restores then.
-    at = page(PAGE, {"algorithms": ["hdbscan"]})
+    at = page(PAGE, {"algorithms": ["hdbscan"]}, clear_cache=False)
     at.session_state["compare_values"] = kept
     at.run()
     assert not at.exception
@@ -216,6 +224,6 @@ def test_algorithm_choice_is_in_the_link(compare):
     compare.multiselect(key="compare_algorithms").set_value(["dbscan", "kmeans"]).run()
     assert not compare.exception
     assert compare.query_params["algorithms"] == ["dbscan", "kmeans"]
-    at = page(PAGE, {"algorithms": ["nope"]}).run()
+    at = page(PAGE, {"algorithms": ["nope"]}, clear_cache=False).run()
     assert not at.exception
     assert at.multiselect(key="compare_algorithms").value == list(DEFAULT_ALGORITHMS)

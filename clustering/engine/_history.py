@@ -80,7 +80,9 @@ class History:
     Attributes
     ----------
     phase : tuple of str, length n_steps
-        ``"init"``, then ``"assign"`` / ``"update"`` alternating (maybe a final ``"assign"``).
+        ``"init"``, then ``"assign"`` / ``"update"`` alternating (maybe a final ``"assign"``);
+        a continued run (:func:`clustering.engine.continue_kmeans`) has a ``"move"`` step
+        where the user put centres somewhere new.
     iteration : ndarray of int, shape (n_steps,)
         0 for init, i for the i-th assign/update.
     centers : ndarray of shape (n_steps, n_clusters, d)
@@ -202,6 +204,27 @@ class HistoryRecorder:
         self.shift.append(float(shift))
         self.changed.append(int(n_changed))
         return n
+
+    def extend(self, history: History, n_steps: int) -> None:
+        """Start from the first ``n_steps`` steps of ``history`` (a run being continued).
+
+        Its centres are taken as recorded (no offset added) and its labels as kept: when it
+        kept a sample of rows, this recorder keeps the same rows.
+        """
+        if self.phase:
+            raise RuntimeError("extend() must come before any add()")
+        if history.label_rows is not None:
+            self.rows = history.label_rows
+        labels = history.labels[:n_steps]
+        self._buf = np.empty((max(n_steps, 1), labels.shape[1]), dtype=self.dtype)
+        self._buf[:n_steps] = labels
+        self.phase = list(history.phase[:n_steps])
+        self.iteration = [int(i) for i in history.iteration[:n_steps]]
+        self.centers = [np.array(c) for c in history.centers[:n_steps]]
+        self.objective = [float(v) for v in history.objective[:n_steps]]
+        self.shift = [float(v) for v in history.center_shift[:n_steps]]
+        self.changed = [int(v) for v in history.n_changed[:n_steps]]
+        self.events = [e for e in history.empty_events if e.step < n_steps]
 
     def event(self, step: int, cluster: int, row: int) -> None:
         """Record that ``cluster`` was empty at ``step`` and took row ``row``."""

@@ -17,7 +17,6 @@ from plotly.subplots import make_subplots
 
 from clustering.evaluation import METRICS
 from clustering.figures._style import (
-    CLUSTER_COLORS,
     DEFAULT_STYLE,
     MAX_LABEL_LENGTH,
     OUTLINE_COLOR,
@@ -47,10 +46,13 @@ __all__ = [
 ]
 
 #: Plain names of the palette colours, so a class can say "the orange one".
-COLOR_NAMES: dict[str, str] = dict(zip(CLUSTER_COLORS, (
-    "blue", "orange", "green", "red", "pink", "sky blue", "yellow", "black",
-    "indigo", "cyan", "teal", "dark green", "olive", "sand", "rose", "wine", "purple",
-), strict=True))
+COLOR_NAMES: dict[str, str] = {
+    "#0072B2": "blue", "#E69F00": "orange", "#009E73": "green", "#D55E00": "red",
+    "#CC79A7": "pink", "#56B4E9": "sky blue", "#F0E442": "yellow", "#000000": "black",
+    "#332288": "indigo", "#882255": "wine", "#88CCEE": "cyan", "#44AA99": "teal",
+    "#117733": "dark green", "#999933": "olive", "#DDCC77": "sand", "#CC6677": "rose",
+    "#AA4499": "purple",
+}
 
 POINT_COLOR = "#4D4D4D"  # points before any cluster exists: one neutral colour
 LINE_GREY = "#7F7F7F"

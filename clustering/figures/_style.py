@@ -40,18 +40,29 @@ OKABE_ITO = (
 )
 
 # Paul Tol's "muted" scheme (https://personal.sron.nl/~pault/), also colour-blind safe;
-# used for clusters 9-17. Its pale grey is left out: grey means "no cluster" here.
+# used for clusters 9-17. Its pale grey is left out: grey means "no cluster" here. Indigo
+# and wine come first: with them, K <= 10 keeps every pair of colours at least
+# MIN_CVD_DELTA_E apart in CIELAB under simulated protanopia, deuteranopia and tritanopia
+# (tests/figures/test_palette_cvd.py); Tol's own order put cyan 10th, 9.6 from sky blue
+# under tritanopia.
 TOL_MUTED = (
     "#332288",  # indigo
+    "#882255",  # wine
     "#88CCEE",  # cyan
     "#44AA99",  # teal
     "#117733",  # green
     "#999933",  # olive
     "#DDCC77",  # sand
     "#CC6677",  # rose
-    "#882255",  # wine
     "#AA4499",  # purple
 )
+
+#: Smallest CIELAB distance (CIE76) between any two of the first CVD_SAFE_K cluster colours,
+#: with normal vision and after simulating full protanopia, deuteranopia and tritanopia
+#: (Machado, Oliveira & Fernandes 2009, severity 1). Okabe-Ito's own floor is 16.1
+#: (tritanopia); 15 leaves no pair that reads as "the same colour" on a projector.
+MIN_CVD_DELTA_E = 15.0
+CVD_SAFE_K = 10
 
 CLUSTER_COLORS: tuple[str, ...] = OKABE_ITO + TOL_MUTED
 

@@ -136,6 +136,18 @@ CACHE_POLICY: dict[str, Policy] = {
     "ui.cache.export_file": Policy(
         4, 256, "10m", "Downloads, built on click: a labelled 1M-row table is ~100 MB, and "
         "Streamlit keeps its own copy while serving it, so few and short-lived."),
+    # ui/analyst.py: Explore's outliers, separations and labelled download with scores.
+    "ui.analyst.outliers": Policy(
+        8, 64, "1h", "Outlier scores of every row (8 MB at 1M rows) for one run and rule."),
+    "ui.analyst.flagged_rows": Policy(
+        8, 8, "1h", "The listed flagged rows (a capped table) for one run and rule."),
+    "ui.analyst.labelled_file": Policy(
+        2, 256, "10m", "The labelled download with outlier columns (~100 MB at 1M rows), "
+        "built on click: few and short-lived, as export_file."),
+    "ui.analyst.separation": Policy(
+        16, 8, "1h", "What sets each cluster apart: k x features effects."),
+    "ui.analyst.separation_chart": Policy(
+        32, 8, "1h", "One cluster's separation bar chart as a plotly dict."),
     # ui/choose_k.py
     "ui.choose_k.cached_sweep": Policy(
         8, 128, "1h", "K = 2..10 runs without history: labels per K (36 MB at 1M rows), scores."),
@@ -228,9 +240,11 @@ def _check_plain(value: Any) -> None:
             _check_plain(item)
         return
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            _check_plain(getattr(value, f.name))
-        return
+        fields = dataclasses.fields(value)
+        if all(f.repr for f in fields):  # the repr, and so the key, shows every field
+            for f in fields:
+                _check_plain(getattr(value, f.name))
+            return
     raise TypeError(f"content_key takes plain values, not {_type_name(value)}: an array or "
                     "frame must be hashed by its content (array_key) or passed as a keyed "
                     "record")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +53,17 @@ def twins() -> tuple[np.ndarray, np.ndarray]:
 class _WithArray:
     name: str
     values: np.ndarray
+
+
+@dataclass(frozen=True)
+class _HiddenField:
+    name: str
+    secret: int = field(repr=False)
+
+
+def test_content_key_refuses_a_dataclass_whose_repr_hides_a_field():
+    with pytest.raises(TypeError, match="_HiddenField"):
+        cache.content_key(_HiddenField("a", 1))
 
 
 @pytest.mark.parametrize("value", [

@@ -498,7 +498,9 @@ def replay(spec: RunSpec, view_key: tuple) -> ReplayInputs:
 # Figures are cached as plain dicts: unpickling a go.Figure re-validates it (~35 ms for a
 # run figure), a dict costs next to nothing.
 @cached
-def run_figure(spec: RunSpec, view_key: tuple, step: int, style_name: str) -> dict:
+def run_figure(spec: RunSpec, view_key: tuple, step: int, style_name: str,
+               rings: Keyed[np.ndarray] | None = None) -> dict:
+    """``rings``: positions among the drawn points to ring (flagged outliers), or None."""
     dims, method, feature_idx, _ = view_key
     inputs = replay(spec, view_key)
     drawn = run(spec)
@@ -511,6 +513,7 @@ def run_figure(spec: RunSpec, view_key: tuple, step: int, style_name: str) -> di
         center_rule=drawn.center,
         equal_aspect=inputs.regions is not None,
         uirevision=f"{spec.key}-{view_key}",
+        rings=None if rings is None else rings.value,
     ).to_dict()
 
 
@@ -546,4 +549,5 @@ def objective_chart(spec: RunSpec, step: int, style_name: str) -> dict:
 def profiles(spec: RunSpec) -> pd.DataFrame:
     prepared_data, result = spec.data.prepared, run(spec)
     return cluster_profiles(spec.data.source.frame, prepared_data.row_index, result.labels,
-                            prepared_data.feature_names, result.n_clusters)
+                            prepared_data.numeric_features, result.n_clusters,
+                            prepared_data.categorical_features)

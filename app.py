@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.layout import REPO, setup_page
+from ui.layout import REPO, notices, setup_page
 from ui.state import sync_url
 
 # (page file, link label, icon, what it is for); a page appears once its file exists.
@@ -23,6 +23,7 @@ PAGES = [
 
 setup_page("Home")
 st.title("Cluster Explorer")
+notices()
 st.markdown(
     "Watch **k-means** cluster your data, step by step: points join their nearest centre, "
     "centres move to the middle of their points, and the total reconstruction error falls "

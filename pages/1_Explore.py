@@ -22,7 +22,7 @@ st.title("Explore k-means")
 with page_guard():
     active, run = data_and_knobs()
     source, prepared = active.source, active.prepared
-    view = view_controls(active, "explore")
+    view = view_controls(active)
     picked = manual_rows(active, run.n_clusters, view) if run.init == "manual" else ()
     if picked is not None:
         spec = cache.RunSpec(active, replace(run, manual_rows=picked))

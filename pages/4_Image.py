@@ -5,10 +5,10 @@ import streamlit as st
 from ui import image as ui
 from ui.errors import page_guard
 from ui.layout import notices, setup_page
-from ui.state import sync_url
+from ui.state import setting, sync_url
+from ui.text import md_escape
 
 setup_page("Image", icon="🎨")
-ui.restore_widgets()
 st.title("Colour quantization")
 st.caption("True colour spends 24 bits on every pixel. k-means picks the K most representative "
            "colours, and each pixel is repainted in its nearest one: an image compressed to "
@@ -19,23 +19,23 @@ with page_guard():
     knobs = ui.knobs()
     notices()
     if refusal:
-        st.error(refusal, icon=":material/warning:")
+        st.error(md_escape(refusal), icon=":material/warning:")
     key, result = ui.run(picked, knobs)
     st.success(ui.summary(picked, result), icon=":material/check_circle:")
     for note in result.notes:
-        st.info(note, icon=":material/info:")
+        st.info(md_escape(note), icon=":material/info:")
     with st.expander(f"Image: {picked.title}"):
         for note in picked.image.notes:
-            st.write(note)
+            st.markdown(md_escape(note))
         if picked.image.alpha is not None:
             st.write(f"{picked.image.transparent_pixels:,} pixels are fully transparent; "
                      f"choice: {ui.BACKGROUND_LABELS[picked.background].lower()}.")
 
-    compare = st.toggle("Compare with a random codebook and Pillow's median cut",
-                        key="image_compare",
-                        help="Random codebook: K colours of the image drawn at random, with no "
-                             "k-means iterations. Median cut: Pillow's Image.quantize, which "
-                             "splits the colour cube where the pixels are densest.")
+    compare = setting(st.toggle, "image_compare",
+                      "Compare with a random codebook and Pillow's median cut",
+                      help="Random codebook: K colours of the image drawn at random, with no "
+                           "k-means iterations. Median cut: Pillow's Image.quantize, which "
+                           "splits the colour cube where the pixels are densest.")
     results = [(key, result)]
     if compare:
         results += [ui.run(picked, knobs, method) for method in ("random", "mediancut")]
@@ -55,5 +55,4 @@ with page_guard():
 
     st.header("Error against K")
     ui.sweep_section(picked, knobs)
-ui.save_widgets()
 sync_url()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -51,11 +52,18 @@ def figure_by_key(at: AppTest, key: str) -> dict:
 
 
 def texts(at: AppTest) -> str:
-    """All visible text of a run (markdown, captions, alerts), joined for searching."""
+    """All text of a run (markdown, captions, alerts), joined for searching.
+
+    Escapes that ``ui.text.md_escape`` adds around quoted user text are removed (backslashes
+    and invisible word joiners), so a sentence reads as it does on the page.
+    """
     parts = []
     for kind in ("markdown", "caption", "success", "info", "warning", "error", "title"):
         parts.extend(str(element.value) for element in at.get(kind))
-    return "\n".join(parts)
+    return _ESCAPED.sub(r"\1", "\n".join(parts)).replace("\u2060", "")
+
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def array(value) -> np.ndarray:

@@ -49,11 +49,10 @@ from ui.charts import show_chart
 from ui.data import ActiveData
 from ui.knobs import INIT_LABELS, RunSettings
 from ui.layout import figure_style
-from ui.state import bind, keep_widget_values, set_value, store
+from ui.state import peek, set_data_default, set_value, setting, sync_url
 
 EXPLORE = "pages/1_Explore.py"
 _GO = "choose_k_go_explore"
-_WIDGETS = {"k": "sb_k", "init": "sb_init", "seed": "sb_seed", "n_init": "sb_n_init"}
 #: Rows x runs above which the init study waits for a click instead of running at once.
 INIT_STUDY_AUTO_BUDGET = 2_000_000
 _SHORT_INIT = {"random": "random points", "random-partition": "random partition",
@@ -94,10 +93,9 @@ def cached_silhouette(data: ActiveData, sweep: cache.Keyed[SweepResult], k: int,
 
 
 def _open_on_explore(**values: Any) -> None:
-    """on_click: carry ``values`` into the settings (and their sidebar widgets), then go."""
-    keep_widget_values()
-    for name, value in values.items():
-        set_value(name, value, _WIDGETS.get(name))
+    """on_click: carry ``values`` (widget key -> value) into the settings, then go."""
+    for key, value in values.items():
+        set_value(key, value)
     st.session_state[_GO] = True
 
 
@@ -109,15 +107,14 @@ def _open_clicked_k(chart_key: str) -> None:
         if isinstance(k, list):
             k = k[0]
         if isinstance(k, int | float) and int(k) >= 1:
-            _open_on_explore(k=int(k))
+            _open_on_explore(sb_k=int(k))
             return
 
 
 def arrive() -> None:
-    """First thing on the page: go to Explore if a button asked, else keep the sidebar."""
+    """First thing on the page: go to Explore if a button asked."""
     if st.session_state.pop(_GO, False):
         st.switch_page(EXPLORE)
-    keep_widget_values()
 
 
 # --- the sweep ---------------------------------------------------------------------------
@@ -130,15 +127,12 @@ def sweep_controls(n_distinct: int) -> int:
         st.caption(f"This data has {n_distinct} distinct points, so K goes up to {top}.")
         return top
     key = "choose_k_kmax"
-    bind("k_max", key)
-    if not 3 <= st.session_state[key] <= top:
-        set_value("k_max", min(DEFAULT_K_MAX, top), key)
-    k_max = int(st.columns([1, 2])[0].slider(
-        "Largest K to try", 3, top, key=key,
+    if not 3 <= peek(key) <= top:
+        set_value(key, min(DEFAULT_K_MAX, top))
+    return int(setting(
+        st.columns([1, 2])[0].slider, key, "Largest K to try", 3, top,
         help=f"K runs from 2 to this. At most {top}: never more than the distinct points, "
              f"and {SWEEP_MAX_K} at most."))
-    store("k_max", k_max)
-    return k_max
 
 
 def run_sweep(active: ActiveData, run: RunSettings,
@@ -176,7 +170,7 @@ def open_buttons(result: SweepResult) -> None:
     for column, k in zip(columns, result.ks, strict=True):
         column.button(f"K={k}", key=f"choose_k_open_{k}", width="stretch",
                       type="primary" if k in picked else "secondary",
-                      on_click=_open_on_explore, kwargs={"k": int(k)},
+                      on_click=_open_on_explore, kwargs={"sb_k": int(k)},
                       help=f"Open K={k} on Explore with the other settings unchanged.")
 
 
@@ -241,12 +235,12 @@ def silhouette_section(active: ActiveData, result: SweepResult,
     """K picker, silhouette plot and scatter (a fragment: moving K redraws only this part)."""
     ks = [int(k) for k in result.ks]
     key = "choose_k_sil_k"
-    bind("sil_k", key)
-    if st.session_state[key] not in ks:
-        set_value("sil_k", current_k if current_k in ks
-                  else result.best().get("silhouette", ks[0]), key)
-    k = st.columns([1, 2])[0].select_slider("K for the silhouette plot", ks, key=key)
-    store("sil_k", k)
+    default = current_k if current_k in ks else result.best().get("silhouette", ks[0])
+    set_data_default(key, default)
+    if peek(key) not in ks:
+        set_value(key, default)
+    k = setting(st.columns([1, 2])[0].select_slider, key, "K for the silhouette plot", ks)
+    sync_url()  # a fragment rerun does not reach the page's own sync_url
     X = active.prepared.X
     try:
         rows, values = cached_silhouette(active, sweep, k, distance)
@@ -285,12 +279,9 @@ def init_study_section(active: ActiveData, run: RunSettings) -> None:
     k = run.n_clusters
     st.caption(f"Every initialisation method, run once from each of R seeds at the sidebar's "
                f"K={k} (one start each, so restarts do not hide a bad start).")
-    seeds_key = "choose_k_seeds"
-    bind("study_seeds", seeds_key)
-    n_seeds = int(st.columns([1, 3])[0].number_input(
-        "Seeds per method (R)", 2, 200, key=seeds_key,
+    n_seeds = int(setting(
+        st.columns([1, 3])[0].number_input, "choose_k_seeds", "Seeds per method (R)", 2, 200,
         help="Run r of every method uses seed (sidebar seed + r), so any run can be replayed."))
-    store("study_seeds", n_seeds)
     if k < 2:
         st.info("Set K to at least 2 in the sidebar: with one cluster every start ends the same.",
                 icon=":material/info:")
@@ -325,7 +316,7 @@ def init_study_section(active: ActiveData, run: RunSettings) -> None:
         seed, objective, _ = study.worst(method)
         column.button(f"Worst {_SHORT_INIT[method]} run", key=f"choose_k_worst_{method}",
                       width="stretch", on_click=_open_on_explore,
-                      kwargs={"k": k, "init": method, "seed": seed, "n_init": 1},
+                      kwargs={"sb_k": k, "sb_init": method, "sb_seed": seed, "sb_n_init": 1},
                       help=f"Seed {seed}, objective {objective:.5g}; opens with one start.")
 
 

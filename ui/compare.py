@@ -5,9 +5,8 @@ its content key) plus plain values, and is bounded by its ``CACHE_POLICY`` row. 
 cached per (data key, algorithm, parameters, seed), so changing one algorithm's parameter
 reruns that algorithm only; every other panel comes from the cache.
 
-The page's own widget values (chosen algorithms, parameters) live in ``st.session_state``
-under keys prefixed ``compare_`` and are copied to a plain dict after each run, because
-Streamlit forgets the state of widgets a page did not draw when the user visits another page.
+The page's own choices (algorithms, toy sets, corner score, every algorithm's parameters)
+are settings (``ui.state``), so they survive a visit to another page and are in the link.
 """
 
 from __future__ import annotations
@@ -52,7 +51,7 @@ from ui.charts import show_chart
 from ui.data import ActiveData
 from ui.knobs import CENTER_LABELS, DISTANCE_LABELS, INIT_LABELS, RunSettings
 from ui.layout import STYLES, style_name
-from ui.state import bind, recall, remember, store
+from ui.state import COMPARE_FROM_SIDEBAR, get, set_data_default, set_value, setting
 
 PANEL_POINTS = 500
 """Most points drawn per panel."""
@@ -61,8 +60,7 @@ GRID_POINTS = 25_000
 a seeded sample of each dataset in every panel, never fewer than 150 points."""
 NARROW = 7
 """Above this many columns panels are narrow: short titles, stacked corner text."""
-_KEEP = "compare_values"
-_SIDEBAR_PARAMS = ("init", "distance", "center", "n_init", "max_iter")
+_SIDEBAR_PARAMS = COMPARE_FROM_SIDEBAR
 _STEPS = {"preference": 1.0, "gamma": 0.1, "bandwidth": 0.05, "threshold": 0.05}
 
 
@@ -126,48 +124,27 @@ def cached_grid_figure(panels: cache.Keyed[list], style: str, row_titles: tuple,
                        style=STYLES[style]).to_dict()
 
 
-# --- widget state that survives page changes -----------------------------------------------
-
-
-def _keep(key: str, default) -> None:
-    recall(key, default, _KEEP)
-
-
-def _remember(key: str, value) -> None:
-    remember(key, value, _KEEP)
-
-
 # --- controls -------------------------------------------------------------------------------
 
 
 def choose_algorithms() -> list[str]:
     """The columns: a multiselect of registry entries (default: one of each family)."""
-    key = "compare_algorithms"
-    bind("algorithms", key)
-    names = st.multiselect(
-        "Algorithms (grid columns)", list(ALGORITHMS), key=key,
+    return list(setting(
+        st.multiselect, "compare_algorithms", "Algorithms (grid columns)", list(ALGORITHMS),
         format_func=lambda n: ALGORITHMS[n].title,
         help="Each runs on every dataset. Slow ones run on a seeded sample of large data, "
              "or are skipped, and the panel says so.",
-    )
-    store("algorithms", names)
-    return names
+    ))
 
 
 def view_controls() -> tuple[bool, str]:
     """Whether to show the toy sets, and which score goes in each panel's corner."""
     left, right = st.columns(2)
-    bind("toys", "compare_toys")
-    with left:
-        toys = st.toggle("Toy sets as well as the sidebar data", key="compare_toys",
-                         help="The six 2-D sets of scikit-learn's clustering gallery, "
-                              f"{TOY_N_SAMPLES} points each, standardised.")
-    bind("score", "compare_score")
-    with right:
-        score = st.selectbox("Score in each panel's corner", list(CORNER_SCORES),
-                             key="compare_score", format_func=CORNER_SCORES.get)
-    store("toys", toys)
-    store("score", score)
+    toys = setting(left.toggle, "compare_toys", "Toy sets as well as the sidebar data",
+                   help="The six 2-D sets of scikit-learn's clustering gallery, "
+                        f"{TOY_N_SAMPLES} points each, standardised.")
+    score = setting(right.selectbox, "compare_score", "Score in each panel's corner",
+                    list(CORNER_SCORES), format_func=CORNER_SCORES.get)
     return toys, score
 
 
@@ -205,20 +182,16 @@ def _param_widget(name: str, p):
     key = f"compare_{name}_{p.name}"
     auto = p.default is None or p.name == "n_clusters"
     help_text = p.help + (" Leave empty to choose it from the data." if auto else "")
-    _keep(key, None if auto else p.default)
     if p.kind == "choice":
-        value = st.selectbox(p.label, list(p.choices), key=key, help=help_text or None)
-    elif p.kind == "bool":
-        value = st.checkbox(p.label, key=key, help=help_text or None)
-    elif p.kind == "int":
-        value = st.number_input(p.label, int(p.low), int(p.high), step=1, key=key,
-                                placeholder="auto", help=help_text, **_none(auto))
-    else:
-        value = st.number_input(p.label, float(p.low), float(p.high),
-                                step=_STEPS.get(p.name, 0.01), format="%.4g", key=key,
-                                placeholder="auto", help=help_text, **_none(auto))
-    _remember(key, value)
-    return value
+        return setting(st.selectbox, key, p.label, list(p.choices), help=help_text or None)
+    if p.kind == "bool":
+        return setting(st.checkbox, key, p.label, help=help_text or None)
+    if p.kind == "int":
+        return setting(st.number_input, key, p.label, int(p.low), int(p.high), step=1,
+                       placeholder="auto", help=help_text, **_none(auto))
+    return setting(st.number_input, key, p.label, float(p.low), float(p.high),
+                   step=_STEPS.get(p.name, 0.01), format="%.4g", placeholder="auto",
+                   help=help_text, **_none(auto))
 
 
 def _none(auto: bool) -> dict:
@@ -401,8 +374,11 @@ def dendrogram_section(row: GridRow, names: list[str], cells: dict, seed: int) -
         return
     name = linkages[0]
     if len(linkages) > 1:
-        name = st.radio("Linkage", linkages, horizontal=True, key="compare_dendrogram",
-                        format_func=lambda n: ALGORITHMS[n].title)
+        set_data_default("compare_dendrogram", linkages[0])
+        if get("compare_dendrogram") not in linkages:
+            set_value("compare_dendrogram", linkages[0])
+        name = setting(st.radio, "compare_dendrogram", "Linkage", linkages, horizontal=True,
+                       format_func=lambda n: ALGORITHMS[n].title)
     result = cells[(row.key, name)].result
     k = int(result.params.get("n_clusters", row.n_clusters))
     metric = result.params.get("metric", "euclidean")

@@ -18,16 +18,16 @@ from clustering.io import TableError
 from ui import cache
 from ui.knobs import RunSettings, run_knobs
 from ui.state import (
+    DATA_DEFAULT,
     MISSING,
     SCALINGS,
     UPLOAD,
-    bind,
+    get,
     notice,
-    set_data_defaults,
+    set_data_default,
     set_value,
-    settings,
+    setting,
     show_notices,
-    store,
 )
 from ui.text import md_escape
 
@@ -73,13 +73,13 @@ class ActiveData:
 
 
 def _builtin_source(name: str) -> Source:
-    s = settings()
     spec = DATASETS[name]
-    n = s["n"] if spec.takes_n_samples else None
-    noise = s["noise"] if spec.takes_noise else None
-    data = cache.dataset(name, n, noise, s["data_seed"])
+    n = get("sb_n") if spec.takes_n_samples else None
+    noise = get("sb_noise") if spec.takes_noise else None
+    data_seed = get("sb_data_seed")
+    data = cache.dataset(name, n, noise, data_seed)
     return Source(
-        key=cache.content_key("builtin", name, n, noise, s["data_seed"]),
+        key=cache.content_key("builtin", name, n, noise, data_seed),
         title=spec.title,
         frame=data.frame,
         numeric_columns=list(data.feature_names),
@@ -139,9 +139,9 @@ def _receive_upload() -> None:
     st.session_state.pop("upload_error", None)
     st.session_state["upload"] = candidate
     st.session_state["upload_options"] = {}
-    set_value("dataset", UPLOAD, "sb_dataset")
-    set_value("features", None)
-    set_value("label", None)
+    set_value("sb_dataset", UPLOAD)
+    set_value("sb_features", DATA_DEFAULT)
+    set_value("sb_label", DATA_DEFAULT)
 
 
 def _upload_options() -> None:
@@ -162,22 +162,21 @@ def _upload_options() -> None:
                                              key="sb_skip_bad")
     if opts != st.session_state.get("upload_options"):
         st.session_state["upload_options"] = opts
-        set_value("features", None)
+        set_value("sb_features", DATA_DEFAULT)
 
 
 def pick_source() -> Source:
     """Draw the data picker in the sidebar and return the selected table."""
-    s = settings()
     st.sidebar.header("Data")
     _receive_upload()
     if error := st.session_state.pop("upload_error", None):
         st.sidebar.error(md_escape(error))
     has_upload = "upload" in st.session_state
     options = [*DATASETS, *([UPLOAD] if has_upload else [])]
-    if s["dataset"] not in options:
-        if s["dataset"] == UPLOAD:
+    if get("sb_dataset") not in options:
+        if get("sb_dataset") == UPLOAD:
             notice("Uploaded files are not stored in links; showing Iris instead.")
-        set_value("dataset", "iris", "sb_dataset")
+        set_value("sb_dataset", "iris")
 
     upload_title = f"Your upload: {st.session_state['upload']['name']}" if has_upload else ""
 
@@ -187,12 +186,11 @@ def pick_source() -> Source:
         spec = DATASETS[name]
         return spec.title + ("" if spec.kind == "real" else " (synthetic)")
 
-    bind("dataset", "sb_dataset")
-    name = st.sidebar.selectbox("Dataset", options, format_func=title, key="sb_dataset")
-    if name != s["dataset"]:
-        set_value("features", None)
-        set_value("label", None)
-    store("dataset", name)
+    before = get("sb_dataset")
+    name = setting(st.sidebar.selectbox, "sb_dataset", "Dataset", options, format_func=title)
+    if name != before:
+        set_value("sb_features", DATA_DEFAULT)
+        set_value("sb_label", DATA_DEFAULT)
 
     if name == UPLOAD:
         _upload_options()
@@ -209,62 +207,62 @@ def pick_source() -> Source:
     if spec.takes_n_samples or spec.takes_noise:
         with st.sidebar.expander("Synthetic data settings", expanded=False):
             if spec.takes_n_samples:
-                s["n"] = s["n"] or spec.default_n
-                bind("n", "sb_n")
-                store("n", st.number_input("Points", 20, 200_000, step=100, key="sb_n"))
+                set_data_default("sb_n", spec.default_n)
+                if get("sb_n") is None:
+                    set_value("sb_n", spec.default_n)
+                setting(st.number_input, "sb_n", "Points", 20, 200_000, step=100)
             if spec.takes_noise:
-                s["noise"] = s["noise"] if s["noise"] is not None else spec.default_noise
-                bind("noise", "sb_noise")
-                store("noise", st.slider("Noise", 0.0, 3.0, step=0.05, key="sb_noise",
-                                         help=spec.noise_help))
-            bind("data_seed", "sb_data_seed")
-            store("data_seed", st.number_input("Data seed", 0, 2**31 - 1, key="sb_data_seed"))
+                set_data_default("sb_noise", spec.default_noise)
+                if get("sb_noise") is None:
+                    set_value("sb_noise", spec.default_noise)
+                setting(st.slider, "sb_noise", "Noise", 0.0, 3.0, step=0.05,
+                        help=spec.noise_help)
+            setting(st.number_input, "sb_data_seed", "Data seed", 0, 2**31 - 1)
     return _builtin_source(name)
 
 
 def pick_features(source: Source) -> ActiveData:
     """Feature, label, scaling and missing-value controls; returns the prepared data."""
-    s = settings()
-    with st.sidebar.expander("Features and preparation", expanded=s["dataset"] == UPLOAD):
-        chosen = s["features"]
-        if chosen is not None:
+    with st.sidebar.expander("Features and preparation",
+                             expanded=get("sb_dataset") == UPLOAD):
+        chosen = get("sb_features")
+        if chosen is not DATA_DEFAULT:
             unknown = [f for f in chosen if f not in source.numeric_columns]
             if unknown:
-                notice(f"{len(unknown)} feature name(s) from the link are not in this data; "
-                       "using the default features.")
-                chosen = None
-        if chosen is None:
-            s["features"] = tuple(source.default_features)
-            st.session_state.pop("sb_features", None)
-        bind("features", "sb_features")
-        store("features", st.multiselect(
-            "Features", source.numeric_columns, key="sb_features",
+                shown = ", ".join(repr(f) for f in unknown[:3]) + (", …" if unknown[3:] else "")
+                notice(f"Ignored features={shown} from the link (not numeric columns of this "
+                       "data); using the default features.")
+                chosen = DATA_DEFAULT
+        set_data_default("sb_features", tuple(source.default_features))
+        if chosen is DATA_DEFAULT:
+            set_value("sb_features", tuple(source.default_features))
+        features = setting(
+            st.multiselect, "sb_features", "Features", source.numeric_columns,
             help="Numeric columns used for clustering. IDs, dates and booleans are left out "
                  "by default.",
-        ))
+        )
         label_options = [None, *source.label_candidates]
-        if s["label"] is None and source.default_label and "sb_label" not in st.session_state:
-            s["label"] = source.default_label
-        if s["label"] not in label_options:
-            notice("The label column from the link is not in this data; no label is used.")
-            set_value("label", None, "sb_label")
-        bind("label", "sb_label")
-        store("label", st.selectbox(
-            "True label (optional)", label_options, key="sb_label",
+        set_data_default("sb_label", source.default_label)
+        label = get("sb_label")
+        if label is DATA_DEFAULT:
+            set_value("sb_label", source.default_label)
+        elif label not in label_options:
+            notice(f"Ignored label={label!r} from the link (not a label column of this data); "
+                   "no label is used.")
+            set_value("sb_label", None)
+        label = setting(
+            st.selectbox, "sb_label", "True label (optional)", label_options,
             format_func=lambda v: "None" if v is None else str(v),
             help="A column of known classes: unlocks homogeneity, completeness, V-measure, "
                  "ARI and AMI. It is never used as a feature.",
-        ))
-        bind("scaling", "sb_scaling")
-        store("scaling", st.selectbox("Scaling", SCALINGS, key="sb_scaling",
-                                      format_func=_SCALING_LABELS.get))
-        bind("missing", "sb_missing")
-        store("missing", st.selectbox("Missing values", MISSING, key="sb_missing",
-                                      format_func=_MISSING_LABELS.get))
-    set_data_defaults(features=tuple(source.default_features), label=source.default_label)
-    features = tuple(f for f in s["features"] if f != s["label"])
-    prepared = cache.prepared(source, features, s["label"], s["missing"], s["scaling"])
-    key = cache.content_key(source.key, features, s["label"], s["missing"], s["scaling"])
+        )
+        scaling = setting(st.selectbox, "sb_scaling", "Scaling", SCALINGS,
+                          format_func=_SCALING_LABELS.get)
+        missing = setting(st.selectbox, "sb_missing", "Missing values", MISSING,
+                          format_func=_MISSING_LABELS.get)
+    features = tuple(f for f in features if f != label)
+    prepared = cache.prepared(source, features, label, missing, scaling)
+    key = cache.content_key(source.key, features, label, missing, scaling)
     return ActiveData(source=source, prepared=prepared, key=key)
 
 

@@ -43,7 +43,7 @@ from clustering.image import (
 from ui.cache import Keyed, bytes_key, cached, content_key
 from ui.charts import show_chart
 from ui.layout import figure_style
-from ui.state import recall, remember
+from ui.state import IMAGE_SAMPLE_SIZES, get, notice, set_value, setting
 from ui.text import md_escape
 
 SAMPLES = {"china.jpg": "Chinese temple (scikit-learn sample)",
@@ -54,7 +54,7 @@ BACKGROUNDS = {"white": (255, 255, 255), "black": (0, 0, 0), "grey": (128, 128, 
                "ignore": None}
 BACKGROUND_LABELS = {"white": "Composite over white", "black": "Composite over black",
                      "grey": "Composite over grey", "ignore": "Ignore transparent pixels"}
-SAMPLE_SIZES = (5_000, 10_000, 20_000, 50_000)
+SAMPLE_SIZES = IMAGE_SAMPLE_SIZES
 DOWNLOAD_NAME = "quantized.png"
 _PREVIEW_MAX, _PREVIEW_MIN = 1000, 480
 # Above this many pixels both PNGs (the size comparison and the download) use zlib level 1:
@@ -158,33 +158,6 @@ def _scatter_rows(picked: Picked, seed: int) -> np.ndarray:
     return rows
 
 
-# --- widget values across page switches ------------------------------------------------------
-
-# Streamlit forgets a widget's value when a page that does not draw it runs. These are copied
-# to a plain session key after every run of this page and handed back before its widgets are
-# drawn; defaults are given the same way (never also as value=, which Streamlit warns about).
-_DEFAULTS = {"image_k": 16, "image_space": "rgb", "image_sample_size": 20_000,
-             "image_seed": 0, "image_compare": False, "image_zoom": False, "image_zoom_x": 50,
-             "image_zoom_y": 50, "image_point_color": "palette"}
-_KEPT = ("image_choice", "image_background", *_DEFAULTS)
-_SAVED = "image_saved_widgets"
-
-
-def restore_widgets() -> None:
-    """First thing on the page: give each widget its value from the last visit or default."""
-    saved = st.session_state.get(_SAVED, {})
-    for key in _KEPT:
-        if key in saved or key in _DEFAULTS:
-            recall(key, _DEFAULTS.get(key), _SAVED)
-
-
-def save_widgets() -> None:
-    """Last thing on the page: remember the widgets' values for the next visit."""
-    for key in _KEPT:
-        if key in st.session_state:
-            remember(key, st.session_state[key], _SAVED)
-
-
 # --- picking the image -----------------------------------------------------------------------
 
 def _receive_upload() -> str | None:
@@ -210,7 +183,7 @@ def _receive_upload() -> str | None:
     st.session_state["image_upload_id"] = file.file_id
     st.session_state["image_good_upload"] = {"digest": digest, "data": data,
                                              "name": PurePath(file.name).name}
-    st.session_state["image_choice"] = UPLOAD
+    set_value("image_choice", UPLOAD)
     return None
 
 
@@ -221,10 +194,12 @@ def pick_image() -> tuple[Picked, str | None]:
     refusal = _receive_upload()
     good = st.session_state.get("image_good_upload")
     options = [*SAMPLES, *([UPLOAD] if good else [])]
-    if st.session_state.get("image_choice") not in options:
-        st.session_state["image_choice"] = next(iter(SAMPLES))
-    choice = st.sidebar.selectbox(
-        "Picture", options, key="image_choice",
+    if get("image_choice") not in options:
+        if get("image_choice") == UPLOAD:
+            notice("Uploaded images are not stored in links; showing a sample instead.")
+        set_value("image_choice", next(iter(SAMPLES)))
+    choice = setting(
+        st.sidebar.selectbox, "image_choice", "Picture", options,
         format_func=lambda c: f"Your upload: {good['name']}" if c == UPLOAD else SAMPLES[c])
     if choice == UPLOAD:
         image = _uploaded_image(Keyed(good["digest"], good["data"]))
@@ -237,10 +212,10 @@ def pick_image() -> tuple[Picked, str | None]:
     if image.alpha is not None:
         # With nothing visible there is nothing to fit on, so only compositing is offered.
         choices = [b for b in BACKGROUNDS if b != "ignore" or image.alpha.any()]
-        if st.session_state.get("image_background") not in choices:
-            st.session_state["image_background"] = "white"
-        background = st.sidebar.selectbox(
-            "Transparent pixels", choices, key="image_background",
+        if get("image_background") not in choices:
+            set_value("image_background", "white")
+        background = setting(
+            st.sidebar.selectbox, "image_background", "Transparent pixels", choices,
             format_func=BACKGROUND_LABELS.get,
             help="Composite: transparent pixels take the background colour, which then "
                  "competes for a palette slot. Ignore: they are left out of the fit and the "
@@ -256,18 +231,18 @@ def pick_image() -> tuple[Picked, str | None]:
 
 def knobs() -> Knobs:
     st.sidebar.header("Quantization")
-    k = st.sidebar.slider("Number of colours K", 2, 256, key="image_k",
-                          help="24-bit colour has 16.7 million shades; keep only K of them.")
-    space = st.sidebar.radio("Colour space", list(SPACES), format_func=SPACES.get,
-                             key="image_space",
-                             help="Where k-means measures distance. In CIELAB, equal distances "
-                                  "look about equally different to the eye.")
-    sample_size = st.sidebar.select_slider(
-        "Pixels sampled to fit k-means", SAMPLE_SIZES, key="image_sample_size",
-        format_func=lambda n: f"{n:,}",
+    k = setting(st.sidebar.slider, "image_k", "Number of colours K", 2, 256,
+                help="24-bit colour has 16.7 million shades; keep only K of them.")
+    space = setting(st.sidebar.radio, "image_space", "Colour space", list(SPACES),
+                    format_func=SPACES.get,
+                    help="Where k-means measures distance. In CIELAB, equal distances "
+                         "look about equally different to the eye.")
+    sample_size = setting(
+        st.sidebar.select_slider, "image_sample_size", "Pixels sampled to fit k-means",
+        SAMPLE_SIZES, format_func=lambda n: f"{n:,}",
         help="k-means runs on a random sample; every pixel is then mapped to its nearest "
              "palette colour.")
-    seed = st.sidebar.number_input("Random seed", 0, 2**31 - 1, step=1, key="image_seed")
+    seed = setting(st.sidebar.number_input, "image_seed", "Random seed", 0, 2**31 - 1, step=1)
     return Knobs(k=int(k), space=space, sample_size=int(sample_size), seed=int(seed))
 
 
@@ -317,14 +292,14 @@ def show_images(picked: Picked, results: list[tuple[str, Quantized]]) -> None:
 
 def detail(picked: Picked, results: list[tuple[str, Quantized]]) -> None:
     """On demand: the same small square of every image, enlarged with visible pixels."""
-    if not st.toggle("Zoom in on a detail", key="image_zoom",
-                     help="A square of the full-size images, enlarged without smoothing: "
-                          "banding and lost shades show here first."):
+    if not setting(st.toggle, "image_zoom", "Zoom in on a detail",
+                   help="A square of the full-size images, enlarged without smoothing: "
+                        "banding and lost shades show here first."):
         return
     image = picked.image
     left, right = st.columns(2)
-    across = left.slider("Across (%)", 0, 100, key="image_zoom_x")
-    down = right.slider("Down (%)", 0, 100, key="image_zoom_y")
+    across = setting(left.slider, "image_zoom_x", "Across (%)", 0, 100)
+    down = setting(right.slider, "image_zoom_y", "Down (%)", 0, 100)
     side = min(_DETAIL_SIDE, image.width, image.height)
     x0 = round((image.width - side) * across / 100)
     y0 = round((image.height - side) * down / 100)
@@ -403,10 +378,10 @@ def palette_section(result: Quantized, title: str) -> None:
 
 
 def color_space_section(picked: Picked, result: Quantized, knobs: Knobs) -> None:
-    color_by = st.radio("Colour the pixels by", ["palette", "own"], horizontal=True,
-                         key="image_point_color",
-                         format_func={"palette": "their palette colour",
-                                      "own": "their own colour"}.get)
+    color_by = setting(st.radio, "image_point_color", "Colour the pixels by",
+                       ["palette", "own"], horizontal=True,
+                       format_func={"palette": "their palette colour",
+                                    "own": "their own colour"}.get)
     rows = _scatter_rows(picked, knobs.seed)
     rgb = picked.pixels.reshape(-1, 3)[rows]
     labels = result.labels.ravel()[rows]

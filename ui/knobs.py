@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from clustering.engine import DEFAULT_CENTER, DISTANCES
-from ui.state import CENTER_CHOICES, INITS, MAX_K, bind, notice, set_value, settings, store
+from ui.state import CENTER_CHOICES, INITS, MAX_K, get, notice, set_value, setting
 
 INIT_LABELS = {
     "random": "Random points (Forgy)",
@@ -75,51 +75,41 @@ def mismatch_warning(distance: str, center: str) -> str | None:
 
 def run_knobs(n_distinct: int) -> RunSettings:
     """Draw K, init, distance, centre rule, seed, max_iter and n_init; return the run settings."""
-    s = settings()
     st.sidebar.header("k-means")
     cap = k_cap(n_distinct)
-    if s["k"] > cap:
-        notice(f"K={s['k']} is more than the {n_distinct} distinct points in this data; "
+    if get("sb_k") > cap:
+        notice(f"K={get('sb_k')} is more than the {n_distinct} distinct points in this data; "
                f"using K={cap}.")
-        set_value("k", cap, "sb_k")
+        set_value("sb_k", cap)
     if cap == 1:
         st.sidebar.caption("Only 1 distinct point in this data, so K is 1.")
-        store("k", 1)
+        set_value("sb_k", 1)
+        k = 1
     else:
-        bind("k", "sb_k")
-        store("k", st.sidebar.slider(
-            "Number of clusters K", 1, cap, key="sb_k",
-            help=f"At most {cap}: K can never exceed the number of distinct points.",
-        ))
-    bind("init", "sb_init")
-    store("init", st.sidebar.selectbox("Initialisation", INITS, key="sb_init",
-                                       format_func=INIT_LABELS.get))
-    bind("distance", "sb_distance")
-    store("distance", st.sidebar.selectbox("Distance", tuple(DISTANCES), key="sb_distance",
-                                           format_func=DISTANCE_LABELS.get))
-    bind("center", "sb_center")
-    store("center", st.sidebar.selectbox("Centre rule", CENTER_CHOICES, key="sb_center",
-                                         format_func=CENTER_LABELS.get))
-    center = None if s["center"] == "auto" else s["center"]
-    if center is not None and (warning := mismatch_warning(s["distance"], center)):
+        k = setting(st.sidebar.slider, "sb_k", "Number of clusters K", 1, cap,
+                    help=f"At most {cap}: K can never exceed the number of distinct points.")
+    init = setting(st.sidebar.selectbox, "sb_init", "Initialisation", INITS,
+                   format_func=INIT_LABELS.get)
+    distance = setting(st.sidebar.selectbox, "sb_distance", "Distance", tuple(DISTANCES),
+                       format_func=DISTANCE_LABELS.get)
+    chosen = setting(st.sidebar.selectbox, "sb_center", "Centre rule", CENTER_CHOICES,
+                     format_func=CENTER_LABELS.get)
+    center = None if chosen == "auto" else chosen
+    if center is not None and (warning := mismatch_warning(distance, center)):
         st.sidebar.warning(warning, icon=":material/warning:")
     with st.sidebar.expander("Seed and iterations"):
-        bind("seed", "sb_seed")
-        store("seed", st.number_input("Random seed", 0, 2**31 - 1, key="sb_seed"))
-        bind("max_iter", "sb_max_iter")
-        store("max_iter", st.number_input("Max iterations", 1, 1000, key="sb_max_iter"))
-        bind("n_init", "sb_n_init")
-        store("n_init", st.number_input(
-            "Restarts (n_init)", 1, 50, key="sb_n_init",
-            help="Run k-means this many times from different starts and keep the best.",
-        ))
+        seed = setting(st.number_input, "sb_seed", "Random seed", 0, 2**31 - 1)
+        max_iter = setting(st.number_input, "sb_max_iter", "Max iterations", 1, 1000)
+        n_init = setting(st.number_input, "sb_n_init", "Restarts (n_init)", 1, 50,
+                         help="Run k-means this many times from different starts and keep "
+                              "the best.")
     return RunSettings(
-        n_clusters=s["k"],
-        init=s["init"],
-        distance=s["distance"],
+        n_clusters=k,
+        init=init,
+        distance=distance,
         center=center,
-        seed=int(s["seed"]),
-        max_iter=int(s["max_iter"]),
-        n_init=int(s["n_init"]),
-        manual_rows=tuple(s["manual"]),
+        seed=int(seed),
+        max_iter=int(max_iter),
+        n_init=int(n_init),
+        manual_rows=tuple(get("explore_manual")),
     )

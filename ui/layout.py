@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from clustering.figures import DEFAULT_STYLE, PRESENTATION_STYLE, FigureStyle
-from ui.state import bind, keep_widget_values, settings, show_notices, store
+from ui.state import get, setting, show_notices, start_run
 
 REPO = Path(__file__).resolve().parents[1]
 STYLES = {"default": DEFAULT_STYLE, "presentation": PRESENTATION_STYLE}
@@ -46,22 +46,22 @@ _PRESENTATION_CSS = """
 
 def presentation() -> bool:
     """Whether this session is in presentation mode (the toggle wins over the URL)."""
-    return bool(st.session_state.get("sb_present", settings()["present"]))
+    # Read before the toggle is drawn (the page config needs it): the widget's state holds
+    # the user's latest click, the setting the value from the link or the last page.
+    return bool(st.session_state.get("sb_present", get("sb_present")))
 
 
 def setup_page(title: str, icon: str = ":material/scatter_plot:") -> None:
     """First call of every page: config, settings from the URL, presentation mode."""
-    settings()
-    keep_widget_values()
+    start_run()
     present = presentation()
     st.set_page_config(page_title=f"{title} · Cluster Explorer", page_icon=icon, layout="wide",
                        initial_sidebar_state="collapsed" if present else "auto")
-    bind("present", "sb_present")
-    store("present", st.sidebar.toggle(
-        "Presentation mode", key="sb_present",
+    setting(
+        st.sidebar.toggle, "sb_present", "Presentation mode",
         help="For a projector: larger text, high contrast, bigger markers; the sidebar folds "
              "away (open it with the arrow at the top left).",
-    ))
+    )
     if presentation():
         # Style-only HTML goes to the event container, so it takes no room on the page.
         st.html(_PRESENTATION_CSS)

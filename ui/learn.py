@@ -2,7 +2,8 @@
 the lesson's own cached calls.
 
 The screen and the lesson's data, K, start method and seed are settings (``ui.state``), so
-they are in the URL (``?screen=4``) and a teacher can link straight to a screen.
+they are in the URL (``?screen=4``) and a teacher can link straight to a screen. The
+iteration and step sliders of single screens are not: they follow each run's length.
 """
 
 from __future__ import annotations
@@ -49,12 +50,9 @@ from clustering.lesson import (
 from ui.cache import cached
 from ui.charts import show_chart
 from ui.layout import figure_style
-from ui.state import bind, set_value, store
+from ui.state import peek, set_value, setting
 
 _PICKER = "learn_screen"
-# setting -> widget key; the settings (and so the URL) carry the lesson across page visits.
-_LESSON_WIDGETS = {"lesson_data": "learn_dataset", "lesson_k": "learn_k",
-                   "lesson_init": "learn_init", "lesson_seed": "learn_seed"}
 _CHART = "learn_chart"
 
 
@@ -112,39 +110,31 @@ class Lesson:
 
 
 def _go(number: int) -> None:
-    set_value("screen", number, _PICKER)
+    set_value(_PICKER, number)
 
 
 def navigation() -> int:
     """Back / screen picker / Next, in one row; returns the screen and mirrors it in the URL."""
-    bind("screen", _PICKER)
-    screen = st.session_state[_PICKER]
+    screen = peek(_PICKER)
     back, pick, forward = st.columns([1, 4, 1], vertical_alignment="bottom")
     back.button("◀ Back", key="learn_back", disabled=screen <= 1, width="stretch",
                 on_click=_go, args=(screen - 1,))
     forward.button("Next ▶", key="learn_next", disabled=screen >= len(SCREENS),
                    width="stretch", on_click=_go, args=(screen + 1,), type="primary")
-    pick.selectbox("Screen", [s.number for s in SCREENS], key=_PICKER,
+    return setting(pick.selectbox, _PICKER, "Screen", [s.number for s in SCREENS],
                    format_func=lambda n: f"{n} of {len(SCREENS)} · {SCREENS[n - 1].title}",
                    label_visibility="collapsed")
-    screen = st.session_state[_PICKER]
-    store("screen", screen)
-    return screen
 
 
 def lesson_controls() -> Lesson:
     """Data, K, initialisation and start seed, in one row."""
-    for name, key in _LESSON_WIDGETS.items():
-        bind(name, key)  # values come from the settings, never value=
     cols = st.columns([2.2, 1.6, 1.6, 1])
-    name = cols[0].radio("Data", list(LESSON_DATASETS), key="learn_dataset", horizontal=True,
-                         format_func=LESSON_DATASETS.get)
-    k = cols[1].slider("K (number of clusters)", 2, 6, key="learn_k")
-    init = cols[2].selectbox("Initialisation", list(INIT_CHOICES), key="learn_init",
-                             format_func=INIT_CHOICES.get)
-    seed = cols[3].number_input("Start (seed)", 0, 9999, key="learn_seed")
-    for setting, value in zip(_LESSON_WIDGETS, (name, k, init, seed), strict=True):
-        store(setting, value)
+    name = setting(cols[0].radio, "learn_dataset", "Data", list(LESSON_DATASETS),
+                   horizontal=True, format_func=LESSON_DATASETS.get)
+    k = setting(cols[1].slider, "learn_k", "K (number of clusters)", 2, 6)
+    init = setting(cols[2].selectbox, "learn_init", "Initialisation", list(INIT_CHOICES),
+                   format_func=INIT_CHOICES.get)
+    seed = setting(cols[3].number_input, "learn_seed", "Start (seed)", 0, 9999)
     return Lesson(name, int(k), init, int(seed))
 
 

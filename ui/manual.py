@@ -12,7 +12,7 @@ from ui.charts import show_chart
 from ui.data import ActiveData
 from ui.layout import figure_style
 from ui.run_view import View
-from ui.state import set_value, settings
+from ui.state import get, set_value
 
 _CHART_KEY = "explore_pick_chart"
 
@@ -21,14 +21,14 @@ def _add_clicked_points() -> None:
     """on_select callback: append the clicked rows (in click order, no repeats)."""
     event = st.session_state.get(_CHART_KEY) or {}
     points = (event.get("selection") or {}).get("points") or []
-    picked = list(settings()["manual"])
+    picked = list(get("explore_manual"))
     for point in points:
         row = point.get("customdata")
         if isinstance(row, list):
             row = row[0]
         if row is not None and int(row) not in picked:
             picked.append(int(row))
-    set_value("manual", tuple(picked[: settings()["k"]]))
+    set_value("explore_manual", tuple(picked[: get("sb_k")]))
 
 
 def manual_rows(active: ActiveData, n_clusters: int, view: View) -> tuple[int, ...] | None:
@@ -37,14 +37,14 @@ def manual_rows(active: ActiveData, n_clusters: int, view: View) -> tuple[int, .
     if st.session_state.get("manual_for") != active.key:
         # Rows picked on other data mean nothing here (a URL may also carry stale rows).
         if st.session_state.get("manual_for") is not None:
-            set_value("manual", ())
+            set_value("explore_manual", ())
         st.session_state["manual_for"] = active.key
-    picked = tuple(r for r in settings()["manual"] if 0 <= r < n)[:n_clusters]
-    set_value("manual", picked)
+    picked = tuple(r for r in get("explore_manual") if 0 <= r < n)[:n_clusters]
+    set_value("explore_manual", picked)
     top = st.columns([4, 1])
     if top[1].button("Reset picked centres", key="explore_manual_reset", disabled=not picked,
                      width="stretch"):
-        set_value("manual", ())
+        set_value("explore_manual", ())
         st.rerun()
     if len(picked) == n_clusters:
         top[0].caption(f"Initial centres: rows {', '.join(str(r + 1) for r in picked)} "

@@ -16,7 +16,7 @@ from ui import cache
 from ui.charts import show_chart
 from ui.data import ActiveData
 from ui.layout import presentation, style_name
-from ui.state import bind, set_value, settings, store
+from ui.state import get, set_data_default, set_value, setting
 
 
 @dataclass(frozen=True)
@@ -33,60 +33,58 @@ class View:
         return (self.dims, self.method, self.feature_idx, self.voronoi)
 
 
-def view_controls(active: ActiveData, key: str) -> View:
+def view_controls(active: ActiveData) -> View:
     """Radio buttons and pickers for the plot space; returns the chosen view."""
-    s = settings()
     names = list(active.prepared.feature_names)
     d = len(names)
     cols = st.columns([1, 1.3, 2.4, 1.3])
     with cols[0]:
         if d >= 3:
-            bind("view", f"{key}_view")
-            store("view", st.radio("View", ["2d", "3d"], key=f"{key}_view", horizontal=True,
-                                   format_func=str.upper))
+            view = setting(st.radio, "explore_view", "View", ["2d", "3d"], horizontal=True,
+                           format_func=str.upper)
         else:
-            set_value("view", "2d", f"{key}_view")
+            set_value("explore_view", "2d")
+            view = "2d"
             st.caption("2-D view (3-D needs at least 3 features).")
-    dims = 3 if s["view"] == "3d" else 2
+    dims = 3 if view == "3d" else 2
     with cols[1]:
         if d > dims:
-            bind("axes", f"{key}_axes")
-            store("axes", st.radio(
-                "Axes", ["pca", "features"], key=f"{key}_axes", horizontal=True,
+            axes = setting(
+                st.radio, "explore_axes", "Axes", ["pca", "features"], horizontal=True,
                 format_func={"pca": "PCA", "features": "Features"}.get,
                 help="PCA shows the directions of largest spread; Features plots raw columns.",
-            ))
+            )
         else:
-            set_value("axes", "features", f"{key}_axes")
+            set_value("explore_axes", "features")
+            axes = "features"
     feature_idx = None
-    if s["axes"] == "features":
+    if axes == "features":
         with cols[2]:
-            feature_idx = _axis_pickers(names, dims, key)
+            feature_idx = _axis_pickers(names, dims)
+    voronoi = False
     with cols[3]:
-        identity = s["axes"] == "features" and dims == 2 and d == 2
+        identity = axes == "features" and dims == 2 and d == 2
         if identity:
-            bind("voronoi", f"{key}_voronoi")
-            store("voronoi", st.toggle("Nearest-centre regions", key=f"{key}_voronoi"))
+            voronoi = setting(st.toggle, "explore_voronoi", "Nearest-centre regions")
         else:
             st.toggle("Nearest-centre regions", value=False, disabled=True,
-                      key=f"{key}_voronoi_off",
+                      key="explore_voronoi_off",
                       help="Regions are drawn only when the plot is the clustering space: "
                            "exactly two features, shown as the axes.")
-    return View(dims=dims, method=s["axes"], feature_idx=feature_idx,
-                voronoi=bool(s["voronoi"]) and identity)
+    return View(dims=dims, method=axes, feature_idx=feature_idx, voronoi=bool(voronoi))
 
 
-def _axis_pickers(names: list[str], dims: int, key: str) -> tuple[int, ...]:
-    s = settings()
+def _axis_pickers(names: list[str], dims: int) -> tuple[int, ...]:
     picks = []
     axis_cols = st.columns(dims)
     for i, axis in enumerate("xyz"[:dims]):
-        if s[axis] not in names:
-            set_value(axis, names[i % len(names)], f"{key}_{axis}")
-        bind(axis, f"{key}_{axis}")
+        key = f"explore_{axis}"
+        set_data_default(key, names[i % len(names)])
+        if get(key) not in names:
+            set_value(key, names[i % len(names)])
         with axis_cols[i]:
-            store(axis, st.selectbox(f"{axis.upper()} axis", names, key=f"{key}_{axis}"))
-        picks.append(names.index(s[axis]))
+            picked = setting(st.selectbox, key, f"{axis.upper()} axis", names)
+        picks.append(names.index(picked))
     return tuple(picks)
 
 

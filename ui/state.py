@@ -1,15 +1,28 @@
-"""Settings: one dict in ``st.session_state``, mirrored in the URL.
+"""Settings: the one way a widget keeps its value, and every setting in the link.
 
-Every page reads and writes the same ``settings`` dict, so moving between pages keeps them.
-Widgets get their own keys (``sb_k`` ...), which Streamlit forgets when a page that does not draw
-them runs; :func:`bind` restores a widget's value from the settings before it is drawn, and copies
-it back afterwards. On the first run of a session the URL's query parameters are parsed into the
-settings; values that do not parse fall back to defaults with a notice, never an exception.
+Every user-facing choice is a :class:`Setting` in :data:`SETTINGS`, keyed by its widget key
+and grouped in namespaces: ``app`` (presentation mode), ``sidebar`` (the data and k-means
+knobs that Explore, Choose K and Compare share) and one per page. A page draws a setting with
+one call, which reads the stored value, draws the widget with it and stores what comes back::
+
+    k = setting(st.sidebar.slider, "sb_k", "Number of clusters K", 1, cap)
+
+The stored values live in one dict in ``st.session_state`` that outlives the widgets:
+Streamlit forgets a widget's state while a page that does not draw it runs, and a widget
+with the same key on another page is another widget. Handing the stored value to the widget
+through the Session State API just before it is drawn (Streamlit's documented multipage
+recipe) makes both cases the same. Code that changes a setting (a button, a cap the data
+forces) calls :func:`set_value`, and the stored value wins the next time the widget is drawn.
+
+On the first run of a session the URL's query parameters are parsed into the settings; values
+that do not parse fall back to their defaults, and one notice lists everything that was
+ignored. After every run the URL is rewritten with the settings this page used that differ
+from their defaults, so a copied link reopens the same run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +32,9 @@ from streamlit.errors import StreamlitAPIException
 from clustering.compare import ALGORITHMS, CORNER_SCORES, DEFAULT_ALGORITHMS
 from clustering.data import DATASETS
 from clustering.engine import DISTANCES, INIT_METHODS
+from clustering.image import SPACES
 from clustering.lesson import INIT_CHOICES, LESSON_DATASETS, SCREENS
+from ui.text import md_escape
 
 UPLOAD = "upload"
 CENTER_CHOICES = ("auto", "mean", "median", "normalized-mean", "medoid")
@@ -27,6 +42,22 @@ SCALINGS = ("none", "standard", "minmax", "robust")
 MISSING = ("drop", "mean", "median")
 INITS = (*INIT_METHODS, "manual")
 MAX_K = 30
+#: k-means parameters that Compare takes from the sidebar instead of drawing its own.
+COMPARE_FROM_SIDEBAR = ("init", "distance", "center", "n_init", "max_iter")
+IMAGE_SAMPLE_SIZES = (5_000, 10_000, 20_000, 50_000)
+IMAGE_BACKGROUNDS = ("white", "black", "grey", "ignore")
+
+
+class _DataDefault:
+    """The default of a setting whose default depends on the data (features, label)."""
+
+    def __repr__(self) -> str:
+        return "DATA_DEFAULT"
+
+
+DATA_DEFAULT = _DataDefault()
+
+# --- parsers: raw URL text -> value, ValueError with a short reason otherwise ---------------
 
 
 def _int_in(lo: int, hi: int) -> Callable[[str], int]:
@@ -42,19 +73,21 @@ def _int_in(lo: int, hi: int) -> Callable[[str], int]:
 def _float_in(lo: float, hi: float) -> Callable[[str], float]:
     def parse(raw: str) -> float:
         value = float(raw)
-        if not lo <= value <= hi:
-            raise ValueError(f"must be between {lo} and {hi}")
+        if not lo <= value <= hi:  # also refuses nan
+            raise ValueError(f"must be between {lo:g} and {hi:g}")
         return value
 
     return parse
 
 
-def _choice(options: tuple[str, ...] | Callable[[], tuple[str, ...]]) -> Callable[[str], str]:
-    def parse(raw: str) -> str:
-        allowed = options() if callable(options) else options
-        if raw not in allowed:
+def _choice(options: Iterable[Any] | Callable[[], Iterable[Any]],
+            convert: Callable[[str], Any] = str) -> Callable[[str], Any]:
+    def parse(raw: str) -> Any:
+        allowed = tuple(options() if callable(options) else options)
+        value = convert(raw)
+        if value not in allowed:
             raise ValueError("is not one of the choices")
-        return raw
+        return value
 
     return parse
 
@@ -67,10 +100,14 @@ def _rows(raw: list[str]) -> tuple[int, ...]:
     return tuple(int(part) for part in raw if part)
 
 
-def _known_names(known: Callable[[], tuple[str, ...]]) -> Callable[[list[str]], tuple[str, ...]]:
+def _label(raw: str) -> str | None:
+    return raw or None  # an empty value is "no label", which the data's default may not be
+
+
+def _known_names(known: Callable[[], Iterable[str]]) -> Callable[[list[str]], tuple[str, ...]]:
     def parse(raw: list[str]) -> tuple[str, ...]:
         names = tuple(name for name in raw if name)
-        if not names or any(name not in known() for name in names):
+        if any(name not in tuple(known()) for name in names):
             raise ValueError("is not one of the choices")
         return names
 
@@ -83,69 +120,209 @@ def _flag(raw: str) -> bool:
     return raw == "1"
 
 
+def _optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    """A value that may be empty (``?eps=``): empty is None, "choose it from the data"."""
+    return lambda raw: None if raw == "" else parse(raw)
+
+
+def _image_pictures() -> tuple[str, ...]:
+    from ui.image import SAMPLES  # ui.image draws its settings with this module
+
+    return (*SAMPLES, UPLOAD)
+
+
 @dataclass(frozen=True)
 class Setting:
+    """One user-facing choice: its widget key, link name, namespace, default and parser."""
+
+    key: str  # the widget's key, also the setting's name in the code
+    url: str  # the query parameter
+    namespace: str  # "app", "sidebar" or a page
     default: Any
     parse: Callable[[Any], Any]
     # Repeated URL keys (``?features=a&features=b``) so names may contain any character.
     multi: bool = False
 
 
-# name -> default and URL parser. Data-dependent checks (feature names, K against the number of
-# distinct points) happen once the data is loaded, in ui.data and ui.knobs.
-SETTINGS: dict[str, Setting] = {
-    "dataset": Setting("iris", _choice(lambda: (*DATASETS, UPLOAD))),
-    "n": Setting(None, _int_in(10, 200_000)),
-    "noise": Setting(None, _float_in(0.0, 5.0)),
-    "data_seed": Setting(0, _int_in(0, 2**31 - 1)),
-    "features": Setting(None, _names, multi=True),
-    "label": Setting(None, str),
-    "scaling": Setting("standard", _choice(SCALINGS)),
-    "missing": Setting("drop", _choice(MISSING)),
-    "k": Setting(3, _int_in(1, MAX_K)),
-    "init": Setting("k-means++", _choice(INITS)),
-    "distance": Setting("euclidean", _choice(tuple(DISTANCES))),
-    "center": Setting("auto", _choice(CENTER_CHOICES)),
-    "seed": Setting(0, _int_in(0, 2**31 - 1)),
-    "max_iter": Setting(100, _int_in(1, 1000)),
-    "n_init": Setting(1, _int_in(1, 50)),
-    "view": Setting("2d", _choice(("2d", "3d"))),
-    "axes": Setting("pca", _choice(("pca", "features"))),
-    "x": Setting(None, str),
-    "y": Setting(None, str),
-    "z": Setting(None, str),
-    "voronoi": Setting(False, _flag),
-    "manual": Setting((), _rows, multi=True),
-    "present": Setting(False, _flag),
-    # Choose K page
-    "k_max": Setting(10, _int_in(3, 20)),
-    "sil_k": Setting(None, _int_in(2, 20)),
-    "study_seeds": Setting(20, _int_in(2, 200)),
-    # Compare page
-    "algorithms": Setting(DEFAULT_ALGORITHMS, _known_names(lambda: tuple(ALGORITHMS)),
-                          multi=True),
-    "toys": Setting(True, _flag),
-    "score": Setting("auto", _choice(tuple(CORNER_SCORES))),
-    # Learn page
-    "screen": Setting(1, _int_in(1, len(SCREENS))),
-    "lesson_data": Setting("blobs", _choice(tuple(LESSON_DATASETS))),
-    "lesson_k": Setting(3, _int_in(2, 6)),
-    "lesson_init": Setting("random", _choice(tuple(INIT_CHOICES))),
-    "lesson_seed": Setting(0, _int_in(0, 9999)),
-}
-
-_STATE_KEY = "settings"
-_NOTICES_KEY = "settings_notices"
+def _compare_params() -> list[Setting]:
+    """One setting per parameter of every Compare algorithm (empty = chosen from the data)."""
+    out = []
+    for name, spec in ALGORITHMS.items():
+        for p in spec.params:
+            if name == "kmeans" and p.name in COMPARE_FROM_SIDEBAR:
+                continue
+            auto = p.default is None or p.name == "n_clusters"
+            if p.kind == "choice":
+                parse = _choice(p.choices)
+            elif p.kind == "bool":
+                parse = _flag
+            elif p.kind == "int":
+                parse = _int_in(int(p.low), int(p.high))
+            else:
+                parse = _float_in(float(p.low), float(p.high))
+            out.append(Setting(f"compare_{name}_{p.name}", f"{name}.{p.name}", "compare",
+                               None if auto else p.default, _optional(parse) if auto else parse))
+    return out
 
 
-def settings() -> dict[str, Any]:
-    """The session's settings dict, parsed from the URL on the session's first run."""
-    if _STATE_KEY not in st.session_state:
+_ALL: list[Setting] = [
+    Setting("sb_present", "present", "app", False, _flag),
+    # The shared sidebar: data, preparation and k-means knobs.
+    Setting("sb_dataset", "dataset", "sidebar", "iris", _choice(lambda: (*DATASETS, UPLOAD))),
+    Setting("sb_n", "n", "sidebar", None, _int_in(10, 200_000)),
+    Setting("sb_noise", "noise", "sidebar", None, _float_in(0.0, 5.0)),
+    Setting("sb_data_seed", "data_seed", "sidebar", 0, _int_in(0, 2**31 - 1)),
+    Setting("sb_features", "features", "sidebar", DATA_DEFAULT, _names, multi=True),
+    Setting("sb_label", "label", "sidebar", DATA_DEFAULT, _label),
+    Setting("sb_scaling", "scaling", "sidebar", "standard", _choice(SCALINGS)),
+    Setting("sb_missing", "missing", "sidebar", "drop", _choice(MISSING)),
+    Setting("sb_k", "k", "sidebar", 3, _int_in(1, MAX_K)),
+    Setting("sb_init", "init", "sidebar", "k-means++", _choice(INITS)),
+    Setting("sb_distance", "distance", "sidebar", "euclidean", _choice(tuple(DISTANCES))),
+    Setting("sb_center", "center", "sidebar", "auto", _choice(CENTER_CHOICES)),
+    Setting("sb_seed", "seed", "sidebar", 0, _int_in(0, 2**31 - 1)),
+    Setting("sb_max_iter", "max_iter", "sidebar", 100, _int_in(1, 1000)),
+    Setting("sb_n_init", "n_init", "sidebar", 1, _int_in(1, 50)),
+    # Explore
+    Setting("explore_view", "view", "explore", "2d", _choice(("2d", "3d"))),
+    Setting("explore_axes", "axes", "explore", "pca", _choice(("pca", "features"))),
+    Setting("explore_x", "x", "explore", None, str),
+    Setting("explore_y", "y", "explore", None, str),
+    Setting("explore_z", "z", "explore", None, str),
+    Setting("explore_voronoi", "voronoi", "explore", False, _flag),
+    Setting("explore_manual", "manual", "explore", (), _rows, multi=True),
+    # Choose K
+    Setting("choose_k_kmax", "k_max", "choose_k", 10, _int_in(3, 20)),
+    Setting("choose_k_sil_k", "sil_k", "choose_k", None, _int_in(2, 20)),
+    Setting("choose_k_seeds", "study_seeds", "choose_k", 20, _int_in(2, 200)),
+    # Compare
+    Setting("compare_algorithms", "algorithms", "compare", DEFAULT_ALGORITHMS,
+            _known_names(lambda: ALGORITHMS), multi=True),
+    Setting("compare_toys", "toys", "compare", True, _flag),
+    Setting("compare_score", "score", "compare", "auto", _choice(tuple(CORNER_SCORES))),
+    Setting("compare_dendrogram", "dendrogram", "compare", None,
+            _choice(tuple(n for n in ALGORITHMS if n.startswith("agglomerative_")))),
+    *_compare_params(),
+    # Image
+    Setting("image_choice", "picture", "image", "china.jpg", _choice(_image_pictures)),
+    Setting("image_background", "background", "image", "white", _choice(IMAGE_BACKGROUNDS)),
+    Setting("image_k", "colors", "image", 16, _int_in(2, 256)),
+    Setting("image_space", "space", "image", "rgb", _choice(tuple(SPACES))),
+    Setting("image_sample_size", "pixels", "image", 20_000, _choice(IMAGE_SAMPLE_SIZES, int)),
+    Setting("image_seed", "image_seed", "image", 0, _int_in(0, 2**31 - 1)),
+    Setting("image_compare", "baselines", "image", False, _flag),
+    Setting("image_zoom", "zoom", "image", False, _flag),
+    Setting("image_zoom_x", "zoom_x", "image", 50, _int_in(0, 100)),
+    Setting("image_zoom_y", "zoom_y", "image", 50, _int_in(0, 100)),
+    Setting("image_point_color", "point_color", "image", "palette", _choice(("palette", "own"))),
+    # Learn
+    Setting("learn_screen", "screen", "learn", 1, _int_in(1, len(SCREENS))),
+    Setting("learn_dataset", "lesson_data", "learn", "blobs", _choice(tuple(LESSON_DATASETS))),
+    Setting("learn_k", "lesson_k", "learn", 3, _int_in(2, 6)),
+    Setting("learn_init", "lesson_init", "learn", "random", _choice(tuple(INIT_CHOICES))),
+    Setting("learn_seed", "lesson_seed", "learn", 0, _int_in(0, 9999)),
+]
+
+SETTINGS: dict[str, Setting] = {s.key: s for s in _ALL}
+"""Every setting of every page, by widget key."""
+BY_URL: dict[str, Setting] = {s.url: s for s in _ALL}
+if len(SETTINGS) != len(_ALL) or len(BY_URL) != len(_ALL):
+    raise RuntimeError("two settings share a widget key or a link name")
+
+_VALUES = "settings"
+_NOTICES = "settings_notices"
+_PENDING = "settings_pending"  # keys changed from code: the stored value wins at the next draw
+_USED = "settings_used"  # keys this page used in its last full run: they go in the link
+_DATA_DEFAULTS = "settings_data_defaults"
+# Query parameters Streamlit itself reads.
+_STREAMLIT_PARAMS = ("embed", "embed_options")
+
+
+# --- reading and drawing ---------------------------------------------------------------------
+
+
+def values() -> dict[str, Any]:
+    """The session's settings (widget key -> value), parsed from the URL on its first run."""
+    if _VALUES not in st.session_state:
         params = {name: st.query_params.get_all(name) for name in st.query_params}
         parsed, notices = parse_query(params)
-        st.session_state[_STATE_KEY] = parsed
-        st.session_state[_NOTICES_KEY] = notices
-    return st.session_state[_STATE_KEY]
+        st.session_state[_VALUES] = parsed
+        st.session_state[_NOTICES] = notices
+    return st.session_state[_VALUES]
+
+
+def get(key: str) -> Any:
+    """A setting's value; the page that reads it puts it in its link."""
+    st.session_state.setdefault(_USED, set()).add(key)
+    return values()[key]
+
+
+def peek(key: str) -> Any:
+    """The value a setting's widget will show when it is drawn later in this run."""
+    get(key)
+    state = st.session_state
+    pending = state.setdefault(_PENDING, set())
+    if key in pending or key not in state:
+        pending.discard(key)
+        value = values()[key]
+        try:
+            state[key] = list(value) if isinstance(value, tuple) else value
+        except StreamlitAPIException:
+            pass  # drawn already on this run (a second draw is a caller's bug)
+        return value
+    try:
+        # A value kept from the same key on another page, or the user's latest change:
+        # re-assigning it hands it to whichever widget this page draws.
+        state[key] = state[key]
+    except StreamlitAPIException:
+        pass
+    value = state[key]
+    return tuple(value) if isinstance(value, list) else value
+
+
+def setting(widget: Callable[..., Any], key: str, *args: Any, **kwargs: Any) -> Any:
+    """Draw ``widget(*args, key=key, **kwargs)`` with the setting's value; store and return
+    what it returns.
+
+    Never pass ``value=`` (or ``index=``, ``default=``) for the setting itself: the value comes
+    from the settings, whose defaults live in :data:`SETTINGS`.
+    """
+    peek(key)
+    value = widget(*args, key=key, **kwargs)
+    values()[key] = tuple(value) if isinstance(value, list) else value
+    return values()[key]
+
+
+def set_value(key: str, value: Any) -> None:
+    """Change a setting from code (a button, a cap); its widget shows it at its next draw."""
+    values()[key] = tuple(value) if isinstance(value, list) else value
+    st.session_state.setdefault(_PENDING, set()).add(key)
+
+
+def set_data_default(key: str, value: Any) -> None:
+    """The value a data-dependent setting takes by default here; links leave it out."""
+    st.session_state.setdefault(_DATA_DEFAULTS, {})[key] = value
+
+
+def snapshot(*namespaces: str) -> dict[str, Any]:
+    """The settings of some namespaces, e.g. to pin a run."""
+    return {key: value for key, value in values().items()
+            if SETTINGS[key].namespace in namespaces}
+
+
+def restore(saved: dict[str, Any]) -> None:
+    """Bring back a :func:`snapshot`; every other setting keeps its value."""
+    for key, value in saved.items():
+        set_value(key, value)
+
+
+def start_run() -> None:
+    """First call of every full page run: parse the link once, forget the last page's use."""
+    values()
+    st.session_state[_USED] = set()
+
+
+# --- notices -------------------------------------------------------------------------------
 
 
 def parse_query(params: dict[str, list[str]]) -> tuple[dict[str, Any], list[str]]:
@@ -153,122 +330,89 @@ def parse_query(params: dict[str, list[str]]) -> tuple[dict[str, Any], list[str]
 
     Values that do not parse fall back to the default with a notice, never an exception.
     """
-    values = {name: spec.default for name, spec in SETTINGS.items()}
+    values = {key: spec.default for key, spec in SETTINGS.items()}
     notices: list[str] = []
     for name, raws in params.items():
-        spec = SETTINGS.get(name)
-        if spec is None or not raws:
+        spec = BY_URL.get(name)
+        if name in _STREAMLIT_PARAMS or not raws:
             continue
-        raw = raws if spec.multi else raws[-1]
+        shown = ",".join(raws)
+        shown = shown if len(shown) <= 40 else shown[:39] + "…"
+        if spec is None:
+            notices.append(f"Ignored {name}={shown!r} from the link (not a setting of this "
+                           "app).")
+            continue
         try:
-            values[name] = spec.parse(raw)
-        except ValueError as exc:
+            values[spec.key] = spec.parse(raws if spec.multi else raws[-1])
+        except (ValueError, TypeError) as exc:
             reason = str(exc) if "must" in str(exc) or "choices" in str(exc) else "did not parse"
-            shown = ",".join(raws)[:40]
-            notices.append(f"Ignored {name}={shown!r} from the link ({reason}); using the default.")
+            notices.append(f"Ignored {name}={shown!r} from the link ({reason}); using the "
+                           "default.")
     return values, notices
 
 
 def notice(message: str) -> None:
-    """Queue a small notice for the top of the page (shown once)."""
-    st.session_state.setdefault(_NOTICES_KEY, []).append(message)
+    """Queue a plain-text notice (never Markdown) for the top of the page, shown once."""
+    st.session_state.setdefault(_NOTICES, []).append(message)
+
+
+def notices_markdown(messages: list[str]) -> str:
+    """One notice for all the messages, each shown literally."""
+    unique = list(dict.fromkeys(messages))
+    if len(unique) == 1:
+        return md_escape(unique[0])
+    items = "\n".join(f"- {md_escape(message)}" for message in unique)
+    return f"{len(unique)} settings could not be used as given:\n\n{items}"
 
 
 def show_notices() -> None:
-    for message in st.session_state.pop(_NOTICES_KEY, []):
-        st.info(message, icon=":material/info:")
-    st.session_state[_NOTICES_KEY] = []
+    """The queued notices, in one box."""
+    messages = st.session_state.pop(_NOTICES, [])
+    st.session_state[_NOTICES] = []
+    if messages:
+        st.info(notices_markdown(messages), icon=":material/info:")
 
 
-def keep_widget_values() -> None:
-    """Make the shared sidebar widgets keep their values across a page switch.
-
-    A widget's identity includes its page, so the ``sb_k`` slider drawn by Explore and the
-    one drawn by another page are different widgets sharing a key: after a switch the new
-    one would start from its default and overwrite the settings. Re-assigning each value
-    through the Session State API (Streamlit's documented recipe for multipage apps) hands
-    it to whichever page draws the widget next. Runs first on every page, before any widget.
-    """
-    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("sb_")]:
-        if key in _UNSETTABLE:
-            continue
-        try:
-            st.session_state[key] = st.session_state[key]
-        except StreamlitAPIException:
-            pass  # drawn already on this run, so not stale
+# --- the link ------------------------------------------------------------------------------
 
 
-# File uploaders cannot be given a value through the Session State API.
-_UNSETTABLE = {"sb_upload"}
+def _encode(value: Any) -> str | list[str]:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, tuple | list):
+        # An empty list is one empty value, so "none chosen" survives the link.
+        return [str(part) for part in value] or [""]
+    return str(value)
 
 
-def recall(key: str, default: Any, store_key: str) -> None:
-    """Before drawing a page-only widget that is not a setting: its value from the last visit.
-
-    Streamlit forgets a widget's value while a page that does not draw it runs; pages keep
-    such values (e.g. per-algorithm parameters) in a plain dict under ``store_key``.
-    """
-    if key not in st.session_state:
-        st.session_state[key] = st.session_state.setdefault(store_key, {}).get(key, default)
-
-
-def remember(key: str, value: Any, store_key: str) -> Any:
-    """After drawing it: keep the value for the next visit; returns it."""
-    st.session_state.setdefault(store_key, {})[key] = value
-    return value
-
-
-def bind(name: str, widget_key: str) -> None:
-    """Before drawing a widget: give it the setting's value if Streamlit forgot it."""
-    current = settings()[name]
-    if widget_key not in st.session_state:
-        st.session_state[widget_key] = list(current) if isinstance(current, tuple) else current
-
-
-def store(name: str, value: Any) -> None:
-    """After drawing a widget: copy its value into the settings."""
-    settings()[name] = tuple(value) if isinstance(value, list) else value
-
-
-def set_value(name: str, value: Any, widget_key: str | None = None) -> None:
-    """Change a setting from code (a button, a fallback), keeping its widget in step."""
-    settings()[name] = value
-    if widget_key is not None:
-        st.session_state[widget_key] = list(value) if isinstance(value, tuple) else value
-
-
-def set_data_defaults(**defaults: Any) -> None:
-    """Defaults that depend on the data (its default features and label), kept out of links."""
-    st.session_state["data_defaults"] = defaults
-
-
-def to_query(values: dict[str, Any],
+def to_query(settings: dict[str, Any], keys: Iterable[str],
              data_defaults: dict[str, Any] | None = None) -> dict[str, str | list[str]]:
-    """Settings that differ from their defaults, as URL parameters."""
+    """The settings among ``keys`` that differ from their defaults, as URL parameters."""
     query: dict[str, str | list[str]] = {}
     data_defaults = data_defaults or {}
-    for name, spec in SETTINGS.items():
-        value = values.get(name, spec.default)
-        if value == spec.default or value is None:
+    for key in sorted(set(keys), key=list(SETTINGS).index):
+        spec, value = SETTINGS[key], settings[key]
+        if value is DATA_DEFAULT:
             continue
-        if name in data_defaults and value == data_defaults[name]:
+        default = data_defaults.get(key, spec.default)
+        if value == default and isinstance(value, bool) == isinstance(default, bool):
             continue
-        if isinstance(value, bool):
-            query[name] = "1" if value else "0"
-        elif isinstance(value, tuple | list):
-            query[name] = [str(part) for part in value]
-        else:
-            query[name] = str(value)
+        query[spec.url] = _encode(value)
     return query
 
 
+def link_query() -> dict[str, str | list[str]]:
+    """The query this page's URL should carry."""
+    return to_query(values(), st.session_state.get(_USED, set()),
+                    st.session_state.get(_DATA_DEFAULTS))
+
+
 def sync_url() -> None:
-    """Mirror the settings in the URL, touching it only when something changed."""
-    wanted = to_query(settings(), st.session_state.get("data_defaults"))
-    current = {
-        name: (st.query_params.get_all(name) if SETTINGS[name].multi else st.query_params[name])
-        for name in st.query_params
-        if name in SETTINGS
-    }
-    if current != wanted or set(st.query_params) - set(SETTINGS):
+    """Mirror the settings this page used in the URL, touching it only when it changed."""
+    wanted = link_query()
+    current = {name: st.query_params.get_all(name) for name in st.query_params}
+    if current != {name: value if isinstance(value, list) else [value]
+                   for name, value in wanted.items()}:
         st.query_params.from_dict(wanted)

@@ -1,8 +1,9 @@
 """What-if: pin the current run as A, change anything, and compare it with the new run B.
 
-Pinned runs live in the session (they survive page changes) with the settings that made them,
-so any of them can be restored. Only labels, centres and metric values are kept, never a copy
-of the data.
+Pinned runs live in the session (they survive page changes) with the settings that made them:
+the shared sidebar's and Explore's own, nothing else, so restoring one leaves the Learn
+screen, Compare's columns and presentation mode as they are. Only labels, centres and metric
+values are kept, never a copy of the data.
 """
 
 from __future__ import annotations
@@ -21,13 +22,12 @@ from ui.data import ActiveData
 from ui.knobs import INIT_LABELS, RunSettings
 from ui.layout import figure_style
 from ui.run_view import View
-from ui.state import settings
+from ui.state import get, restore, snapshot
 from ui.text import md_escape
 
 _PINS = "pinned_runs"
-# Widget state that a restore must drop so every widget re-reads the restored settings.
-_WIDGET_PREFIXES = ("sb_", "explore_")
-_KEEP = {"sb_upload"}
+#: The settings a pin keeps: those that make an Explore run.
+PINNED_NAMESPACES = ("sidebar", "explore")
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,7 +64,7 @@ def pin_button(active: ActiveData, result: DrawableRun, evaluation: Evaluation,
         pins.append(PinnedRun(
             number=len(pins) + 1,
             title=describe(run, active.title),
-            settings=dict(settings()),
+            settings=snapshot(*PINNED_NAMESPACES),
             data_key=active.key,
             row_index=np.asarray(active.prepared.row_index).copy(),
             labels=np.asarray(result.labels).copy(),
@@ -116,8 +116,8 @@ def compare_tab(active: ActiveData, result: DrawableRun, evaluation: Evaluation,
 
 
 def describe_current() -> str:
-    s = settings()
-    return f"K={s['k']}, {INIT_LABELS[s['init']]}, {s['distance']}, seed {s['seed']}"
+    return (f"K={get('sb_k')}, {INIT_LABELS[get('sb_init')]}, {get('sb_distance')}, "
+            f"seed {get('sb_seed')}")
 
 
 def _side_by_side(active, view, pinned, result, comparison, in_b):
@@ -147,13 +147,6 @@ def _pinned_list(pins: list[PinnedRun]) -> None:
             text, button = st.columns([5, 1])
             text.markdown(md_escape(pin.name))
             if button.button("Restore", key=f"explore_restore_{i}",
-                             help="Bring back every setting of this run."):
-                restore(pin)
-
-
-def restore(pin: PinnedRun) -> None:
-    settings().update(pin.settings)
-    for key in [k for k in st.session_state if isinstance(k, str)]:
-        if key.startswith(_WIDGET_PREFIXES) and key not in _KEEP:
-            del st.session_state[key]
-    st.rerun()
+                             help="Bring back the data, k-means and view settings of this run."):
+                restore(pin.settings)
+                st.rerun()

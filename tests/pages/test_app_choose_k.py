@@ -100,12 +100,12 @@ def test_k_button_opens_explore_with_that_k():
     at.button(key="choose_k_open_5").click().run()
     assert not at.exception, at.exception
     assert [t.value for t in at.title] == ["Explore k-means"]
-    assert at.session_state["settings"]["k"] == 5
+    assert at.session_state["settings"]["sb_k"] == 5
     assert at.slider(key="sb_k").value == 5
     assert at.query_params["k"] in ("5", ["5"])
     # The other sidebar settings came along (a page switch must not reset them).
     assert len(at.multiselect(key="sb_features").value) == 4
-    assert at.session_state["settings"]["scaling"] == "standard"
+    assert at.session_state["settings"]["sb_scaling"] == "standard"
     assert not at.warning
 
 
@@ -117,8 +117,8 @@ def test_worst_run_button_opens_that_run_on_explore():
     at.button(key="choose_k_worst_farthest").click().run()
     assert not at.exception, at.exception
     s = at.session_state["settings"]
-    assert (s["init"], s["n_init"], s["k"]) == ("farthest", 1, 3)
-    assert s["seed"] in study_seeds
+    assert (s["sb_init"], s["sb_n_init"], s["sb_k"]) == ("farthest", 1, 3)
+    assert s["sb_seed"] in study_seeds
     assert at.selectbox(key="sb_init").value == "farthest"
     # Explore replays exactly that run: same objective.
     assert f"total reconstruction error {worst:,.4g}." in at.success[0].value

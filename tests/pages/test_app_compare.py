@@ -208,12 +208,12 @@ def test_guards_on_a_larger_table_say_so():
 
 def test_parameters_survive_a_visit_to_another_page(compare):
     compare.number_input(key="compare_hdbscan_min_samples").set_value(9).run()
-    kept = dict(compare.session_state["compare_values"])
+    kept = dict(compare.session_state["settings"])
     assert kept["compare_hdbscan_min_samples"] == 9
-    # Streamlit forgets a widget's key once a page that does not draw it runs; the kept
-    # values (and, for the algorithm choice, the settings) are what the page restores then.
+    # Streamlit forgets a widget's key once a page that does not draw it runs; the settings
+    # are what the page draws its widgets from then.
     at = page(PAGE, {"algorithms": ["hdbscan"]}, clear_cache=False)
-    at.session_state["compare_values"] = kept
+    at.session_state["settings"] = {**kept, "compare_algorithms": ("hdbscan",)}
     at.run()
     assert not at.exception
     assert at.number_input(key="compare_hdbscan_min_samples").value == 9

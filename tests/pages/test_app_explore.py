@@ -9,6 +9,7 @@ from clustering.data._prepare import prepare
 from clustering.engine._kmeans import kmeans
 from tests.apptest_helpers import REPO, array, figure_by_key, page, texts
 from tests.conftest import corpus_file
+from tests.pages.shown import literal
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -154,8 +155,10 @@ def test_bad_url_values_fall_back_with_a_notice():
     assert not at.exception
     assert at.slider(key="sb_k").value == 3
     assert at.selectbox(key="sb_dataset").value == "iris"
-    notices = " ".join(info.value for info in at.info)
-    assert "Ignored k=" in notices and "Ignored dataset=" in notices
+    # One notice lists everything the link asked for that could not be used.
+    (box,) = [literal(info.value) for info in at.info if "Ignored" in info.value]
+    assert "Ignored k='many'" in box and "Ignored dataset='nope'" in box
+    assert "Ignored distance='<b>x</b>'" in box
 
 
 def test_k_above_distinct_points_is_capped():

@@ -11,6 +11,7 @@ from PIL import Image
 from clustering.image._imageio import CORRUPT, UNSUPPORTED
 from tests.apptest_helpers import array, figure_by_key, page, texts
 from tests.conftest import corpus_file
+from tests.pages.shown import literal
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -121,12 +122,12 @@ def test_compare_shows_the_baselines(image_page):
 
 def test_truncated_upload_is_refused_in_one_sentence_and_the_sample_stays(image_page):
     at = upload(image_page, "truncated.png", corpus_file("truncated.png").read_bytes())
-    assert [e.value for e in at.error] == [CORRUPT]
+    assert [literal(e.value) for e in at.error] == [CORRUPT]
     assert at.selectbox(key="image_choice").value == "china.jpg"
     assert "640 × 427" in summary(at) and len(image_urls(at)) == 2
     # Still refused (not silently dropped) on the next rerun, and nothing else breaks.
     at.slider(key="image_k").set_value(8).run()
-    assert [e.value for e in at.error] == [CORRUPT]
+    assert [literal(e.value) for e in at.error] == [CORRUPT]
     assert "8 colours" in summary(at)
 
 
@@ -136,14 +137,14 @@ def test_good_upload_is_used_and_a_later_refusal_keeps_it(image_page):
     assert "64 × 64 pixels" in summary(at)
     assert "Your upload (good\\_rgb\\_64\\.png)" in at.expander[0].label  # Markdown-escaped
     upload(at, "csv_renamed.png", b"f1,f2\n1,2\n")
-    assert [e.value for e in at.error] == [UNSUPPORTED]
+    assert [literal(e.value) for e in at.error] == [UNSUPPORTED]
     assert at.selectbox(key="image_choice").value == "upload"
     assert "64 × 64 pixels" in summary(at)
 
 
 def test_bomb_upload_is_refused_with_its_size(image_page):
     at = upload(image_page, "bomb.png", corpus_file("decompression_bomb.png").read_bytes())
-    assert [e.value for e in at.error] == [
+    assert [literal(e.value) for e in at.error] == [
         "The image dimensions are too large (100000 × 100000 pixels; the limit is 25 "
         "megapixels)."]
 

@@ -9,6 +9,7 @@ import pytest
 from clustering.engine._distances import pairwise
 from clustering.lesson._screens import SCREENS, lesson_data, lesson_run, predict_question
 from tests.apptest_helpers import array, figure_by_key, page, texts
+from tests.pages.shown import literal
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -76,7 +77,7 @@ def test_bad_screen_in_url_falls_back_to_1_with_a_notice():
     at = page(PAGE, {"screen": "99"}).run()
     assert not at.exception
     assert heading(at).startswith("1. ")
-    assert "Ignored screen=" in " ".join(i.value for i in at.info)
+    assert "Ignored screen='99'" in " ".join(literal(i.value) for i in at.info)
 
 
 def test_picker_jumps_and_the_url_follows(learn):

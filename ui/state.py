@@ -248,11 +248,18 @@ def values() -> dict[str, Any]:
         parsed, notices = parse_query(params)
         st.session_state[_VALUES] = parsed
         st.session_state[_NOTICES] = notices
-    return st.session_state[_VALUES]
+    stored = st.session_state[_VALUES]
+    if len(stored) < len(SETTINGS):  # settings added while the session was open
+        for key, spec in SETTINGS.items():
+            stored.setdefault(key, spec.default)
+    return stored
 
 
 def get(key: str) -> Any:
     """A setting's value; the page that reads it puts it in its link."""
+    if key not in SETTINGS:
+        raise KeyError(f"{key!r} is not a setting: add it to ui.state's registry (and a walk "
+                       "to tests/pages/test_links.py)")
     st.session_state.setdefault(_USED, set()).add(key)
     return values()[key]
 

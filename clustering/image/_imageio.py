@@ -13,6 +13,12 @@ Reading (:func:`read_image`) follows ``shared/corpus/EXPECTED.md``:
   clips them at 255), CMYK converted (through the embedded ICC profile when there is one).
 
 Every refusal is an :class:`ImageError` carrying one plain sentence for the page.
+
+The decoding runs in a child process (:func:`clustering.io.run_contained`) with hard limits on
+memory, CPU and wall time (``Limits.max_memory_mb``, ``Limits.max_seconds``), whatever the
+file's size: every allowed format is compressed, so a few bytes can claim any number of
+pixels, and the next Pillow quirk nobody has met yet must cost a sentence, not the server.
+The pixels come back as raw buffers with a JSON header, never as a pickle.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+from clustering.io import DEFAULT_LIMITS, Limits, Parcel, run_contained
 
 __all__ = [
     "FORMATS",
@@ -144,8 +152,8 @@ def _header_size(data: bytes) -> tuple[int, int] | None:
     return None
 
 
-def read_image(data: bytes, *, max_pixels: int = MAX_PIXELS,
-               max_bytes: int = MAX_BYTES) -> LoadedImage:
+def read_image(data: bytes, *, max_pixels: int = MAX_PIXELS, max_bytes: int = MAX_BYTES,
+               limits: Limits | None = None) -> LoadedImage:
     """Decode uploaded bytes into a :class:`LoadedImage`, or refuse them.
 
     Parameters
@@ -155,6 +163,9 @@ def read_image(data: bytes, *, max_pixels: int = MAX_PIXELS,
     max_pixels : int
         Largest width × height accepted, checked before decoding.
     max_bytes : int
+    limits : clustering.io.Limits, optional
+        Memory and time for the child process that decodes (``max_memory_mb``,
+        ``max_seconds``); ``isolate=False`` decodes in this process.
 
     Returns
     -------
@@ -163,11 +174,52 @@ def read_image(data: bytes, *, max_pixels: int = MAX_PIXELS,
     Raises
     ------
     ImageError
-        With one sentence: not a supported image, truncated or corrupt, too large.
+        With one sentence: not a supported image, truncated or corrupt, too large, or
+        needing more memory or time than the limits allow.
     """
+    limits = DEFAULT_LIMITS if limits is None else limits
+    if isinstance(data, (bytearray, memoryview)):
+        data = bytes(data)
+    if not isinstance(data, bytes):
+        raise TypeError(f"data must be bytes, got {type(data).__name__}")
     if len(data) > max_bytes:
         raise ImageError(f"The file is too large ({len(data) / 2**20:.1f} MB; the limit is "
                          f"{max_bytes / 2**20:g} MB).")
+    if not limits.isolate:
+        return _read_here(data, max_pixels)
+    parcel = run_contained(_image_task, data, {"max_pixels": max_pixels}, limits=limits,
+                           refusal=ImageError)
+    return _unpack(parcel)
+
+
+def _image_task(data: bytes, max_pixels: int) -> Parcel:
+    """Runs in the child: decode, then hand back the pixels as raw buffers."""
+    image = _read_here(data, max_pixels)
+    header = {"format": image.format, "mode": image.mode, "notes": list(image.notes),
+              "file_bytes": image.file_bytes, "height": image.height, "width": image.width,
+              "alpha": image.alpha is not None}
+    blobs = (image.rgb.tobytes(),) + ((image.alpha.tobytes(),) if image.alpha is not None
+                                      else ())
+    return Parcel(header=header, blobs=blobs)
+
+
+def _unpack(parcel: Parcel) -> LoadedImage:
+    """Rebuild the image from the child's header and buffers, checking every size."""
+    try:
+        head = parcel.header
+        height, width = int(head["height"]), int(head["width"])
+        rgb = np.frombuffer(parcel.blobs[0], dtype=np.uint8).reshape(height, width, 3)
+        alpha = (np.frombuffer(parcel.blobs[1], dtype=np.uint8).reshape(height, width)
+                 if head["alpha"] else None)
+        return LoadedImage(rgb=rgb, alpha=alpha, format=str(head["format"]),
+                           mode=str(head["mode"]), notes=[str(n) for n in head["notes"]],
+                           file_bytes=int(head["file_bytes"]))
+    except (KeyError, IndexError, TypeError, ValueError):
+        raise ImageError(CORRUPT) from None
+
+
+def _read_here(data: bytes, max_pixels: int) -> LoadedImage:
+    """Decode in this process (in the child, or with ``Limits(isolate=False)``)."""
     with warnings.catch_warnings():
         # Pillow warns about every oddity of a damaged TIFF; what matters reaches the user
         # as a refusal or a note, so the rest is silenced here rather than flooding the log.

@@ -29,7 +29,7 @@ from clustering.io._columns import classify, join_names, quote
 from clustering.io._errors import TableError
 from clustering.io._limits import DEFAULT_LIMITS, Limits, Parsed
 from clustering.io._parquet import read_parquet
-from clustering.io._sandbox import Parcel, available, run_contained
+from clustering.io._sandbox import Parcel, run_contained
 from clustering.io._text import read_text
 from clustering.io._xlsx import read_xlsx
 
@@ -133,8 +133,11 @@ def load_table(
         )
     options = {"filename": str(filename or ""), "sheet": sheet, "header": header,
                "skip_bad_lines": bool(skip_bad_lines), "limits": limits}
-    if not limits.isolate or not available() or _harmless(data, limits):
-        return _load_here(data, **options)
+    if not limits.isolate or _harmless(data, limits):
+        try:
+            return _load_here(data, **options)
+        except MemoryError as exc:
+            raise TableError("The file is too large to read in the memory available.") from exc
     parcel = run_contained(_table_task, data, options, limits=limits, refusal=TableError)
     return _unpack(parcel)
 
@@ -157,13 +160,15 @@ def _harmless(data: bytes, limits: Limits) -> bool:
 
 def _load_here(data: bytes, filename: str, sheet: str | int | None, header: bool | None,
                skip_bad_lines: bool, limits: Limits) -> Table:
-    """Read in this process; every failure becomes one :class:`TableError` sentence."""
+    """Read in this process; every failure but ``MemoryError`` becomes one sentence.
+
+    ``MemoryError`` is left to the caller: in a child it means the memory limit was hit,
+    which the parent words with the limit's number.
+    """
     try:
         return _load(data, filename, sheet, header, skip_bad_lines, limits)
-    except TableError:
+    except (TableError, MemoryError):
         raise
-    except MemoryError as exc:
-        raise TableError("The file is too large to read in the memory available.") from exc
     except Exception as exc:
         # The readers map every failure we know of to a sentence; this net keeps the
         # promise of one exception type for damage nobody has met yet. The cause stays

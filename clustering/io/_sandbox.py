@@ -120,7 +120,14 @@ def run_contained(
     refusal
         The task refused the file, or the child ran out of memory or time (the sentence
         names the limit), or it stopped for another reason.
+
+    Notes
+    -----
+    Where the forkserver start method does not exist (Windows), the task runs in this
+    process, bounded only by the readers' own limits.
     """
+    if not available():
+        return task(data, **options)
     if not _SLOTS.acquire(timeout=limits.max_seconds):
         raise refusal(
             "The server is busy reading other uploads; try again in a minute."

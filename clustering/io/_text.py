@@ -321,6 +321,8 @@ def _parse(
         raise TableError("The file is empty.") from exc
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         detail = str(exc)
+        if "out of memory" in detail:  # the C tokenizer's failed allocation
+            raise MemoryError(detail) from exc
         if "EOF inside string" in detail:
             # pandas words this differently across versions ("at line", "at row"), so the
             # line number comes from the body itself.

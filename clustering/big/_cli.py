@@ -120,7 +120,8 @@ class ProgressBar:
         if not self._enabled:
             return
         step = (progress.stage, progress.step)
-        if step != self._current:
+        changed = step != self._current
+        if changed:
             if self._current is not None and self._tty:
                 self._stream.write("\n")
             self._current = step
@@ -129,7 +130,7 @@ class ProgressBar:
                                    f"{progress.steps})\n")
                 self._stream.flush()
         now = time.perf_counter()
-        if self._tty and (now - self._last > 0.1 or progress.done == progress.total):
+        if self._tty and (changed or now - self._last > 0.1 or progress.done == progress.total):
             self._last = now
             self._stream.write("\r" + self.line(progress, now - self._started))
             self._stream.flush()

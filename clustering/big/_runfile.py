@@ -234,48 +234,48 @@ class _Checker:
         self.raw = raw
 
     def summary(self, sample_bytes: bytes | None) -> RunSummary:
-        doc = self._object(self.raw, "the run file", _TOP)
+        doc = self._object(self.raw, "the top level", _TOP)
         if doc["format"] != FORMAT:
             raise RunFileError("This is not a Cluster Explorer run file.")
         if doc["version"] != VERSION or isinstance(doc["version"], bool):
             raise RunFileError(f"Run file version {_show(doc['version'])} is not supported "
                                f"(this app reads version {VERSION}).")
-        engine = self._object(doc["engine"], "engine", ("name", "method", "versions"))
+        engine = self._object(doc["engine"], "'engine'", ("name", "method", "versions"))
         name, method = engine["name"], engine["method"]
         if name not in ENGINES or method not in ENGINES[name]:
             raise RunFileError(f"Unknown engine {_show(name)} / method {_show(method)}.")
-        versions = self._text_map(engine["versions"], "engine versions")
+        versions = self._text_map(engine["versions"], "'engine.versions'")
         settings = self._settings(doc["settings"])
-        data = self._object(doc["data"], "data", ("columns", "n_rows", "n_skipped"))
+        data = self._object(doc["data"], "'data'", ("columns", "n_rows", "n_skipped"))
         columns = self._names(data["columns"])
         d = len(columns)
-        n_rows = self._int(data["n_rows"], "n_rows", 1, 10**15)
-        n_skipped = self._int(data["n_skipped"], "n_skipped", 0, 10**15)
+        n_rows = self._int(data["n_rows"], "'data.n_rows'", 1, 10**15)
+        n_skipped = self._int(data["n_skipped"], "'data.n_skipped'", 0, 10**15)
         mean, std = self._scaling(doc["scaling"], d)
-        result = self._object(doc["result"], "result", (
+        result = self._object(doc["result"], "'result'", (
             "n_clusters", "centers_scaled", "centers", "means", "counts", "inertia", "n_iter",
             "converged", "cost_history", "shift_history", "timings"))
-        k = self._int(result["n_clusters"], "n_clusters", 1, MAX_CLUSTERS)
+        k = self._int(result["n_clusters"], "'result.n_clusters'", 1, MAX_CLUSTERS)
         if k > n_rows:
             raise RunFileError(f"The run has n_clusters={k} but only {n_rows:,} rows.")
-        centers_scaled = self._matrix(result["centers_scaled"], "centers_scaled", k, d)
-        centers = self._matrix(result["centers"], "centers", k, d)
+        centers_scaled = self._matrix(result["centers_scaled"], "'result.centers_scaled'", k, d)
+        centers = self._matrix(result["centers"], "'result.centers'", k, d)
         expected = centers_scaled if mean is None else centers_scaled * std + mean
         if (np.abs(centers - expected) > 1e-6 * (1 + np.abs(expected))).any():
             raise RunFileError("The run's centers in the table's units do not match its "
                                "scaled centers and scaler.")
-        counts = np.array([self._int(c, "a count", 0, n_rows) for c in
-                           self._list(result["counts"], "counts", k, k)], dtype=np.int64)
+        counts = np.array([self._int(c, "a cluster count", 0, n_rows) for c in
+                           self._list(result["counts"], "'result.counts'", k, k)], dtype=np.int64)
         if int(counts.sum()) != n_rows:
             raise RunFileError(f"The run's cluster counts add up to {int(counts.sum()):,}, "
                                f"not its {n_rows:,} rows.")
         means = self._means(result["means"], counts, d)
-        inertia = self._number(result["inertia"], "inertia", low=0.0)
-        n_iter = self._int(result["n_iter"], "n_iter", 0, MAX_ITERATIONS)
+        inertia = self._number(result["inertia"], "'result.inertia'", low=0.0)
+        n_iter = self._int(result["n_iter"], "'result.n_iter'", 0, MAX_ITERATIONS)
         if not isinstance(result["converged"], bool):
             raise RunFileError("The run's 'converged' is not true or false.")
-        costs = self._history(result["cost_history"], "cost_history")
-        shifts = self._history(result["shift_history"], "shift_history")
+        costs = self._history(result["cost_history"], "'result.cost_history'")
+        shifts = self._history(result["shift_history"], "'result.shift_history'")
         timings = self._timings(result["timings"])
         sample = self._sample(doc["sample"], columns, k, sample_bytes)
         return RunSummary(
@@ -288,14 +288,15 @@ class _Checker:
     # -- parts -------------------------------------------------------------------------
     def _settings(self, value: object) -> dict:
         if not isinstance(value, dict) or len(value) > MAX_ENTRIES:
-            raise RunFileError(f"The run's settings are not a table of at most {MAX_ENTRIES} "
-                               "entries.")
+            raise RunFileError("In the run file, 'settings' is not a table of at most "
+                               f"{MAX_ENTRIES} entries.")
         out = {}
         for key, item in value.items():
             self._text(key, "a setting name", MAX_NAME)
             if isinstance(item, list):
                 if len(item) > MAX_COLUMNS:
-                    raise RunFileError(f"The setting {_show(key)} has too many entries.")
+                    raise RunFileError(f"In the run file, the setting {_show(key)} has too "
+                                       "many entries.")
                 out[key] = [self._scalar(v, key) for v in item]
             else:
                 out[key] = self._scalar(item, key)
@@ -309,29 +310,29 @@ class _Checker:
         if isinstance(value, (int, float)):
             return self._number(value, f"the setting {_show(key)}") if isinstance(
                 value, float) else self._int(value, f"the setting {_show(key)}", -2**63, 2**63)
-        raise RunFileError(f"The setting {_show(key)} is not a plain value.")
+        raise RunFileError(f"In the run file, the setting {_show(key)} is not a plain value.")
 
     def _scaling(self, value: object, d: int) -> tuple[np.ndarray | None, np.ndarray | None]:
         if not isinstance(value, dict) or value.get("kind") not in SCALES:
             raise RunFileError(f"The run's scaling is not one of {', '.join(SCALES)}.")
         if value["kind"] == "none":
-            self._object(value, "scaling", ("kind",))
+            self._object(value, "'scaling'", ("kind",))
             return None, None
-        self._object(value, "scaling", ("kind", "mean", "std"))
-        mean = self._matrix([value["mean"]], "scaling mean", 1, d)[0]
-        std = self._matrix([value["std"]], "scaling std", 1, d)[0]
+        self._object(value, "'scaling'", ("kind", "mean", "std"))
+        mean = self._matrix([value["mean"]], "'scaling.mean'", 1, d)[0]
+        std = self._matrix([value["std"]], "'scaling.std'", 1, d)[0]
         if (std <= 0).any():
             raise RunFileError("The run's scaling has a standard deviation that is not "
                                "positive.")
         return mean, std
 
     def _means(self, value: object, counts: np.ndarray, d: int) -> np.ndarray:
-        rows = self._list(value, "means", counts.size, counts.size)
+        rows = self._list(value, "'result.means'", counts.size, counts.size)
         out = np.full((counts.size, d), np.nan)
         for j, (row, n) in enumerate(zip(rows, counts, strict=True)):
             if row is None and n == 0:
                 continue
-            out[j] = self._matrix([row], "means", 1, d)[0]
+            out[j] = self._matrix([row], "'result.means'", 1, d)[0]
         return out
 
     def _history(self, value: object, what: str) -> tuple[float | None, ...]:
@@ -340,7 +341,7 @@ class _Checker:
 
     def _timings(self, value: object) -> tuple[tuple[str, float], ...]:
         out = []
-        for item in self._list(value, "timings", 0, MAX_ITERATIONS + 10):
+        for item in self._list(value, "'result.timings'", 0, MAX_ITERATIONS + 10):
             if not (isinstance(item, list) and len(item) == 2):
                 raise RunFileError("The run's timings are not (step, seconds) pairs.")
             out.append((self._text(item[0], "a timing name", MAX_NAME),
@@ -350,8 +351,8 @@ class _Checker:
     def _sample(self, value: object, columns: list[str], k: int,
                 sample_bytes: bytes | None) -> pd.DataFrame:
         if isinstance(value, dict) and "file" in value:
-            part = self._object(value, "sample", ("rows", "file"))
-            rows = self._int(part["rows"], "sample rows", 0, MAX_SAMPLE_ROWS)
+            part = self._object(value, "'sample'", ("rows", "file"))
+            rows = self._int(part["rows"], "'sample.rows'", 0, MAX_SAMPLE_ROWS)
             name = part["file"]
             if not (isinstance(name, str) and _SAMPLE_NAME.match(name)):
                 raise RunFileError("The run names its sample file with an unsafe name.")
@@ -359,11 +360,11 @@ class _Checker:
                 raise RunFileError(f"This run keeps its sample in {name}; add that file too.")
             values, labels = _parquet_sample(sample_bytes, columns, rows)
         else:
-            part = self._object(value, "sample", ("rows", "values", "clusters"))
-            rows = self._int(part["rows"], "sample rows", 0, MAX_SAMPLE_ROWS)
-            values = self._matrix(part["values"], "sample values", rows, len(columns))
+            part = self._object(value, "'sample'", ("rows", "values", "clusters"))
+            rows = self._int(part["rows"], "'sample.rows'", 0, MAX_SAMPLE_ROWS)
+            values = self._matrix(part["values"], "'sample.values'", rows, len(columns))
             labels = np.array([self._int(c, "a sample label", 0, k - 1) for c in
-                               self._list(part["clusters"], "sample clusters", rows, rows)],
+                               self._list(part["clusters"], "'sample.clusters'", rows, rows)],
                               dtype=np.int64)
         if labels.size and (labels.min() < 0 or labels.max() >= k):
             raise RunFileError(f"The run's sample has cluster labels outside 0..{k - 1}.")
@@ -374,61 +375,61 @@ class _Checker:
     # -- primitives --------------------------------------------------------------------
     def _object(self, value: object, what: str, keys: tuple[str, ...]) -> dict:
         if not isinstance(value, dict):
-            raise RunFileError(f"The run's {what} is not a JSON object.")
+            raise RunFileError(f"In the run file, {what} is not a JSON object.")
         extra = [key for key in value if key not in keys]
         missing = [key for key in keys if key not in value]
         if extra:
-            raise RunFileError(f"The run's {what} has an unknown entry {_show(extra[0])}.")
+            raise RunFileError(f"In the run file, {what} has an unknown entry {_show(extra[0])}.")
         if missing:
-            raise RunFileError(f"The run's {what} lacks the entry {_show(missing[0])}.")
+            raise RunFileError(f"In the run file, {what} lacks the entry {_show(missing[0])}.")
         return value
 
     def _list(self, value: object, what: str, low: int, high: int) -> list:
         if not isinstance(value, list) or not (low <= len(value) <= high):
             size = f"{low}" if low == high else f"{low} to {high:,}"
-            raise RunFileError(f"The run's {what} is not a list of {size} entries.")
+            raise RunFileError(f"In the run file, {what} is not a list of {size} entries.")
         return value
 
     def _matrix(self, value: object, what: str, rows: int, cols: int) -> np.ndarray:
         items = self._list(value, what, rows, rows)
         out = np.empty((rows, cols))
         for i, row in enumerate(items):
-            row = self._list(row, what + " row", cols, cols)
+            row = self._list(row, f"a row of {what}", cols, cols)
             for j, v in enumerate(row):
                 out[i, j] = self._number(v, what)
         return out
 
     def _number(self, value: object, what: str, low: float = -math.inf) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise RunFileError(f"The run's {what} holds something that is not a number.")
+            raise RunFileError(f"In the run file, {what} holds something that is not a number.")
         number = float(value) if abs(value) < 1e308 else math.inf
         if not math.isfinite(number) or number < low:
-            raise RunFileError(f"The run's {what} holds a number out of range "
+            raise RunFileError(f"In the run file, {what} holds a number out of range "
                                f"({_show(value)}).")
         return number
 
     def _int(self, value: object, what: str, low: int, high: int) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise RunFileError(f"The run's {what} is not a whole number from {low:,} to "
+            raise RunFileError(f"In the run file, {what} is not a whole number from {low:,} to "
                                f"{high:,} ({_show(value)}).")
         return value
 
     def _text(self, value: object, what: str, limit: int) -> str:
         if not isinstance(value, str) or len(value) > limit:
-            raise RunFileError(f"The run's {what} is not text of at most {limit:,} "
+            raise RunFileError(f"In the run file, {what} is not text of at most {limit:,} "
                                "characters.")
         return value
 
     def _text_map(self, value: object, what: str) -> dict[str, str]:
         if not isinstance(value, dict) or len(value) > MAX_ENTRIES:
-            raise RunFileError(f"The run's {what} are not a table of at most {MAX_ENTRIES} "
+            raise RunFileError(f"In the run file, {what} is not a table of at most {MAX_ENTRIES} "
                                "entries.")
         return {self._text(k, what, MAX_NAME): self._text(v, what, MAX_NAME)
                 for k, v in value.items()}
 
     def _names(self, value: object) -> list[str]:
-        names = [self._text(v, "column name", MAX_NAME)
-                 for v in self._list(value, "columns", 1, MAX_COLUMNS)]
+        names = [self._text(v, "a column name", MAX_NAME)
+                 for v in self._list(value, "'data.columns'", 1, MAX_COLUMNS)]
         if len(set(names)) != len(names) or CLUSTER_COLUMN in names or "" in names:
             raise RunFileError("The run's column names are empty, repeated or 'cluster'.")
         return names

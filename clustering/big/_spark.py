@@ -18,6 +18,7 @@ import os
 import shutil
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -90,7 +91,8 @@ def spark_fit(source: str | os.PathLike, n_clusters: int, *, columns: list[str] 
     config : dict, optional
         Extra Spark settings for a new session (``spark.driver.memory``...).
     session : SparkSession, optional
-        A running session to use (and leave running); by default one is started and stopped.
+        A running session to use (and leave running); by default the active session, else a
+        new one that is stopped at the end.
     progress : callable, optional
         Called with a :class:`Progress` per step, and with finished/total tasks while a step
         runs.
@@ -145,10 +147,15 @@ def _fit(spark, name: str, files: list[str], kind: str, columns: list[str] | Non
          tasks: _Tasks) -> RunSummary:
     """Read, scale, fit, summarise; prior validation of the parameters is assumed."""
     import pyspark
-    from pyspark.ml.clustering import KMeans
-    from pyspark.ml.feature import VectorAssembler
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
+
+    with warnings.catch_warnings():
+        # pyspark 4 warns on import that it is not tested with pandas 3; no pandas is used here.
+        warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas",
+                                FutureWarning)
+        from pyspark.ml.clustering import KMeans
+        from pyspark.ml.feature import VectorAssembler
 
     timings: list[tuple[str, float]] = []
     tasks.step("read")
@@ -256,10 +263,12 @@ def _fit(spark, name: str, files: list[str], kind: str, columns: list[str] | Non
 
 @contextmanager
 def _session(session, master: str, config: dict[str, str]) -> Iterator:
-    if session is not None:
+    from pyspark.sql import SparkSession
+
+    session = session or SparkSession.getActiveSession()
+    if session is not None:  # someone else's session: use it, leave it running
         yield session
         return
-    from pyspark.sql import SparkSession
 
     builder = (SparkSession.builder.master(master).appName("cluster-explorer")
                .config("spark.ui.enabled", "false")

@@ -11,15 +11,33 @@ from __future__ import annotations
 import html
 
 __all__ = [
+    "MAX_HOVER_LINE",
     "MAX_LABEL_LENGTH",
     "cluster_name",
     "escape_gl_text",
     "escape_lines",
     "escape_text",
+    "shorten",
 ]
 
 MAX_LABEL_LENGTH = 60
-"""Longest user-provided name shown in full in a legend or axis title; longer ones are cut."""
+"""Longest user-provided name shown in full in a legend, axis title, widget tag or sentence;
+longer ones are cut (with an ellipsis) where shown. Exports keep every name whole."""
+
+MAX_HOVER_LINE = 120
+"""Longest hover line (``column: value``) shown; a 150,031-character cell is cut to this many
+characters (with an ellipsis) in the hover box and kept whole in the exports."""
+
+
+def shorten(s: object, max_length: int = MAX_LABEL_LENGTH) -> str:
+    """Plain text cut to ``max_length`` characters, ending with an ellipsis when cut.
+
+    For showing user text (a widget's option, a name in a sentence); it does not escape.
+    """
+    text = "" if s is None else str(s)
+    if len(text) > max_length:
+        return text[: max(max_length - 1, 0)] + "\u2026"
+    return text
 
 
 def cluster_name(j: int) -> str:
@@ -48,8 +66,8 @@ def escape_text(s: object, max_length: int | None = None) -> str:
     if s is None:
         return ""
     text = str(s).replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
-    if max_length is not None and len(text) > max_length:
-        text = text[: max(max_length - 1, 0)] + "\u2026"
+    if max_length is not None:
+        text = shorten(text, max_length)
     # Quotes as numeric entities: plotly decodes &#34; but shows "&quot;" literally.
     return html.escape(text, quote=False).replace('"', "&#34;").replace("'", "&#39;")
 
@@ -70,7 +88,8 @@ def escape_gl_text(s: object, max_length: int | None = None) -> str:
 
 
 def escape_lines(s: object) -> str:
-    """Escape multi-line text for hover labels: each line escaped, lines joined by ``<br>``.
+    """Escape multi-line text for hover labels: each line escaped and cut to
+    :data:`MAX_HOVER_LINE` characters, lines joined by ``<br>``.
 
     Lines are separated by ``"\\n"`` in ``s``; any other iterable (a list of str) is taken
     as the lines.
@@ -78,7 +97,7 @@ def escape_lines(s: object) -> str:
     if s is None:
         return ""
     lines = str(s).splitlines() if isinstance(s, (str, bytes)) or not _iterable(s) else list(s)
-    return "<br>".join(escape_text(line) for line in lines)
+    return "<br>".join(escape_text(line, MAX_HOVER_LINE) for line in lines)
 
 
 def _iterable(s: object) -> bool:

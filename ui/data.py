@@ -15,6 +15,7 @@ import streamlit as st
 
 from clustering.data import DATASETS, Prepared
 from clustering.io import TableError
+from clustering.text import shorten
 from ui import cache
 from ui.knobs import RunSettings, run_knobs
 from ui.state import (
@@ -238,6 +239,7 @@ def pick_features(source: Source) -> ActiveData:
             set_value("sb_features", tuple(source.default_features))
         features = setting(
             st.multiselect, "sb_features", "Features", source.numeric_columns,
+            format_func=shorten,  # a 5,000-character header is cut in its tag
             help="Numeric columns used for clustering. IDs, dates and booleans are left out "
                  "by default.",
         )
@@ -252,7 +254,7 @@ def pick_features(source: Source) -> ActiveData:
             set_value("sb_label", None)
         label = setting(
             st.selectbox, "sb_label", "True label (optional)", label_options,
-            format_func=lambda v: "None" if v is None else str(v),
+            format_func=lambda v: "None" if v is None else shorten(v),
             help="A column of known classes: unlocks homogeneity, completeness, V-measure, "
                  "ARI and AMI. It is never used as a feature.",
         )
@@ -276,6 +278,8 @@ def data_and_knobs() -> tuple[ActiveData, RunSettings]:
     prepared = active.prepared
     run = run_knobs(prepared.n_distinct)
     show_notices()
+    for warning in prepared.warnings:  # rows dropped, a label of one class per row
+        st.warning(md_escape(warning))
     with st.expander(f"Data: {md_escape(source.title)} · {prepared.X.shape[0]:,} rows × "
                      f"{prepared.X.shape[1]} features"):
         for note in [*source.notes, *prepared.notes]:

@@ -77,9 +77,18 @@ def run_knobs(n_distinct: int) -> RunSettings:
     """Draw K, init, distance, centre rule, seed, max_iter and n_init; return the run settings."""
     st.sidebar.header("k-means")
     cap = k_cap(n_distinct)
+    # A cap forced by the data (one_row.csv: K=1) is undone when later data allows more, as
+    # long as K is still the forced value (a K the user chose since then stays).
+    wanted, forced = st.session_state.pop("sb_k_before_cap", (None, None))
+    if wanted is not None and get("sb_k") == forced:
+        if cap > forced:
+            set_value("sb_k", min(wanted, cap))
+        if wanted > get("sb_k"):
+            st.session_state["sb_k_before_cap"] = (wanted, get("sb_k"))
     if get("sb_k") > cap:
         notice(f"K={get('sb_k')} is more than the {n_distinct} distinct points in this data; "
                f"using K={cap}.")
+        st.session_state["sb_k_before_cap"] = (max(get("sb_k"), wanted or 0), cap)
         set_value("sb_k", cap)
     if cap == 1:
         st.sidebar.caption("Only 1 distinct point in this data, so K is 1.")

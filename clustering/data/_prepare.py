@@ -21,7 +21,7 @@ from sklearn.impute import SimpleImputer
 from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
 
 from clustering.data._encode import CategoricalEncoding, fit_encoding
-from clustering.io import NUMERIC_SHARE, TableError, is_text, join_names, quote, to_numeric
+from clustering.io import TableError, is_text, join_names, quote, to_numeric
 
 __all__ = ["MISSING_STRATEGIES", "SCALERS", "Prepared", "TableError", "prepare"]
 
@@ -66,6 +66,10 @@ class Prepared:
         ``feature_names`` names the encoded columns (``"color = red"``).
     encoding : CategoricalEncoding or None
         The fitted encoding of the categorical features (see :mod:`clustering.data`).
+    warnings : list of str
+        The notes that change which rows are clustered or how the run is scored (rows
+        dropped, a label with one class per row); pages show them where they are seen,
+        not only among the notes.
     """
 
     X: np.ndarray
@@ -85,6 +89,7 @@ class Prepared:
     encoding: CategoricalEncoding | None = field(default=None, repr=False)
     # Column means or medians that filled missing numeric cells (None with "drop").
     _fill: np.ndarray | None = field(default=None, repr=False)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def n_dropped(self) -> int:
@@ -243,7 +248,12 @@ def prepare(
         categorical_features=categories,
         encoding=encoding,
         _fill=fill,
+        warnings=[n for n in notes if n.startswith(_WARNING_STARTS)],
     )
+
+
+#: How the notes that :attr:`Prepared.warnings` repeats begin.
+_WARNING_STARTS = ("Dropped ", "Every row has its own value in the label column")
 
 
 def _rows_with_categories(frame: pd.DataFrame, categories: list[str], missing: str,
@@ -304,9 +314,7 @@ def _refuse_no_numeric(frame: pd.DataFrame) -> None:
 
 
 def _mostly_numeric(series: pd.Series) -> bool:
-    num = to_numeric(series)
-    present = int(series.notna().sum())
-    return present > 0 and num.n_bad <= (1 - NUMERIC_SHARE) * present and num.n_bad < present
+    return to_numeric(series).reads_as_numbers
 
 
 def _numeric_matrix(frame: pd.DataFrame, features: list[str], notes: list[str]) -> np.ndarray:
@@ -316,12 +324,7 @@ def _numeric_matrix(frame: pd.DataFrame, features: list[str], notes: list[str]) 
         if pd.api.types.is_datetime64_any_dtype(series.dtype):
             raise TableError(f"Column {quote(name)} holds dates, not numbers; remove it.")
         num = to_numeric(series)
-        present = int(series.notna().sum())
-        if (
-            present
-            and num.n_bad > (1 - NUMERIC_SHARE) * present
-            or (present and num.n_bad == present)
-        ):
+        if num.text_like:  # missing markers ("?", "-", "n/a") do not count as text
             text_like.append(name)
             continue
         values = num.values
@@ -331,7 +334,7 @@ def _numeric_matrix(frame: pd.DataFrame, features: list[str], notes: list[str]) 
         if inf.any():
             inf_cells[name] = int(inf.sum())
             values = np.where(inf, np.nan, values)
-        if num.n_bad:
+        if num.n_bad or num.n_marked:
             bad_cells[name] = num
         columns.append(values)
     if text_like:
@@ -342,10 +345,11 @@ def _numeric_matrix(frame: pd.DataFrame, features: list[str], notes: list[str]) 
             "numbers; choose numeric feature columns."
         )
     for name, num in bad_cells.items():
+        count, shown = num.n_bad + num.n_marked, (num.examples + num.marker_examples)[:1]
         notes.append(
-            f"{num.n_bad:,} non-numeric value{'s' if num.n_bad != 1 else ''} in {quote(name)} "
-            f"(e.g. {quote(num.examples[0]) if num.examples else 'text'}) "
-            f"{'was' if num.n_bad == 1 else 'were'} treated as missing."
+            f"{count:,} non-numeric value{'s' if count != 1 else ''} in {quote(name)} "
+            f"(e.g. {quote(shown[0]) if shown else 'text'}) "
+            f"{'was' if count == 1 else 'were'} treated as missing."
         )
     if inf_cells:
         total = sum(inf_cells.values())
@@ -412,6 +416,11 @@ def _labels(
     if label is None:
         return None
     series = frame[label].iloc[row_index]
+    if len(series) > 1 and series.nunique(dropna=False) == len(series):
+        notes.append(
+            f"Every row has its own value in the label column {quote(label)}, so the scores "
+            f"that compare with it see {len(series):,} classes of one row each."
+        )
     n_missing = int(series.isna().sum())
     if n_missing:
         notes.append(

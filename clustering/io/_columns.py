@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from clustering.text import shorten
+
 #: Share of non-missing cells that must read as numbers for a text column to count as
 #: numeric; the rest are "rare" non-numeric cells that become missing values.
 NUMERIC_SHARE = 0.9
@@ -38,6 +40,9 @@ _BOOL_WORDS = frozenset({
     "true", "false", "yes", "no", "y", "n", "t", "f",
     "ja", "nein", "wahr", "falsch", "oui", "non", "vrai", "faux", "si", "sí", "sim", "não",
 })  # fmt: skip
+#: A whole number written with a leading zero (``00042``): a code or an identifier, not a
+#: quantity, so it stays text (and is exported as written).
+_LEADING_ZERO = re.compile(r"^\s*0\d+\s*$")
 _DATE_LIKE = re.compile(
     r"^\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})"
     r"([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?\s*$"
@@ -45,8 +50,9 @@ _DATE_LIKE = re.compile(
 
 
 def quote(name: object) -> str:
-    """Show a column name inside a sentence (plain text; the UI escapes it)."""
-    return f"'{name}'"
+    """Show a column name or a cell inside a sentence: plain text (the UI escapes it), cut
+    to :data:`clustering.text.MAX_LABEL_LENGTH` characters with an ellipsis."""
+    return f"'{shorten(name)}'"
 
 
 def join_names(names: list, limit: int = 8) -> str:
@@ -55,13 +61,46 @@ def join_names(names: list, limit: int = 8) -> str:
     return shown if len(names) <= limit else f"{shown} and {len(names) - limit:,} more"
 
 
+#: Cells that mean "no value" in exported tables (pandas already reads ``""``, ``NA``, ``n/a``,
+#: ``null`` and ``NaN`` as missing); compared stripped and in lower case. They are missing
+#: values, not words, so they never make a column of numbers count as text.
+MISSING_MARKERS = frozenset({
+    "?", "??", "-", "--", "---", ".", "..", "n/a", "n.a.", "na", "nan", "null", "none", "nil",
+    "missing", "#n/a", "#na", "#value!", "#div/0!", "#ref!", "#num!", "#name?", "#null!",
+})  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Numeric:
-    """A column read as numbers: values, and which cells were not numbers."""
+    """A column read as numbers: values, and which cells were not numbers.
+
+    ``n_present`` cells are not missing; of them ``n_marked`` are missing markers
+    (:data:`MISSING_MARKERS`) and ``n_bad`` are other text; the rest are numbers. All but
+    the numbers are nan in ``values``.
+    """
 
     values: np.ndarray  # float64, nan where missing, ±inf kept
-    n_bad: int  # non-missing cells that were not numbers (now nan)
+    n_bad: int  # non-missing cells that were not numbers or markers (now nan)
     examples: tuple[str, ...]  # up to three of those cells
+    n_marked: int = 0  # cells such as "?" or "-" (now nan)
+    n_present: int = 0  # cells that were not missing to begin with
+    marker_examples: tuple[str, ...] = ()  # up to three distinct markers met
+
+    @property
+    def n_numbers(self) -> int:
+        return self.n_present - self.n_marked - self.n_bad
+
+    @property
+    def reads_as_numbers(self) -> bool:
+        """At least one number, and at most ``1 - NUMERIC_SHARE`` of the values are text."""
+        return self.n_numbers > 0 and self.n_bad <= (1 - NUMERIC_SHARE) * (
+            self.n_numbers + self.n_bad
+        )
+
+    @property
+    def text_like(self) -> bool:
+        """Too much text to be a column of numbers (a column of only markers is not text)."""
+        return self.n_bad > 0 and not self.reads_as_numbers
 
 
 def is_text(series: pd.Series) -> bool:
@@ -79,13 +118,14 @@ def to_numeric(series: pd.Series) -> Numeric:
     Text is tried as written, then with a decimal comma (``"1,5"``), keeping whichever
     reads more cells. Booleans become 0/1. Strings are never evaluated.
     """
-    if pd.api.types.is_bool_dtype(series.dtype):
-        return Numeric(series.to_numpy(dtype=np.float64, na_value=np.nan), 0, ())
-    if pd.api.types.is_numeric_dtype(series.dtype) and not is_text(series):
-        return Numeric(series.to_numpy(dtype=np.float64, na_value=np.nan), 0, ())
+    if pd.api.types.is_bool_dtype(series.dtype) or (
+        pd.api.types.is_numeric_dtype(series.dtype) and not is_text(series)
+    ):
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        return Numeric(values, 0, (), n_present=int(np.count_nonzero(~np.isnan(values))))
     if not is_text(series):
         bad = int(series.notna().sum())
-        return Numeric(np.full(len(series), np.nan), bad, ())
+        return Numeric(np.full(len(series), np.nan), bad, (), n_present=bad)
     text = series.astype(object)
     present = text.notna().to_numpy()
     values = pd.to_numeric(text, errors="coerce").to_numpy(
@@ -104,10 +144,18 @@ def to_numeric(series: pd.Series) -> Numeric:
             if alt_bad < n_bad:
                 values, n_bad = alt, alt_bad
     examples: tuple[str, ...] = ()
+    n_marked = 0
     if n_bad:
         mask = present & np.isnan(values)
-        examples = tuple(str(v) for v in text[mask].unique()[:3])
-    return Numeric(values, n_bad, examples)
+        cells = text[mask].astype(str)
+        marked = cells.str.strip().str.lower().isin(MISSING_MARKERS).to_numpy()
+        n_marked = int(np.count_nonzero(marked))
+        n_bad -= n_marked
+        examples = tuple(str(v) for v in cells[~marked].unique()[:3])
+        markers = tuple(str(v) for v in cells[marked].unique()[:3])
+    else:
+        markers = ()
+    return Numeric(values, n_bad, examples, n_marked, int(np.count_nonzero(present)), markers)
 
 
 @dataclass
@@ -172,10 +220,14 @@ def classify(frame: pd.DataFrame) -> Roles:
             "carry no information and are left out of the default features."
         )
     for name, numeric in rare_bad:
+        missing = len(frame) - numeric.n_numbers
+        shown = ", ".join(quote(e) for e in numeric.examples + numeric.marker_examples)
+        why = [f"cells such as {shown}"]
+        if len(frame) > numeric.n_present:
+            why.append("empty or NA cells")
         roles.notes.append(
-            f"Column {quote(name)} has {numeric.n_bad:,} non-numeric "
-            f"value{'s' if numeric.n_bad != 1 else ''} (e.g. {quote(numeric.examples[0])}) "
-            "that will be treated as missing."
+            f"Column {quote(name)} is read as numbers: {missing:,} "
+            f"value{'s' if missing != 1 else ''} set to missing ({' and '.join(why)})."
         )
     ids = [k for k, v in roles.excluded.items() if v.startswith("looks like a row number")]
     if ids:
@@ -238,13 +290,10 @@ def _classify_text(
     # A bounded sample settles plain text columns cheaply; only plausible number
     # columns pay for converting every cell.
     head = present.head(2000)
-    plausible = to_numeric(head).n_bad <= 0.5 * len(head)
+    codes = head.astype(str).str.match(_LEADING_ZERO).any()
+    plausible = not codes and to_numeric(head).n_bad <= 0.5 * len(head)
     numeric = to_numeric(series) if plausible else None
-    if (
-        numeric is not None
-        and numeric.n_bad <= (1 - NUMERIC_SHARE) * n_present
-        and (numeric.n_bad < n_present)
-    ):
+    if numeric is not None and numeric.reads_as_numbers:
         roles.numeric_columns.append(name)
         finite = numeric.values[np.isfinite(numeric.values)]
         if np.unique(finite).size <= 1:
@@ -252,7 +301,7 @@ def _classify_text(
             constant.append(name)
         else:
             roles.default_features.append(name)
-        if numeric.n_bad:
+        if numeric.n_bad or numeric.n_marked:
             rare_bad.append((name, numeric))
         return
     sample = present.astype(str).head(200)
@@ -260,7 +309,15 @@ def _classify_text(
         roles.excluded[name] = "dates or times"
         return
     if n >= MIN_ROWS_FOR_ID and len(distinct) == n_present == n:
+        # Offered as the label too: scoring against one class per row is rarely meant, and
+        # prepare() says so, but it is the analyst's call.
+        roles.label_candidates.append(name)
         roles.excluded[name] = "text with a different value in every row (an identifier)"
+        return
+    if codes:
+        roles.excluded[name] = "codes with leading zeros (kept as text)"
+        if len(distinct) <= MAX_LABEL_LEVELS:
+            roles.label_candidates.append(name)
         return
     if len(distinct) <= MAX_LABEL_LEVELS:
         roles.label_candidates.append(name)

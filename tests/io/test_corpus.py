@@ -165,7 +165,8 @@ def test_all_text_loads_but_cannot_be_prepared():
     table = load("all_text.csv")
     assert table.numeric_columns == []
     assert table.default_features == []
-    assert set(table.label_candidates) == {"colour", "city"}
+    # "name" differs in every row: offered too, with a warning when chosen (issue 16).
+    assert set(table.label_candidates) == {"colour", "city", "name"}
     for features in ([], ["name"], ["colour", "city"]):
         with pytest.raises(TableError, match="no numeric columns; these columns are text: "):
             prepare(table.frame, features)

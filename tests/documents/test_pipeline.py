@@ -122,6 +122,10 @@ def test_clusters_of_clean_topics_are_found_and_replayable():
     assert history.phase[0] == "init" and history.n_steps > 2
     np.testing.assert_array_equal(history.labels[-1], run.labels)
     np.testing.assert_allclose(history.centers[-1], run.centers)
+    assert run.drawn.n_steps == history.n_steps
+    np.testing.assert_array_equal(run.drawn.labels, run.labels)
+    light = cluster_documents(result.space.X, 3, random_state=0, keep_history=False)
+    assert light.history is None and light.drawn.n_steps == history.n_steps
 
 
 def test_a_k_change_reuses_the_space():

@@ -26,9 +26,9 @@ pytestmark = pytest.mark.timeout(600)
 
 PAGES = {"explore": "pages/1_Explore.py", "choose_k": "pages/2_Choose_K.py",
          "compare": "pages/3_Compare.py", "image": "pages/4_Image.py",
-         "learn": "pages/5_Learn.py"}
+         "learn": "pages/5_Learn.py", "documents": "pages/6_Documents.py"}
 WIDGETS = ("slider", "select_slider", "selectbox", "multiselect", "number_input", "radio",
-           "toggle", "checkbox")
+           "toggle", "checkbox", "text_input")
 # Keyed input widgets that are not settings: cursors, quiz answers and upload read options.
 NOT_SETTINGS = {
     "explore_voronoi_off": "a disabled stand-in for the regions toggle",
@@ -41,7 +41,9 @@ NOT_SETTINGS = {
     "sb_skip_bad": "how an upload is read: uploads are not in links",
 }
 # Settings that only an upload shows; their link values are checked by parsing alone.
-UPLOAD_ONLY = {"image_background": "black"}
+UPLOAD_ONLY = {"image_background": "black", "documents_split": "paragraphs",
+               "documents_text": "body", "documents_label": "topic",
+               "documents_title": "title"}
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,27 @@ FLOATS = {"dbscan_eps": 0.6, "optics_xi": 0.1, "optics_min_cluster_size": 0.2,
           "meanshift_bandwidth": 1.5, "spectral_gamma": 0.5, "birch_threshold": 0.3,
           "affinity_propagation_damping": 0.8, "affinity_propagation_preference": -30.0}
 
+BOOKS = {"corpus": "books"}  # the Documents page on its quick labelled corpus
+WALKS.update({
+    "documents_corpus": Walk("documents", "python_help", BOOKS),
+    "documents_min_df": Walk("documents", 3, BOOKS),
+    "documents_max_df": Walk("documents", 0.8, BOOKS),
+    "documents_stop_words": Walk("documents", False, BOOKS),
+    "documents_bigrams": Walk("documents", True, BOOKS),
+    "documents_sublinear": Walk("documents", True, BOOKS),
+    "documents_vocabulary": Walk("documents", 1000, BOOKS),
+    "documents_lsa": Walk("documents", False, BOOKS),
+    "documents_components": Walk("documents", 20, BOOKS),
+    "documents_k": Walk("documents", 3, BOOKS),
+    "documents_distance": Walk("documents", "euclidean", BOOKS),
+    "documents_seed": Walk("documents", 5, BOOKS),
+    "documents_n_init": Walk("documents", 2, BOOKS),
+    "documents_max_iter": Walk("documents", 20, BOOKS),
+    "documents_cluster": Walk("documents", 1, BOOKS),
+    "documents_query": Walk("documents", "dark night house", BOOKS),
+    "documents_results": Walk("documents", 5, BOOKS),
+    "documents_kmax": Walk("documents", 6, BOOKS),
+})
 
 def _param_value(name: str, p) -> Any:
     if p.kind == "choice":

@@ -12,6 +12,7 @@ from ui.errors import page_guard
 from ui.layout import setup_page
 from ui.manual import manual_rows
 from ui.metrics_panel import headline_metrics, metrics_panel
+from ui.run_file import open_run_section
 from ui.run_view import replay, view_controls
 from ui.state import sync_url
 from ui.whatif import compare_tab, pin_button
@@ -47,4 +48,6 @@ with page_guard():
         with download_tab:
             download_buttons(spec, {**run.as_dict(), "data": source.title,
                                     "features": list(prepared.feature_names)}, "explore")
+with page_guard():
+    open_run_section("explore")
 sync_url()

@@ -173,6 +173,15 @@ def read_run_path(path: str | os.PathLike, root: str | os.PathLike) -> RunSummar
     The JSON path and the sample it names are both resolved (links followed) and must lie
     inside ``root``; anything else is refused.
     """
+    return read_run(*run_file_bytes(path, root))
+
+
+def run_file_bytes(path: str | os.PathLike, root: str | os.PathLike
+                   ) -> tuple[bytes, bytes | None]:
+    """The bytes of a run file inside ``root`` and of the sample file it names, if any.
+
+    Checks paths and sizes only; :func:`read_run` checks the content.
+    """
     json_path = inside(root, path)
     if json_path.stat().st_size > MAX_JSON_BYTES:
         raise RunFileError(f"{json_path.name} is larger than the {MAX_JSON_BYTES:,} bytes a "
@@ -190,7 +199,21 @@ def read_run_path(path: str | os.PathLike, root: str | os.PathLike) -> RunSummar
             raise RunFileError(f"{named} is larger than the {MAX_SAMPLE_BYTES:,} bytes a "
                                "run's sample may have.")
         sample = sample_path.read_bytes()
-    return read_run(document, sample)
+    return document, sample
+
+
+def pick_uploads(files: list[tuple[str, bytes]]) -> tuple[bytes, bytes | None]:
+    """The run's JSON and its Parquet sample among uploaded ``(name, bytes)`` files.
+
+    One ``.json`` file is required and at most one ``.parquet`` file is taken (its name may
+    differ from the one the run gives: browsers rename downloads).
+    """
+    documents = [data for name, data in files if name.lower().endswith(".json")]
+    samples = [data for name, data in files if name.lower().endswith(".parquet")]
+    if len(documents) != 1 or len(samples) > 1 or len(files) != len(documents) + len(samples):
+        raise RunFileError("Add one run file (.json) and, if the run has one, its sample "
+                           "(.parquet), nothing else.")
+    return documents[0], samples[0] if samples else None
 
 
 def inside(root: str | os.PathLike, path: str | os.PathLike) -> Path:

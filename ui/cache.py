@@ -191,8 +191,6 @@ CACHE_POLICY: dict[str, Policy] = {
     "ui.learn._run": Policy(16, 16, None, "Lesson runs on <= 300 points, with full history."),
     "ui.learn._two_starts": Policy(8, 16, None, "20 lesson starts on <= 300 points."),
     "ui.learn._scores": Policy(8, 1, None, "A few numbers per lesson run."),
-}
-"""Every ``st.cache_data`` cache of the app, by qualified function name (module docstring)."""
     # ui/documents.py: the corpus, term matrix and space are session slots (below).
     "ui.documents.builtin_corpus": Policy(
         5, 96, "1h", "Built-in corpora as read from installed packages (20 Newsgroups with all "
@@ -225,6 +223,8 @@ CACHE_POLICY: dict[str, Policy] = {
     "ui.documents.doc_export": Policy(
         4, 256, "10m", "Downloads built on click: every document's full text with its cluster "
         "(about the size of the corpus), so few and short-lived."),
+}
+"""Every ``st.cache_data`` cache of the app, by qualified function name (module docstring)."""
 
 SESSION_POLICY: dict[str, Policy] = {
     "table": Policy(
@@ -233,8 +233,6 @@ SESSION_POLICY: dict[str, Policy] = {
     "prepared": Policy(
         2, 0, None, "The prepared feature matrix (64 MB at 1M x 8): per session, by reference; "
         "two, so switching a setting back costs nothing."),
-}
-"""Per-session caches (in ``st.session_state``, freed with the session), by slot."""
     "documents_corpus": Policy(
         2, 0, None, "The Documents page's corpus (its texts, up to the 100 MB upload), by "
         "reference, so a rerun never copies the text."),
@@ -244,6 +242,8 @@ SESSION_POLICY: dict[str, Policy] = {
     "documents_space": Policy(
         2, 0, None, "The LSA vectors and fitted SVD (19 MB for the 3,387 posts at 100 "
         "components): a change of K reuses it."),
+}
+"""Per-session caches (in ``st.session_state``, freed with the session), by slot."""
 
 
 def total_budget_mb() -> int:

@@ -239,12 +239,6 @@ _ALL: list[Setting] = [
     Setting("learn_k", "lesson_k", "learn", 3, _int_in(2, 6)),
     Setting("learn_init", "lesson_init", "learn", "random", _choice(tuple(INIT_CHOICES))),
     Setting("learn_seed", "lesson_seed", "learn", 0, _int_in(0, 9999)),
-]
-
-SETTINGS: dict[str, Setting] = {s.key: s for s in _ALL}
-"""Every setting of every page, by widget key."""
-BY_URL: dict[str, Setting] = {s.url: s for s in _ALL}
-if len(SETTINGS) != len(_ALL) or len(BY_URL) != len(_ALL):
     # Documents (the upload's reading options are settings too; the upload is not)
     Setting("documents_corpus", "corpus", "documents", DEFAULT_CORPUS,
             _choice(lambda: (*CORPORA, UPLOAD))),
@@ -271,6 +265,12 @@ if len(SETTINGS) != len(_ALL) or len(BY_URL) != len(_ALL):
     Setting("documents_query", "q", "documents", "", _text(MAX_QUERY_CHARS)),
     Setting("documents_results", "results", "documents", 10, _int_in(1, 50)),
     Setting("documents_kmax", "doc_k_max", "documents", 10, _int_in(3, 20)),
+]
+
+SETTINGS: dict[str, Setting] = {s.key: s for s in _ALL}
+"""Every setting of every page, by widget key."""
+BY_URL: dict[str, Setting] = {s.url: s for s in _ALL}
+if len(SETTINGS) != len(_ALL) or len(BY_URL) != len(_ALL):
     raise RuntimeError("two settings share a widget key or a link name")
 
 _VALUES = "settings"

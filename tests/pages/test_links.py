@@ -107,11 +107,6 @@ WALKS: dict[str, Walk] = {
     "learn_init": Walk("learn", "farthest"),
     "learn_seed": Walk("learn", 2),
 }
-# Compare's float parameters need a value that makes sense on standardised Iris.
-FLOATS = {"dbscan_eps": 0.6, "optics_xi": 0.1, "optics_min_cluster_size": 0.2,
-          "meanshift_bandwidth": 1.5, "spectral_gamma": 0.5, "birch_threshold": 0.3,
-          "affinity_propagation_damping": 0.8, "affinity_propagation_preference": -30.0}
-
 BOOKS = {"corpus": "books"}  # the Documents page on its quick labelled corpus
 WALKS.update({
     "documents_corpus": Walk("documents", "python_help", BOOKS),
@@ -133,6 +128,11 @@ WALKS.update({
     "documents_results": Walk("documents", 5, BOOKS),
     "documents_kmax": Walk("documents", 6, BOOKS),
 })
+# Compare's float parameters need a value that makes sense on standardised Iris.
+FLOATS = {"dbscan_eps": 0.6, "optics_xi": 0.1, "optics_min_cluster_size": 0.2,
+          "meanshift_bandwidth": 1.5, "spectral_gamma": 0.5, "birch_threshold": 0.3,
+          "affinity_propagation_damping": 0.8, "affinity_propagation_preference": -30.0}
+
 
 def _param_value(name: str, p) -> Any:
     if p.kind == "choice":

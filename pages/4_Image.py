@@ -8,7 +8,7 @@ from ui.layout import notices, setup_page
 from ui.state import setting, sync_url
 from ui.text import md_escape
 
-setup_page("Image", icon="🎨")
+setup_page("Image")
 st.title("Colour quantization")
 st.caption("True colour spends 24 bits on every pixel. k-means picks the K most representative "
            "colours, and each pixel is repainted in its nearest one: an image compressed to "

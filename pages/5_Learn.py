@@ -10,7 +10,7 @@ from ui.layout import notices, setup_page
 from ui.learn import lesson_controls, navigation, show_screen
 from ui.state import sync_url
 
-setup_page("Learn", icon=":material/school:")
+setup_page("Learn")
 st.title("Learn k-means, step by step")
 
 with page_guard():

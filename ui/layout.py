@@ -51,11 +51,17 @@ def presentation() -> bool:
     return bool(st.session_state.get("sb_present", get("sb_present")))
 
 
-def setup_page(title: str, icon: str = ":material/scatter_plot:") -> None:
+#: The tab icon, served by the app itself (as a media file): an emoji or a ``:material/...:``
+#: page icon is drawn from a CDN (Twemoji, Google Fonts) on every page load, telling a third
+#: party who opens the app.
+FAVICON = REPO / "assets" / "favicon.png"
+
+
+def setup_page(title: str) -> None:
     """First call of every page: config, settings from the URL, presentation mode."""
     start_run()
     present = presentation()
-    st.set_page_config(page_title=f"{title} · Cluster Explorer", page_icon=icon, layout="wide",
+    st.set_page_config(page_title=f"{title} · Cluster Explorer", page_icon=FAVICON, layout="wide",
                        initial_sidebar_state="collapsed" if present else "auto")
     setting(
         st.sidebar.toggle, "sb_present", "Presentation mode",

@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from clustering.evaluation import describe_run
-from ui import cache
+from ui import analyst, cache
 from ui.data import data_and_knobs
 from ui.downloads import download_buttons
 from ui.errors import page_guard
@@ -35,19 +35,31 @@ with page_guard():
         has_truth = prepared.true_labels is not None
         headline_metrics(evaluation, result.n_iter, has_truth)
         pin_button(active, result, evaluation, run)
-        replay(spec, result, view, "explore")
-        metrics_tab, whatif_tab, profile_tab, download_tab = st.tabs(
-            ["Quality metrics", "What-if: A vs B", "Cluster profiles", "Download"])
+        replay(spec, result, view, "explore", rings=analyst.rings(spec))
+        (metrics_tab, whatif_tab, profile_tab, outlier_tab, apart_tab, new_tab,
+         download_tab) = st.tabs(["Quality metrics", "What-if: A vs B", "Cluster profiles",
+                                  "Outliers", "What sets clusters apart", "Score new rows",
+                                  "Download"])
         with metrics_tab:
             metrics_panel(evaluation, has_truth, spec, "explore")
         with whatif_tab:
             compare_tab(active, result, evaluation, view)
         with profile_tab:
-            st.caption("Size and mean of every feature per cluster, in the table's own units.")
+            st.caption("Size and mean of every numeric feature per cluster, in the table's own "
+                       "units; categorical features as the shares of their levels.")
             st.dataframe(cache.profiles(spec), key="explore_profiles", width="stretch")
+        with outlier_tab:
+            analyst.outliers_tab(spec)
+        with apart_tab:
+            analyst.separation_tab(spec)
+        with new_tab:
+            analyst.scoring_tab(spec)
         with download_tab:
             download_buttons(spec, {**run.as_dict(), "data": source.title,
-                                    "features": list(prepared.feature_names)}, "explore")
+                                    "features": list(prepared.feature_names),
+                                    "categorical": list(prepared.categorical_features)},
+                             "explore", {"labelled": analyst.labelled_builder(spec)})
+            analyst.script_buttons(spec, "explore")
 with page_guard():
     open_run_section("explore")
 sync_url()

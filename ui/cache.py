@@ -136,6 +136,8 @@ CACHE_POLICY: dict[str, Policy] = {
     "ui.cache.export_file": Policy(
         4, 256, "10m", "Downloads, built on click: a labelled 1M-row table is ~100 MB, and "
         "Streamlit keeps its own copy while serving it, so few and short-lived."),
+    "ui.data.categorical_options": Policy(
+        16, 1, "1h", "Names of the columns offered as categorical features: a short list."),
     # ui/analyst.py: Explore's outliers, separations and labelled download with scores.
     "ui.analyst.outliers": Policy(
         8, 64, "1h", "Outlier scores of every row (8 MB at 1M rows) for one run and rule."),

@@ -13,7 +13,7 @@ from pathlib import PurePath
 import pandas as pd
 import streamlit as st
 
-from clustering.data import DATASETS, Prepared
+from clustering.data import DATASETS, Prepared, categorical_columns
 from clustering.io import TableError
 from clustering.text import shorten
 from ui import cache
@@ -222,13 +222,21 @@ def pick_source() -> Source:
     return _builtin_source(name)
 
 
+@cache.cached
+def categorical_options(source: Source) -> list[str]:
+    """Text and true/false columns the user may add as categorical features."""
+    return categorical_columns(source.frame, exclude=source.numeric_columns)
+
+
 def pick_features(source: Source) -> ActiveData:
     """Feature, label, scaling and missing-value controls; returns the prepared data."""
     with st.sidebar.expander("Features and preparation",
                              expanded=get("sb_dataset") == UPLOAD):
+        categories = categorical_options(source)
+        options = [*source.numeric_columns, *categories]
         chosen = get("sb_features")
         if chosen is not DATA_DEFAULT:
-            unknown = [f for f in chosen if f not in source.numeric_columns]
+            unknown = [f for f in chosen if f not in options]
             if unknown:
                 shown = ", ".join(repr(f) for f in unknown[:3]) + (", …" if unknown[3:] else "")
                 notice(f"Ignored features={shown} from the link (not numeric columns of this "
@@ -238,10 +246,12 @@ def pick_features(source: Source) -> ActiveData:
         if chosen is DATA_DEFAULT:
             set_value("sb_features", tuple(source.default_features))
         features = setting(
-            st.multiselect, "sb_features", "Features", source.numeric_columns,
-            format_func=shorten,  # a 5,000-character header is cut in its tag
-            help="Numeric columns used for clustering. IDs, dates and booleans are left out "
-                 "by default.",
+            st.multiselect, "sb_features", "Features", options,
+            # A 5,000-character header is cut in its tag.
+            format_func=lambda c: f"{shorten(c)} (categories)" if c in categories else shorten(c),
+            help="Numeric columns used for clustering; IDs, dates and booleans are left out by "
+                 "default. Columns marked (categories) are one-hot encoded, each weighing about "
+                 "as much as one numeric column; the Data box says how.",
         )
         label_options = [None, *source.label_candidates]
         set_data_default("sb_label", source.default_label)
@@ -263,8 +273,9 @@ def pick_features(source: Source) -> ActiveData:
         missing = setting(st.selectbox, "sb_missing", "Missing values", MISSING,
                           format_func=_MISSING_LABELS.get)
     features = tuple(f for f in features if f != label)
-    prepared = cache.prepared(source, features, label, missing, scaling)
-    key = cache.content_key(source.key, features, label, missing, scaling)
+    categorical = tuple(f for f in features if f in categories)
+    prepared = cache.prepared(source, features, label, missing, scaling, categorical)
+    key = cache.content_key(source.key, features, label, missing, scaling, categorical)
     return ActiveData(source=source, prepared=prepared, key=key)
 
 

@@ -88,10 +88,12 @@ def _axis_pickers(names: list[str], dims: int) -> tuple[int, ...]:
     return tuple(picks)
 
 
-def replay(spec: cache.RunSpec, history: DrawableRun, view: View, key: str) -> None:
+def replay(spec: cache.RunSpec, history: DrawableRun, view: View, key: str,
+           rings: cache.Keyed | None = None) -> None:
     """The run chart with its step buttons and the objective curve (a fragment).
 
-    ``history`` is the run as :func:`ui.cache.run` returns it for ``spec``.
+    ``history`` is the run as :func:`ui.cache.run` returns it for ``spec``; ``rings`` marks
+    drawn points to ring (:func:`ui.analyst.rings`).
     """
     last = history.n_steps - 1
     step_key = f"{key}_step"
@@ -99,15 +101,15 @@ def replay(spec: cache.RunSpec, history: DrawableRun, view: View, key: str) -> N
         # A new run or view starts at its end: the converged state is what people expect first.
         st.session_state[f"{step_key}_run"] = (spec.key, view.key)
         st.session_state[step_key] = last
-    _timeline(spec, history, view, key, step_key)
+    _timeline(spec, history, view, key, step_key, rings)
 
 
 @st.fragment
-def _timeline(spec, history, view, key, step_key) -> None:
+def _timeline(spec, history, view, key, step_key, rings=None) -> None:
     last = history.n_steps - 1
     step = min(st.session_state.get(step_key, last), last)
     inputs = cache.replay(spec, view.key)
-    figure = cache.run_figure(spec, view.key, step, style_name())
+    figure = cache.run_figure(spec, view.key, step, style_name(), rings)
     # On a projector the objective curve goes under the chart, where it has room to read.
     chart, side = ((st.container(), st.container()) if presentation()
                    else st.columns([3, 1.25], gap="medium"))

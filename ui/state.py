@@ -209,6 +209,12 @@ _ALL: list[Setting] = [
     Setting("explore_z", "z", "explore", None, str),
     Setting("explore_voronoi", "voronoi", "explore", False, _flag),
     Setting("explore_manual", "manual", "explore", (), _rows, multi=True),
+    Setting("explore_outlier_rule", "outliers", "explore", "share",
+            _choice(("share", "threshold"))),
+    Setting("explore_outlier_share", "outlier_share", "explore", 1.0, _float_in(0.1, 50.0)),
+    Setting("explore_outlier_cut", "outlier_cut", "explore", 3.0, _float_in(1.0, 100.0)),
+    Setting("explore_rings", "rings", "explore", False, _flag),
+    Setting("explore_sep_cluster", "explain", "explore", 0, _int_in(0, MAX_K - 1)),
     # Choose K
     Setting("choose_k_kmax", "k_max", "choose_k", 10, _int_in(3, 20)),
     Setting("choose_k_sil_k", "sil_k", "choose_k", None, _int_in(2, 20)),

@@ -58,7 +58,9 @@ MAX_HEADER_BYTES = 4_000_000
 #: Modules the forkserver imports once, so a forked child starts with them loaded.
 #: ``__main__`` is the server's entry script (``streamlit``'s, guarded by
 #: ``if __name__ == "__main__"``): imported once there, children need not re-run it.
-PRELOAD = ["__main__", "clustering.io", "clustering.image"]
+#: ``_preload`` reads a tiny table and image, which loads what pandas, pyarrow and Pillow
+#: import lazily (about 150 ms that every child would pay again).
+PRELOAD = ["__main__", "clustering.io._preload"]
 
 # One process-wide guard on concurrent children: a resource count, like a pool, not data.
 _SLOTS = threading.BoundedSemaphore(MAX_CHILDREN)

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from clustering.data import DATASETS, Prepared, categorical_columns
-from clustering.io import TableError
+from clustering.io import TableError, start_readers
 from clustering.text import shorten
 from ui import cache
 from ui.knobs import RunSettings, run_knobs
@@ -118,6 +118,7 @@ def _upload_source() -> Source | None:
 
 def _receive_upload() -> None:
     """Load a newly dropped file; on refusal say why and keep what was there."""
+    start_readers()  # the process that forks upload readers warms up while a file is picked
     file = st.sidebar.file_uploader(
         "…or upload a table", type=_UPLOAD_TYPES, key="sb_upload",
         help="CSV, TSV, TXT, Excel (.xlsx) or Parquet. Nothing is stored after you leave.",

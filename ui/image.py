@@ -40,6 +40,7 @@ from clustering.image import (
     read_image,
     to_space,
 )
+from clustering.io import start_readers
 from ui.cache import Keyed, bytes_key, cached, content_key
 from ui.charts import show_chart
 from ui.layout import figure_style
@@ -162,6 +163,7 @@ def _scatter_rows(picked: Picked, seed: int) -> np.ndarray:
 
 def _receive_upload() -> str | None:
     """Read a newly dropped file; the sentence of a refusal while that file stays, else None."""
+    start_readers()  # the process that forks upload readers warms up while a file is picked
     file = st.sidebar.file_uploader(
         "…or upload your own", type=UPLOAD_TYPES, key="image_upload",
         max_upload_size=MAX_BYTES // 2**20,

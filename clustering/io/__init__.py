@@ -11,7 +11,7 @@ from clustering.io._columns import NUMERIC_SHARE, is_text, join_names, quote, to
 from clustering.io._errors import TableError
 from clustering.io._limits import DEFAULT_LIMITS, Limits
 from clustering.io._loader import Table, load_table
-from clustering.io._sandbox import Parcel, run_contained
+from clustering.io._sandbox import Parcel, run_contained, start_readers
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -25,5 +25,6 @@ __all__ = [
     "load_table",
     "quote",
     "run_contained",
+    "start_readers",
     "to_numeric",
 ]

@@ -44,7 +44,7 @@ from multiprocessing.connection import Connection, wait
 
 from clustering.io._limits import Limits
 
-__all__ = ["CHILD_GRACE_SECONDS", "MAX_CHILDREN", "Parcel", "run_contained"]
+__all__ = ["CHILD_GRACE_SECONDS", "MAX_CHILDREN", "Parcel", "run_contained", "start_readers"]
 
 #: Seconds a child may run past ``Limits.max_seconds`` (a reader's own clock says the
 #: better sentence first) before it is killed.
@@ -138,6 +138,19 @@ def run_contained(
         return _run(task, data, options, limits, refusal)
     finally:
         _SLOTS.release()
+
+
+def start_readers() -> None:
+    """Start the forkserver now, in the background, so the first upload does not wait for it.
+
+    It imports pandas, pyarrow, Pillow and the readers once (a few seconds); this call only
+    launches it and returns. Cheap to repeat: a running forkserver is left alone.
+    """
+    if available():
+        from multiprocessing import forkserver
+
+        _context()
+        forkserver.ensure_running()
 
 
 def _context() -> mp.context.BaseContext:

@@ -10,6 +10,9 @@ import io
 import zipfile
 from collections.abc import Iterable
 
+import numpy as np
+import pandas as pd
+
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PIECE_ROWS = 100_000
@@ -117,3 +120,41 @@ def zip_bomb_mimetype(unpacked: int) -> bytes:
             member.write(bytes(rest))
         archive.writestr("content.xml", b"<x/>")
     return buf.getvalue()
+
+
+# --- the files issue 16 names, as it describes them --------------------------------------------
+
+
+def _generated(name: str) -> bytes:
+    rng = np.random.default_rng(16)
+    x = rng.normal(size=60).round(4)
+    if name == "unbalanced_quote.csv":
+        # The quote opens on line 3 and never closes; every record still has 3 fields.
+        return b'f1,f2,label\n1.0,2.0,a\n3.0,4.0,"b\n5.0,6.0,c\n7.0,8.0,d\n'
+    if name == "mixed_types.csv":
+        y = [f"{v:.3f}" for v in rng.normal(size=60)]
+        for i in range(14):
+            y[4 * i + 1] = "?" if i % 2 else "n/a"
+        frame = pd.DataFrame({"x": x, "y": y, "label": ["a", "b", "c"] * 20})
+    elif name == "leading_zeros_ids.csv":
+        frame = pd.DataFrame({"id": [f"{i:05d}" for i in range(60)], "x": x,
+                              "y": rng.normal(size=60).round(4)})
+    elif name == "label_all_unique.csv":
+        frame = pd.DataFrame({"name": [f"item {i}" for i in range(60)], "x": x,
+                              "y": rng.normal(size=60).round(4)})
+    elif name == "some_nans.csv":
+        values = rng.normal(size=(60, 3)).round(4)
+        rows = np.arange(60)[:46]
+        values[rows, rows % 3] = np.nan
+        frame = pd.DataFrame(values, columns=["f1", "f2", "f3"])
+    else:
+        raise KeyError(name)
+    return frame.to_csv(index=False).encode()
+
+
+def named(name: str) -> bytes:
+    """Issue 16's named file: the shared corpus's copy if it has one, else the generated one."""
+    from tests.conftest import corpus_dir
+
+    path = corpus_dir() / name
+    return path.read_bytes() if path.exists() else _generated(name)

@@ -6,9 +6,12 @@ after) and refused with its number in one plain sentence.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import pandas as pd
+
+from clustering.io._errors import TableError
 
 
 @dataclass(frozen=True)
@@ -104,3 +107,24 @@ class Parsed:
     dialect: dict = field(default_factory=dict)
     sheet_names: list[str] = field(default_factory=list)
     n_skipped_lines: int = 0
+
+
+class Clock:
+    """Wall time of one read, refused with its number once ``max_seconds`` is passed.
+
+    Readers that work in pieces (.xlsx parts, Parquet batches) call :meth:`check` between
+    pieces; a parse that cannot be interrupted (pandas' C parser) is bounded by the child
+    process's wall-time kill instead.
+    """
+
+    def __init__(self, max_seconds: float, what: str) -> None:
+        self.max_seconds = max_seconds
+        self.what = what
+        self.deadline = time.monotonic() + max_seconds
+
+    def check(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise TableError(
+                f"Reading this {self.what} took more than {self.max_seconds:g} s, the limit; "
+                "save it as CSV, which loads faster."
+            )

@@ -1,9 +1,10 @@
-"""Parquet files (pyarrow), read row group by row group within the limits.
+"""Parquet files (pyarrow), read batch by batch within the limits.
 
 Private helper of :mod:`clustering.io`. The footer's declared rows, columns and unpacked
-size are checked before any data is read; then the decoded size is counted batch by batch,
-because dictionary and run-length encodings can make a small column decode to far more than
-the footer says. Whatever still slips past is caught by the child process's memory limit.
+size are checked before any data is read; then the decoded size and the time are checked
+batch by batch, because dictionary and run-length encodings can make a small column decode
+to far more than the footer says. Whatever still slips past is caught by the child process's
+memory limit.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import io
 import pandas as pd
 
 from clustering.io._errors import TableError
-from clustering.io._limits import Limits, Parsed
+from clustering.io._limits import Clock, Limits, Parsed
 
 #: Rows decoded at a time, so the decoded size can be checked between batches.
 BATCH_ROWS = 65_536
@@ -26,6 +27,7 @@ def read_parquet(data: bytes, limits: Limits) -> Parsed:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    clock = Clock(limits.max_seconds, "Parquet file")
     try:
         handle = pq.ParquetFile(io.BytesIO(data))
         meta = handle.metadata
@@ -56,6 +58,7 @@ def read_parquet(data: bytes, limits: Limits) -> Parsed:
             if decoded > limits.max_unpacked_bytes:
                 raise TableError(_too_big(decoded, limits, more=True))
             batches.append(batch)
+            clock.check()
         table = pa.Table.from_batches(batches, schema=handle.schema_arrow)
         table.validate(full=True)  # e.g. invalid UTF-8 in a string column
         frame = table.to_pandas()

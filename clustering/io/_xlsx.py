@@ -20,7 +20,6 @@ import io
 import numbers
 import posixpath
 import re
-import time
 import zipfile
 from xml.parsers import expat
 
@@ -29,7 +28,7 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelt
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
 from clustering.io._errors import TableError
-from clustering.io._limits import Limits, Parsed
+from clustering.io._limits import Clock, Limits, Parsed
 from clustering.io._sniff import first_row_is_data
 
 #: Bytes unpacked and parsed at a time; the clock and the limits are checked between pieces.
@@ -57,7 +56,7 @@ def read_xlsx(data: bytes, sheet: str | int | None, header: bool | None,
     TableError
         For a damaged workbook, a missing sheet, a chart sheet, or any limit passed.
     """
-    clock = _Clock(limits.max_seconds)
+    clock = Clock(limits.max_seconds, "Excel file")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
@@ -84,21 +83,6 @@ def quoted(name: str) -> str:
     return f"'{name}'"
 
 
-class _Clock:
-    """Wall time of one read, refused with its number once ``max_seconds`` is passed."""
-
-    def __init__(self, max_seconds: float) -> None:
-        self.max_seconds = max_seconds
-        self.deadline = time.monotonic() + max_seconds
-
-    def check(self) -> None:
-        if time.monotonic() > self.deadline:
-            raise TableError(
-                f"Reading this Excel file took more than {self.max_seconds:g} s, the limit; "
-                "save it as CSV, which loads faster."
-            )
-
-
 def _member(archive: zipfile.ZipFile, name: str) -> zipfile.ZipInfo | None:
     try:
         return archive.getinfo(name)
@@ -106,7 +90,7 @@ def _member(archive: zipfile.ZipFile, name: str) -> zipfile.ZipInfo | None:
         return None
 
 
-def _parse(archive: zipfile.ZipFile, name: str, handler, limits: Limits, clock: _Clock) -> None:
+def _parse(archive: zipfile.ZipFile, name: str, handler, limits: Limits, clock: Clock) -> None:
     """Unpack one member in pieces and feed it to expat with ``handler``'s callbacks.
 
     ``handler`` has ``start(name, attrs)``, ``end(name)`` and ``text(data)``. Element names
@@ -196,7 +180,7 @@ class _Workbook(_Collector):
             self.epoch = CALENDAR_MAC_1904
 
     @classmethod
-    def read(cls, archive: zipfile.ZipFile, limits: Limits, clock: _Clock) -> _Workbook:
+    def read(cls, archive: zipfile.ZipFile, limits: Limits, clock: Clock) -> _Workbook:
         book = cls()
         _parse(archive, _WORKBOOK, book, limits, clock)
         rels = _Relations()
@@ -263,7 +247,7 @@ class _SharedStrings(_Collector):
             self.parts.append(data)
 
 
-def _read_shared_strings(archive: zipfile.ZipFile, limits: Limits, clock: _Clock) -> list[str]:
+def _read_shared_strings(archive: zipfile.ZipFile, limits: Limits, clock: Clock) -> list[str]:
     if _member(archive, _SHARED_STRINGS) is None:
         return []
     table = _SharedStrings(limits.max_shared_strings)
@@ -299,7 +283,7 @@ class _Styles(_Collector):
 
 
 def _read_date_styles(archive: zipfile.ZipFile, limits: Limits,
-                      clock: _Clock) -> tuple[frozenset[int], frozenset[int]]:
+                      clock: Clock) -> tuple[frozenset[int], frozenset[int]]:
     if _member(archive, _STYLES) is None:
         return frozenset(), frozenset()
     styles = _Styles()

@@ -182,3 +182,33 @@ def test_prefixed_names_inline_strings_gaps_and_types():
     assert table.frame["name"].tolist() == ["a\rb", "#N/A"]
     assert table.frame["value"].tolist() == [1.5, 2.0]
     assert table.frame["ok"].tolist() == [True, False]
+
+
+# --- Parquet: declared and decoded sizes, and time ------------------------------------------
+
+
+def _repeated_text_parquet(n_rows: int, width: int) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    buf = io.BytesIO()
+    column = pa.array(["x" * width] * n_rows)  # stored dictionary-encoded, read as strings
+    pq.write_table(pa.table({"s": column, "v": pa.array(range(n_rows))}), buf)
+    return buf.getvalue()
+
+
+def test_parquet_that_decodes_to_more_than_the_limit_is_refused():
+    data = _repeated_text_parquet(100_000, 1_000)  # about 100 MB of text decoded
+    assert len(data) < 1_000_000
+    message = refused(data, "t.parquet", Limits(max_unpacked_bytes=10_000_000, isolate=False))
+    assert message.startswith("This Parquet file unpacks to") and "the limit" in message
+    assert "10 MB" in message
+
+
+def test_parquet_reading_time_is_limited_between_batches():
+    data = _repeated_text_parquet(200_000, 1)
+    message = refused(data, "t.parquet", Limits(max_seconds=1e-9, isolate=False))
+    assert message == (
+        "Reading this Parquet file took more than 1e-09 s, the limit; save it as CSV, which "
+        "loads faster."
+    )

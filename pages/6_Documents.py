@@ -40,9 +40,10 @@ with page_guard():
     corpus_summary(data, cap_note)
     vector_note(data)
     headline(data, run, evaluation)
+    # A keyed tab bar tracks its state, so a rerun (a search) keeps the open tab.
     topics, where, find, quality, words, choose, files = st.tabs(
         ["Topics", "Document map", "Find documents", "Quality", "Lengths and words",
-         "Choose K", "Download"])
+         "Choose K", "Download"], key="documents_tab", on_change="rerun")
     with topics:
         cluster = topics_section(data, knobs)
     with where:

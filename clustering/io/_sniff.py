@@ -117,16 +117,15 @@ def _bomless_utf16(sample: bytes) -> str | None:
     return None
 
 
-def text_sample(body: bytes, encoding: str) -> tuple[str, bool]:
-    """Decode the first :data:`SAMPLE_BYTES` of ``body``; say whether it was truncated."""
-    truncated = len(body) > SAMPLE_BYTES
+def text_sample(body: bytes, encoding: str) -> str:
+    """Decode the first :data:`SAMPLE_BYTES` of ``body``, whole lines only."""
     chunk = body[:SAMPLE_BYTES]
-    if truncated:
+    if len(body) > SAMPLE_BYTES:
         # Drop the partial last line (and a partial multi-byte character with it).
         cut = max(chunk.rfind(b"\n"), chunk.rfind(b"\r"))
         if cut > 0:
             chunk = chunk[:cut]
-    return chunk.decode(encoding, errors="replace"), truncated
+    return chunk.decode(encoding, errors="replace")
 
 
 def sample_rows(text: str, delimiter: str, limit: int = 200) -> list[list[str]]:

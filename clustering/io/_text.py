@@ -59,7 +59,7 @@ def read_text(data: bytes, header: bool | None, skip_bad_lines: bool, limits: Li
     notes: list[str] = []
     decoded = _sniff.decode(data)
     body = decoded.body
-    sample, _ = _sniff.text_sample(body, decoded.encoding)
+    sample = _sniff.text_sample(body, decoded.encoding)
     if not sample.strip():
         raise TableError("The file is empty.")
     if sample.lstrip()[:1] in ("{", "[") and _is_json(body, decoded.encoding):
@@ -70,7 +70,7 @@ def read_text(data: bytes, header: bool | None, skip_bad_lines: bool, limits: Li
         # Excel's "sep=;" first line names the delimiter; it is not part of the table.
         line_offset = 1
         body = body[hint.end() :]
-        sample, _ = _sniff.text_sample(body, decoded.encoding)
+        sample = _sniff.text_sample(body, decoded.encoding)
         notes.append(f"The first line {hint.group(0).decode().strip()!r} named the delimiter.")
     delim = hint.group(1).decode() if line_offset else _sniff.sniff_delimiter(sample)
     lines = _sniff.scan_lines(body, delim)
@@ -79,7 +79,7 @@ def read_text(data: bytes, header: bool | None, skip_bad_lines: bool, limits: Li
         start = int(lines.starts[lead])
         line_offset += _sniff.line_number(body, start) - 1
         body = body[start:]
-        sample, _ = _sniff.text_sample(body, decoded.encoding)
+        sample = _sniff.text_sample(body, decoded.encoding)
         lines = _sniff.scan_lines(body, delim)
         notes.append(
             f"Skipped {lead} line{'s' if lead != 1 else ''} above the table that "
@@ -135,16 +135,13 @@ def read_text(data: bytes, header: bool | None, skip_bad_lines: bool, limits: Li
         if not skip_bad_lines:
             raise _ragged(line_no, seen, expected)
         if has_quotes:
-            frame, skipped, line_no = _parse_skipping(body, reading, use_header)
-            line_no += line_offset
+            skipping = _parse_skipping(body, reading, use_header)
+            frame, skipped, line_no = skipping.frame, skipping.n_lines, skipping.first_line
         else:
             skipped = int(bad.size)
             body = _drop_records(body, lines, bad)
         if skipped:
-            notes.append(
-                f"Skipped {skipped:,} line{'s' if skipped != 1 else ''} whose number of values "
-                f"did not match the first line (the first was line {line_no:,})."
-            )
+            notes.append(_skipped_note(skipped, line_no))
         n_records -= skipped
         left = len(frame) if frame is not None else n_records - int(use_header)
         if left <= 0:
@@ -156,12 +153,9 @@ def read_text(data: bytes, header: bool | None, skip_bad_lines: bool, limits: Li
         except _PandasRagged as exc:
             if not skip_bad_lines:
                 raise _ragged(exc.line + line_offset, exc.seen, exc.expected) from None
-            frame, skipped, line_no = _parse_skipping(body, reading, use_header)
-            line_no += line_offset
-            notes.append(
-                f"Skipped {skipped:,} line{'s' if skipped != 1 else ''} whose number of values "
-                f"did not match the first line (the first was line {line_no:,})."
-            )
+            skipping = _parse_skipping(body, reading, use_header)
+            frame, skipped = skipping.frame, skipping.n_lines
+            notes.append(_skipped_note(skipped, skipping.first_line))
     names = [c.strip() for c in first] if use_header else None
     if names is not None and len(names) == frame.shape[1]:
         frame.columns = names
@@ -348,10 +342,27 @@ def _unclosed_quote(body: bytes, line_offset: int) -> TableError:
     return TableError('A quoted value is never closed: a " is missing its partner.')
 
 
-def _parse_skipping(body: bytes, reading: _Reading, header: bool) -> tuple[pd.DataFrame, int, int]:
-    """Parse with pandas skipping over-long lines; return the frame, count, first line."""
+@dataclass(frozen=True)
+class _Skipping:
+    """A parse that skipped over-long lines: the frame, how many, and the first one's line."""
+
+    frame: pd.DataFrame
+    n_lines: int
+    first_line: int  # physical line in the uploaded file (0 if none was skipped)
+
+
+def _parse_skipping(body: bytes, reading: _Reading, header: bool) -> _Skipping:
+    """Parse with pandas skipping over-long lines, counting them from its warnings."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         frame = _parse(body, reading, header, on_bad_lines="warn")
     lines = [int(m) for w in caught for m in _PANDAS_SKIPPED.findall(str(w.message))]
-    return frame, len(lines), (min(lines) if lines else 0)
+    first = min(lines) + reading.line_offset if lines else 0
+    return _Skipping(frame, len(lines), first)
+
+
+def _skipped_note(n_lines: int, first_line: int) -> str:
+    return (
+        f"Skipped {n_lines:,} line{'s' if n_lines != 1 else ''} whose number of values "
+        f"did not match the first line (the first was line {first_line:,})."
+    )

@@ -51,15 +51,15 @@ def _fit(args: argparse.Namespace) -> int:
               "tol": args.tol, "sample_size": args.sample_size, "random_state": args.seed,
               "progress": bar}
     if args.engine == "stream":
-        if args.master or config:
-            raise ValueError("--master and --conf are for --engine spark.")
+        if args.master or config or args.n_init != 1:
+            raise ValueError("--master, --conf and --n-init are for --engine spark.")
         summary = stream_fit(args.source, args.k, method=args.method,
                              batch_size=args.batch_size, **common)
     else:
         if args.method != "minibatch":
             raise ValueError("--method is for --engine stream (Spark runs k-means||).")
         summary = spark_fit(args.source, args.k, master=args.master or DEFAULT_MASTER,
-                            config=config, **common)
+                            config=config, n_init=args.n_init, **common)
     bar.close()
     written = write_run(summary, out)
     print(_report(summary, written))
@@ -85,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
                           "passes (one iteration per pass)")
     fit.add_argument("--master", default=None,
                      help=f"spark engine: master URL (default {DEFAULT_MASTER}, this machine)")
+    fit.add_argument("--n-init", type=int, default=1,
+                     help="spark engine: k-means|| runs with different seeds, the best kept "
+                          "(default 1; one run can settle in a local minimum)")
     fit.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE",
                      help="spark engine: a Spark setting, e.g. spark.driver.memory=4g")
     fit.add_argument("--columns", nargs="+", default=None, metavar="NAME",

@@ -38,7 +38,8 @@ def test_fit_writes_a_run_file_the_reader_accepts(folder, tmp_path, capsys):
 @pytest.mark.parametrize(("args", "message"), [
     (["--columns", "f0", "nope"], "has no column 'nope'"),
     (["--k", "0"], "n_clusters=0 should be an integer from 1"),
-    (["--scale", "none", "--master", "local[1]"], "--master and --conf are for --engine spark"),
+    (["--scale", "none", "--master", "local[1]"],
+     "--master, --conf and --n-init are for --engine spark"),
     (["--engine", "spark", "--method", "lloyd"], "--method is for --engine stream"),
     (["--engine", "spark", "--conf", "novalue"], "should be KEY=VALUE"),
 ])

@@ -13,9 +13,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.big.datasets import write_big_parquet
 
 REPO = Path(__file__).resolve().parents[2]
+# Two fits of 0.2M and 2M rows in subprocesses.
+pytestmark = pytest.mark.timeout(900)
 SCRIPT = r"""
 import json, sys, tracemalloc
 import pyarrow as pa

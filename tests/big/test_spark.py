@@ -33,6 +33,8 @@ from tests.big.datasets import NAMES, blob_rows, write_parquet
 
 REPO = Path(__file__).resolve().parents[2]
 K = 4
+# Starting the JVM and a first job take a minute on a loaded 2-core machine.
+pytestmark = pytest.mark.timeout(900)
 
 
 def require_spark() -> None:
@@ -99,6 +101,14 @@ def test_spark_unscaled_on_csv(spark, table, tmp_path):
     km = KMeans(K, n_init=10, random_state=0).fit(X[:3_000])
     assert run.scale_mean is None and run.n_rows == 3_000
     assert run.inertia == pytest.approx(km.inertia_, rel=0.01)
+
+
+def test_more_starts_keep_the_cheapest_run(spark, table):
+    _, folder = table
+    one = spark_fit(folder, K, random_state=4, sample_size=0, session=spark)
+    best = spark_fit(folder, K, random_state=4, n_init=2, sample_size=0, session=spark)
+    assert best.settings["n_init"] == 2 and best.inertia <= one.inertia * (1 + 1e-9)
+    assert best.sample.empty and list(best.sample.columns) == [*NAMES[:4], CLUSTER_COLUMN]
 
 
 def test_spark_refuses_bad_input_like_the_streaming_fit(spark, table):

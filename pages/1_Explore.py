@@ -37,9 +37,7 @@ with page_guard():
         pin_button(active, result, evaluation, run)
         replay(spec, result, view, "explore", rings=analyst.rings(spec))
         (metrics_tab, whatif_tab, profile_tab, outlier_tab, apart_tab, new_tab,
-         download_tab) = st.tabs(["Quality metrics", "What-if: A vs B", "Cluster profiles",
-                                  "Outliers", "What sets clusters apart", "Score new rows",
-                                  "Download"])
+         download_tab) = analyst.page_tabs()
         with metrics_tab:
             metrics_panel(evaluation, has_truth, spec, "explore")
         with whatif_tab:
@@ -48,12 +46,16 @@ with page_guard():
             st.caption("Size and mean of every numeric feature per cluster, in the table's own "
                        "units; categorical features as the shares of their levels.")
             st.dataframe(cache.profiles(spec), key="explore_profiles", width="stretch")
-        with outlier_tab:
-            analyst.outliers_tab(spec)
-        with apart_tab:
-            analyst.separation_tab(spec)
-        with new_tab:
-            analyst.scoring_tab(spec)
+        # The analyst's tabs run only while open (the tab state makes a click rerun the page).
+        if outlier_tab.open:
+            with outlier_tab:
+                analyst.outliers_tab(spec)
+        if apart_tab.open:
+            with apart_tab:
+                analyst.separation_tab(spec)
+        if new_tab.open:
+            with new_tab:
+                analyst.scoring_tab(spec)
         with download_tab:
             download_buttons(spec, {**run.as_dict(), "data": source.title,
                                     "features": list(prepared.feature_names),

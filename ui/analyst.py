@@ -43,7 +43,7 @@ from clustering.text import cluster_name
 from ui import cache
 from ui.charts import show_chart
 from ui.layout import STYLES, style_name
-from ui.state import UPLOAD, get, peek, set_value, setting
+from ui.state import EXPLORE_TABS, UPLOAD, get, peek, set_value, setting
 from ui.text import md_escape
 
 OUTLIER_LABELS = {"share": "Top share of rows", "threshold": "Score threshold"}
@@ -54,6 +54,19 @@ MAX_PREVIEW = 200
 SCORED_FILENAME = "scored_rows.csv"
 _NEW_TABLE_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet"]
 _SCORED = "explore_scored"  # session slot: the last scored upload (key and results)
+
+
+def page_tabs() -> list:
+    """Explore's tabs. The open one is a setting (in the link), and opening a tab reruns the
+    page, so the analyst's tabs are computed only while they are open."""
+    made = []
+
+    def tabs(labels: list[str], *, key: str) -> str:
+        made.extend(st.tabs(labels, key=key, on_change="rerun"))
+        return st.session_state.get(key, labels[0])
+
+    setting(tabs, "explore_tab", list(EXPLORE_TABS))
+    return made
 
 
 # --- outliers ---------------------------------------------------------------------------------

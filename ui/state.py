@@ -51,6 +51,9 @@ SCALINGS = ("none", "standard", "minmax", "robust")
 MISSING = ("drop", "mean", "median")
 INITS = (*INIT_METHODS, "manual")
 MAX_K = 30
+#: Explore's tabs; the open one is a setting, so a link reopens it.
+EXPLORE_TABS = ("Quality metrics", "What-if: A vs B", "Cluster profiles", "Outliers",
+                "What sets clusters apart", "Score new rows", "Download")
 #: k-means parameters that Compare takes from the sidebar instead of drawing its own.
 COMPARE_FROM_SIDEBAR = ("init", "distance", "center", "n_init", "max_iter")
 IMAGE_SAMPLE_SIZES = (5_000, 10_000, 20_000, 50_000)
@@ -209,6 +212,7 @@ _ALL: list[Setting] = [
     Setting("explore_z", "z", "explore", None, str),
     Setting("explore_voronoi", "voronoi", "explore", False, _flag),
     Setting("explore_manual", "manual", "explore", (), _rows, multi=True),
+    Setting("explore_tab", "tab", "explore", EXPLORE_TABS[0], _choice(EXPLORE_TABS)),
     Setting("explore_outlier_rule", "outliers", "explore", "share",
             _choice(("share", "threshold"))),
     Setting("explore_outlier_share", "outlier_share", "explore", 1.0, _float_in(0.1, 50.0)),

@@ -92,26 +92,33 @@ def cluster_separation(
     labels = np.asarray(labels, dtype=np.int64)
     if labels.shape != row_index.shape:
         raise ValueError(f"labels {labels.shape} and row_index {row_index.shape} must match")
-    rows = frame.iloc[row_index]
-    parts = [_numeric_effects(rows[c], c, labels, n_clusters) for c in numeric]
-    parts += [_level_effects(rows[c], c, labels, n_clusters) for c in categorical]
-    parts = [p for p in parts if len(p)]
-    table = (pd.concat(parts, ignore_index=True) if parts
-             else pd.DataFrame({c: [] for c in _COLUMNS}))
-    table = table.assign(_size=table["effect"].abs()).sort_values(
-        ["cluster", "_size"], ascending=[True, False], kind="stable"
-    ).drop(columns="_size").reset_index(drop=True)
+    # Columns are gathered as numpy pieces and become one DataFrame at the end: building
+    # small frames per column cost more than the arithmetic (measured on Iris).
+    pieces = [_numeric_effects(frame[c].iloc[row_index], c, labels, n_clusters)
+              for c in numeric]
+    pieces += [_level_effects(frame[c].iloc[row_index], c, labels, n_clusters)
+               for c in categorical]
+    pieces = [p for p in pieces if p is not None and len(p["cluster"])]
+    columns = {name: (np.concatenate([p[name] for p in pieces]) if pieces else np.empty(0))
+               for name in _COLUMNS}
+    order = np.lexsort((-np.abs(columns["effect"]), columns["cluster"]))
+    columns = {name: values[order] for name, values in columns.items()}
+    table = pd.DataFrame(columns)
+    table["cluster"] = table["cluster"].astype(np.int64)
+    table["effect"] = table["effect"].astype(np.float64)
+    bounds = np.searchsorted(columns["cluster"], np.arange(n_clusters + 1))
     sizes = np.bincount(labels, minlength=n_clusters)
-    sentences = [_sentence(j, table[table["cluster"] == j], sizes[j], len(labels))
+    sentences = [_sentence(j, {name: values[bounds[j]:bounds[j + 1]]
+                               for name, values in columns.items()}, sizes[j], len(labels))
                  for j in range(n_clusters)]
     return Separation(table=table, sentences=sentences)
 
 
-def _numeric_effects(series: pd.Series, name: str, labels: np.ndarray, k: int) -> pd.DataFrame:
+def _numeric_effects(series: pd.Series, name: str, labels: np.ndarray, k: int) -> dict | None:
     values = to_numeric(series).values
     ok = np.isfinite(values)
     if not ok.any():
-        return pd.DataFrame()
+        return None
     lab, x = labels[ok], values[ok]
     counts = np.bincount(lab, minlength=k).astype(np.float64)
     sums = np.bincount(lab, weights=x, minlength=k)
@@ -122,15 +129,15 @@ def _numeric_effects(series: pd.Series, name: str, labels: np.ndarray, k: int) -
         inside = sums / counts
         elsewhere = (total - sums) / rest
         effect = (inside - elsewhere) / sd if sd > 0 else np.zeros(k)
-    keep = (counts > 0) & (rest > 0)
-    j = np.flatnonzero(keep)
-    return pd.DataFrame({
-        "cluster": j, "feature": name, "column": name, "level": None, "kind": "numeric",
-        "effect": effect[j], "in_cluster": inside[j], "elsewhere": elsewhere[j],
-    })
+    j = np.flatnonzero((counts > 0) & (rest > 0))
+    return {"cluster": j, "feature": np.full(j.size, name, dtype=object),
+            "column": np.full(j.size, name, dtype=object),
+            "level": np.full(j.size, None, dtype=object),
+            "kind": np.full(j.size, "numeric", dtype=object),
+            "effect": effect[j], "in_cluster": inside[j], "elsewhere": elsewhere[j]}
 
 
-def _level_effects(series: pd.Series, name: str, labels: np.ndarray, k: int) -> pd.DataFrame:
+def _level_effects(series: pd.Series, name: str, labels: np.ndarray, k: int) -> dict:
     codes, levels = pd.factorize(as_levels(series))
     n_levels = len(levels)
     counts = np.bincount(labels * n_levels + codes, minlength=k * n_levels).reshape(k, n_levels)
@@ -146,32 +153,37 @@ def _level_effects(series: pd.Series, name: str, labels: np.ndarray, k: int) -> 
     keep = (counts > 0) & (sizes > 0) & (rest > 0) & (effect > 0) & np.isfinite(effect)
     j, lev = np.nonzero(keep)
     level_text = np.asarray(levels, dtype=object)[lev]
-    return pd.DataFrame({
-        "cluster": j, "feature": [f"{name} = {v}" for v in level_text], "column": name,
-        "level": level_text, "kind": "category", "effect": effect[j, lev],
-        "in_cluster": inside[j, lev], "elsewhere": elsewhere[j, lev],
-    })
+    return {"cluster": j, "feature": np.array([f"{name} = {v}" for v in level_text], dtype=object),
+            "column": np.full(j.size, name, dtype=object), "level": level_text,
+            "kind": np.full(j.size, "category", dtype=object), "effect": effect[j, lev],
+            "in_cluster": inside[j, lev], "elsewhere": elsewhere[j, lev]}
 
 
-def _phrase(row) -> str:
-    if row.kind == "category":
-        return (f"{row.column} is '{row.level}' in {100 * row.in_cluster:.0f}% "
-                f"({100 * row.elsewhere:.0f}% elsewhere)")
-    word = "high" if row.effect > 0 else "low"
-    return f"{word} {row.column} ({row.effect:+.1f} sd)"
+def _phrase(kind: str, column: str, level, effect: float, inside: float,
+            elsewhere: float) -> str:
+    if kind == "category":
+        return (f"{column} is '{level}' in {100 * inside:.0f}% "
+                f"({100 * elsewhere:.0f}% elsewhere)")
+    word = "high" if effect > 0 else "low"
+    return f"{word} {column} ({effect:+.1f} sd)"
 
 
-def _sentence(j: int, rows: pd.DataFrame, size: int, n: int) -> str:
+def _sentence(j: int, rows: dict, size: int, n: int) -> str:
+    """``rows``: the cluster's entries (numpy columns), strongest first."""
     name = cluster_name(j)
     if size == 0:
         return f"{name} is empty."
     if size == n:
         return f"{name} holds every row, so there is nothing to compare it with."
-    if rows.empty:
+    if not len(rows["effect"]):
         return f"{name}: no feature can be compared."
-    strong = rows[rows["effect"].abs() >= MIN_EFFECT].head(SENTENCE_ITEMS)
-    if strong.empty:
-        top = rows.iloc[0]
+
+    def phrase(i: int) -> str:
+        return _phrase(rows["kind"][i], rows["column"][i], rows["level"][i], rows["effect"][i],
+                       rows["in_cluster"][i], rows["elsewhere"][i])
+
+    strong = np.flatnonzero(np.abs(rows["effect"]) >= MIN_EFFECT)[:SENTENCE_ITEMS]
+    if not strong.size:
         return (f"{name}: close to the other clusters on every feature (no difference of "
-                f"{MIN_EFFECT} sd or more; the largest is {_phrase(top)}).")
-    return f"{name}: " + ", ".join(_phrase(r) for r in strong.itertuples()) + "."
+                f"{MIN_EFFECT} sd or more; the largest is {phrase(0)}).")
+    return f"{name}: " + ", ".join(phrase(i) for i in strong) + "."

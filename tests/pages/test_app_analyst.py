@@ -40,6 +40,14 @@ def upload(at, data: bytes, name: str = "customers.csv"):
     return at
 
 
+def open_tab(at, label: str):
+    """Open one of Explore's tabs, as a click does (the analyst's tabs run only when open)."""
+    at.session_state["explore_tab"] = label
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def markdown_sources(at) -> str:
     """Every Markdown string sent to the page, as sent (escapes kept)."""
     kinds = ("markdown", "caption", "success", "info", "warning", "error")
@@ -93,6 +101,8 @@ def test_a_categorical_column_is_offered_and_encoded(uploaded):
 
 def test_outliers_flagged_by_share_then_threshold_and_ringed(explore):
     at = explore
+    assert "rows flagged" not in captions(at)  # closed tabs compute nothing
+    open_tab(at, "Outliers")
     data = load_dataset("iris")
     prepared = prepare(data.frame, data.feature_names, "label", scaling="standard")
     result = kmeans(prepared.X, 3, random_state=0, max_iter=100)
@@ -115,12 +125,12 @@ def test_outliers_flagged_by_share_then_threshold_and_ringed(explore):
     assert len(array(ring["x"])) == n_flagged
     query = dict(at.query_params)
     assert query["outliers"] == "threshold" and query["outlier_cut"] == "2.0"
-    assert query["rings"] == "1"
+    assert query["rings"] == "1" and query["tab"] == "Outliers"
 
 
 def test_a_link_reopens_the_outlier_rule():
     at = page("pages/1_Explore.py", {"outliers": "threshold", "outlier_cut": "2.5",
-                                     "rings": "1"}).run()
+                                     "rings": "1", "tab": "Outliers"}).run()
     assert not at.exception, at.exception
     assert at.radio(key="explore_outlier_rule").value == "threshold"
     assert at.number_input(key="explore_outlier_cut").value == 2.5
@@ -130,7 +140,7 @@ def test_a_link_reopens_the_outlier_rule():
 
 
 def test_what_sets_clusters_apart(explore):
-    at = explore
+    at = open_tab(explore, "What sets clusters apart")
     sentences = [m.value for m in at.markdown if "Cluster 0" in m.value]
     assert len(sentences) == 1 and sentences[0].count("\n- ") == 2  # one line per cluster
     assert "sd" in sentences[0]
@@ -150,7 +160,7 @@ def test_categorical_levels_explain_clusters_escaped(uploaded):
     at = uploaded
     at.multiselect(key="sb_features").set_value(["spend", HOSTILE]).run()
     at.slider(key="sb_k").set_value(2).run()
-    assert not at.exception, at.exception
+    open_tab(at, "What sets clusters apart")
     (sentences,) = [m.value for m in at.markdown if "Cluster 0" in m.value]
     assert "premium" in sentences or "basic" in sentences
     assert not RAW.search(sentences)
@@ -162,6 +172,7 @@ def test_new_rows_are_scored_with_the_fitted_preparation(uploaded):
     at = uploaded
     at.multiselect(key="sb_features").set_value(["spend", "visits", HOSTILE]).run()
     at.slider(key="sb_k").set_value(2).run()
+    open_tab(at, "Score new rows")
     new = customers_csv(n=30, seed=5)
     at.file_uploader(key="explore_score_upload").set_value(("new.csv", new, "text/csv")).run()
     assert not at.exception, at.exception
@@ -178,6 +189,7 @@ def test_new_rows_are_scored_with_the_fitted_preparation(uploaded):
 def test_new_rows_missing_a_column_get_one_sentence(uploaded):
     at = uploaded
     at.multiselect(key="sb_features").set_value(["spend", "visits", HOSTILE]).run()
+    open_tab(at, "Score new rows")
     new = customers_csv(n=10, drop="visits")
     at.file_uploader(key="explore_score_upload").set_value(("new.csv", new, "text/csv")).run()
     assert not at.exception, at.exception
@@ -192,7 +204,7 @@ def test_the_run_as_code_and_the_labelled_table_have_buttons(explore):
 
 
 def test_scored_download_keeps_the_new_tables_columns(uploaded):
-    at = uploaded
+    at = open_tab(uploaded, "Score new rows")
     new = customers_csv(n=12, seed=9)
     at.file_uploader(key="explore_score_upload").set_value(("new.csv", new, "text/csv")).run()
     memo = at.session_state["explore_scored"]

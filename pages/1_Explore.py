@@ -61,7 +61,8 @@ with page_guard():
                                     "features": list(prepared.feature_names),
                                     "categorical": list(prepared.categorical_features)},
                              "explore", {"labelled": analyst.labelled_builder(spec)})
-            analyst.script_buttons(spec, "explore")
+            if download_tab.open:
+                analyst.script_buttons(spec, "explore")
 with page_guard():
     open_run_section("explore")
 sync_url()

@@ -198,6 +198,7 @@ def test_new_rows_missing_a_column_get_one_sentence(uploaded):
 
 
 def test_the_run_as_code_and_the_labelled_table_have_buttons(explore):
+    open_tab(explore, "Download")
     labels = [b.proto.label for b in explore.get("download_button")]
     assert {"Python script (.py)", "Notebook (.ipynb)", "Labelled table (CSV)"} <= set(labels)
     assert "loads the data set from scikit-learn" in captions(explore)

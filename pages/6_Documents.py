@@ -40,14 +40,16 @@ with page_guard():
     corpus_summary(data, cap_note)
     vector_note(data)
     headline(data, run, evaluation)
-    # A keyed tab bar tracks its state, so a rerun (a search) keeps the open tab.
+    # A keyed tab bar tracks its state: a rerun (a search) keeps the open tab, and a tab
+    # knows whether it is open.
     topics, where, find, quality, words, choose, files = st.tabs(
         ["Topics", "Document map", "Find documents", "Quality", "Lengths and words",
          "Choose K", "Download"], key="documents_tab", on_change="rerun")
     with topics:
         cluster = topics_section(data, knobs)
     with where:
-        map_section(data, run, knobs)
+        if where.open is not False:  # the replay is the costliest figure: built when shown
+            map_section(data, run, knobs)
     with find:
         search_section(data, knobs)
     with quality:

@@ -205,6 +205,12 @@ CACHE_POLICY: dict[str, Policy] = {
         32, 16, "1h", "Metric values and a K x topics contingency table."),
     "ui.documents.doc_topics": Policy(
         32, 16, "1h", "Top 10 terms and weights per cluster, and the K x top-terms table."),
+    "ui.documents.doc_documents": Policy(
+        16, 64, "1h", "Title, label, length and 240-character snippet of every document "
+        "(about 15 MB at 50,000 documents): the same for every K."),
+    "ui.documents.doc_hover": Policy(
+        16, 32, "1h", "Title, label, length and a 100-character snippet per document, for "
+        "the map's hover boxes: the same for every K."),
     "ui.documents.doc_table": Policy(
         16, 64, "1h", "One row per document: title, cluster, similarity, words and a "
         "240-character snippet (about 15 MB at 50,000 documents)."),

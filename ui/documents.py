@@ -53,6 +53,7 @@ from clustering.documents import (
     top_terms,
     top_terms_csv,
     vectorize,
+    with_run,
 )
 from clustering.evaluation import METRICS, Evaluation, evaluate, hover_lines, metrics_table
 from clustering.figures import (
@@ -343,9 +344,20 @@ def doc_topics(data: Keyed[DocData], knobs: Knobs) -> TopTerms:
 
 
 @cached
+def doc_documents(data: Keyed[DocData]) -> pd.DataFrame:
+    """Titles, labels, lengths and snippets: the same for every K."""
+    return document_frame(data.value.corpus, data.value.matrix)
+
+
+@cached
+def doc_hover(data: Keyed[DocData]) -> pd.DataFrame:
+    return hover_frame(data.value.corpus, data.value.matrix)
+
+
+@cached
 def doc_table(data: Keyed[DocData], knobs: Knobs) -> pd.DataFrame:
-    run, d = doc_run(data, knobs), data.value
-    return document_frame(d.corpus, d.matrix, run, run.similarity(d.space.X))
+    run = doc_run(data, knobs)
+    return with_run(doc_documents(data), run, run.similarity(data.value.space.X))
 
 
 @cached
@@ -367,7 +379,7 @@ def doc_search(data: Keyed[DocData], knobs: Knobs, query: str, n_results: int) -
 @cached
 def doc_map(data: Keyed[DocData], knobs: Knobs, style: str) -> dict:
     run, d, projection = doc_run(data, knobs), data.value, doc_projection(data)
-    hover = hover_lines(hover_frame(d.corpus, d.matrix), run.drawn.rows)
+    hover = hover_lines(doc_hover(data), run.drawn.rows)
     inputs = replay_inputs(d.space.X, run.drawn, projection, hover_text=hover,
                            true_labels=d.truth, distance=knobs.distance)
     return run_figure(**inputs.figure_kwargs(run.drawn), axis_titles=projection.axis_titles,

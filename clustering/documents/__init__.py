@@ -58,6 +58,7 @@ from clustering.documents._report import (
     snippet,
     top_terms,
     top_terms_csv,
+    with_run,
 )
 from clustering.documents._uploads import (
     NESTED_ARCHIVES,
@@ -119,5 +120,6 @@ __all__ = [
     "top_terms",
     "top_terms_csv",
     "vectorize",
+    "with_run",
     "word_counts",
 ]

@@ -34,6 +34,7 @@ __all__ = [
     "snippet",
     "top_terms",
     "top_terms_csv",
+    "with_run",
 ]
 
 #: Longest query accepted (characters).
@@ -113,24 +114,29 @@ def ranked_members(run: DocumentRun, similarity: np.ndarray, cluster: int) -> np
 
 def snippet(text: str, max_chars: int = SNIPPET_CHARS) -> str:
     """The start of a document on one line, cut at a word, with an ellipsis when cut."""
-    flat = " ".join(text.split())
-    if len(flat) <= max_chars:
+    # Only the start is flattened: whitespace runs shrink, so 4x the length is plenty.
+    head = text[: 4 * max_chars + 1]
+    flat = " ".join(head.split())
+    if len(flat) <= max_chars and len(head) == len(text):
         return flat
     cut = flat[:max_chars].rsplit(" ", 1)[0]
     return (cut or flat[:max_chars]) + " \u2026"
 
 
-def document_frame(corpus: Corpus, matrix: TermMatrix, run: DocumentRun,
-                   similarity: np.ndarray, *, text: bool = False) -> pd.DataFrame:
+def document_frame(corpus: Corpus, matrix: TermMatrix, run: DocumentRun | None = None,
+                   similarity: np.ndarray | None = None, *, text: bool = False
+                   ) -> pd.DataFrame:
     """One row per clustered document: what the page lists, the map hovers and the CSV holds.
 
     Parameters
     ----------
     corpus : Corpus
     matrix : TermMatrix
-    run : DocumentRun
-    similarity : ndarray of shape (n,)
-        :meth:`DocumentRun.similarity`.
+    run : DocumentRun, optional
+        Adds the ``cluster`` column; without it the frame does not depend on K (a page can
+        keep it and add the run's columns with :func:`with_run`).
+    similarity : ndarray of shape (n,), optional
+        :meth:`DocumentRun.similarity`; adds the ``similarity`` column.
     text : bool
         Add the full text (for the download) instead of a snippet.
 
@@ -145,14 +151,26 @@ def document_frame(corpus: Corpus, matrix: TermMatrix, run: DocumentRun,
     data = {"document": rows + 1, "title": [corpus.titles[i] for i in rows]}
     if corpus.labels is not None:
         data["label"] = corpus.labels[rows]
-    data["cluster"] = run.labels
-    data["similarity"] = np.round(similarity, 4)
+    if run is not None:
+        data["cluster"] = run.labels
+    if similarity is not None:
+        data["similarity"] = np.round(similarity, 4)
     data["words"] = word_counts(texts)
     if text:
         data["text"] = texts
     else:
         data["snippet"] = [snippet(t) for t in texts]
     return pd.DataFrame(data)
+
+
+def with_run(frame: pd.DataFrame, run: DocumentRun, similarity: np.ndarray) -> pd.DataFrame:
+    """A :func:`document_frame` made without a run, with the run's ``cluster`` and
+    ``similarity`` columns put in their place (a copy)."""
+    out = frame.copy()
+    at = list(out.columns).index("words")
+    out.insert(at, "similarity", np.round(similarity, 4))
+    out.insert(at, "cluster", run.labels)
+    return out
 
 
 #: Characters of the snippet in a map hover box.

@@ -16,8 +16,8 @@ pytestmark = pytest.mark.timeout(300)
 
 PAGE = "pages/6_Documents.py"
 SMALL = {"corpus": "books"}  # 140 excerpts: quick
-CHARTS = {"documents_terms", "documents_map", "documents_contingency", "documents_lengths",
-          "documents_frequencies"}
+CHARTS = {"documents_terms", "documents_contingency", "documents_lengths",
+          "documents_frequencies"}  # and the map, built when its tab is open
 EVIL = "[click](https://evil.example) <b>bold</b> :material/warning: $x$"
 
 
@@ -45,6 +45,14 @@ def make_zip(members: dict[str, bytes]) -> bytes:
 def plain(source: str) -> str:
     """What a reader sees of a Markdown source (escapes read)."""
     return shown(source).text
+
+
+def open_tab(at, name: str):
+    """Open a tab of the keyed tab bar (as a click does) and rerun."""
+    at.session_state["documents_tab"] = name
+    at.run()
+    assert not at.exception, at.exception
+    return at
 
 
 def metric(at, label: str) -> str:
@@ -87,6 +95,11 @@ def test_the_default_page_clusters_the_labelled_corpus(newsgroups):
     assert len(at.get("download_button")) == 3
     assert at.dataframe  # the cluster's documents, closest first
     assert not at.error
+    open_tab(at, "Document map")
+    spec = figure_by_key(at, "documents_map")
+    assert len(spec["frames"]) > 2  # the replay: init, then assign/update steps
+    assert "sci.space" in str(spec["data"])  # true topics shape the points
+    open_tab(at, "Topics")
 
 
 def test_a_k_change_reruns_k_means_but_never_counts_words_again(monkeypatch):
@@ -249,6 +262,6 @@ def test_the_sweep_runs_on_request_and_lsa_off_caps_the_vocabulary():
 
 def test_above_the_minibatch_size_the_map_has_no_replay(monkeypatch):
     monkeypatch.setattr("clustering.documents._pipeline.MINIBATCH_MIN_DOCS", 100)
-    at = run(SMALL)
+    at = open_tab(run(SMALL), "Document map")
     assert any("MiniBatchKMeans" in plain(c.value) for c in at.caption)
     assert len(figure_by_key(at, "documents_map")["frames"]) == 1

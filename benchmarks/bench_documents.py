@@ -11,8 +11,9 @@ Run ``python benchmarks/bench_documents.py [--repeat R] [--no-big]``. Prints med
    thread. Goal: under 5 s.
 2. **A K change** (4 -> 5): k-means + metrics + top terms on the cached space, against
    KMeans + the same metrics. Goal: under 1 s.
-3. **The page itself** under Streamlit's AppTest (``--no-page`` skips it): a K change on the
-   4-topic set, everything else cached (the words are not counted again). Goal: under 1 s.
+3. **The page itself** under Streamlit's AppTest (``--no-page`` skips it): its first view (with
+   the imports, then for a second session) and a K change on the 4-topic set, everything else
+   cached (the words are not counted again). Goal: under 1 s.
 4. **20,000 documents** (all 18,821 newsgroup posts + 1,179 Reuters R8 stories): the whole
    first view, with the progress callback's messages counted (the page's progress bar).
    Goal: under 30 s.
@@ -122,6 +123,9 @@ def page_k_changes(repeat: int) -> None:
     from streamlit.testing.v1 import AppTest
 
     page = str(Path(__file__).resolve().parents[1] / "pages" / "6_Documents.py")
+    t_cold, _ = timed(AppTest.from_file(page, default_timeout=600).run)
+    # A second visitor: imports done and the built-in corpus shared, but the words of this
+    # session's corpus are counted again (they are kept per session).
     at = AppTest.from_file(page, default_timeout=600)
     t, _ = timed(at.run)
     assert not at.exception, at.exception
@@ -131,8 +135,9 @@ def page_k_changes(repeat: int) -> None:
         at.slider(key="documents_k").set_value(5 + r).run()
         times.append(time.perf_counter() - start)
         assert not at.exception, at.exception
-    print(f"page under AppTest: first view {t:.2f} s (imports included), K change median "
-          f"{statistics.median(times):.3f} s over {repeat} (goal < 1 s)")
+    print(f"page under AppTest: first view {t_cold:.2f} s with the imports, {t:.2f} s for a "
+          f"new session; K change median {statistics.median(times):.3f} s over {repeat} "
+          "(goal < 1 s; the map tab builds its replay when opened)")
 
 
 def twenty_thousand() -> Corpus:

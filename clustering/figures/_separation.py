@@ -77,7 +77,10 @@ def separation_figure(
     bars = {
         "type": "bar", "orientation": "h", "x": values, "y": names,
         "marker": {"color": color, "line": {"color": "#1A1A1A", "width": 1},
-                   "pattern": {"shape": hatch, "fgcolor": "#FFFFFF", "size": 6}},
+                   # Overlay: white hatching on the cluster's colour (plotly's default
+                   # "replace" mode would paint the hatched bars white).
+                   "pattern": {"shape": hatch, "fgcolor": "#FFFFFF", "fillmode": "overlay",
+                               "size": 7, "solidity": 0.35}},
         "text": [f"{v:+.2f} sd" for v in values], "textposition": "outside",
         "cliponaxis": False,
         "hovertemplate": "%{y}: %{x:+.2f} sd<extra></extra>",

@@ -74,6 +74,14 @@ def test_categorical_feature_outliers_and_the_script(page, app_url, tmp_path):
     assert "rings=1" in page.url and "outliers=threshold" in page.url
     screenshot(page, "analyst_outliers_ringed")
 
+    # What sets each cluster apart: one sentence per cluster and the sorted chart.
+    page.get_by_role("tab", name="What sets clusters apart").click()
+    bars = page.locator(".st-key-explore_separation_chart .js-plotly-plot")
+    expect(bars.locator(".gtitle")).to_contain_text("What sets Cluster 0 apart")
+    expect(page.get_by_text(re.compile(r"Cluster 0.+(high|low|plan is)"))).to_be_visible()
+    wait_for_app(page)
+    screenshot(page, "analyst_separation")
+
     # The run as a script: run it beside the data file, it prints the page's numbers.
     page.get_by_role("tab", name="Download").click()
     with page.expect_download() as info:

@@ -49,6 +49,7 @@ def test_separation_bars_strongest_on_top_with_escaped_names():
     assert list(bars.y) == ["width", "plan = gold", "&lt;b&gt;petal&lt;/b&gt;"]  # top = last
     assert list(bars.x) == [-0.9, 1.2, 1.8]
     assert list(bars.marker.pattern.shape) == ["", "/", ""]
+    assert bars.marker.pattern.fillmode == "overlay"  # hatching over the cluster colour
     assert fig.layout.xaxis.range == (-3.0, 3.0)
     assert "What sets Cluster 2 apart" in fig.layout.title.text
     assert "standard deviations" in fig.layout.xaxis.title.text

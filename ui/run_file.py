@@ -54,7 +54,8 @@ def data_folder() -> str | None:
 def open_run_section(key: str) -> None:
     """The "Open a run" expander: upload (or, when allowed, pick) a run and show it."""
     folder = data_folder()
-    chosen = st.session_state.get(f"{key}_opened_files") or st.session_state.get(f"{key}_opened_path")
+    chosen = (st.session_state.get(f"{key}_opened_files")
+              or st.session_state.get(f"{key}_opened_path"))
     with st.expander("Open a run fitted on a big table", expanded=bool(chosen),
                      icon=":material/folder_open:"):
         st.caption("For tables too big to upload: fit them where they are with "

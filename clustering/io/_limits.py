@@ -41,10 +41,12 @@ class Limits:
     max_memory_mb : int
         Address space (MB) that the child process reading an upload may add to what it
         starts with (``RLIMIT_AS``); more and the child stops, the server does not notice.
-    in_process_bytes : int
-        Plain-text uploads (no ZIP, Parquet or binary bytes) up to this size are read in the
-        server process: reading them costs at most a few ms and tens of MB, less than starting
-        a child. Everything else, whatever its size, is read in a child process.
+    in_process_bytes, in_process_columns : int
+        Plain-text uploads (no ZIP, Parquet or binary bytes) of at most this size and this
+        many columns (counted on the first line) are read in the server process: their read
+        is bounded by those two numbers (at most about 10 MB and a fraction of a second, see
+        ``benchmarks/bench_loader.py``), while a child costs tens of ms more and, on first use,
+        the forkserver's start. Everything else, whatever its size, is read in a child process.
     isolate : bool
         Read uploads above the in-process line in a child process with hard limits. Turned
         off only to debug a reader in process.
@@ -60,6 +62,7 @@ class Limits:
     max_seconds: float = 30.0
     max_memory_mb: int = 1_500
     in_process_bytes: int = 1_000_000
+    in_process_columns: int = 50
     isolate: bool = True
 
     def __post_init__(self) -> None:
@@ -69,10 +72,10 @@ class Limits:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"Limits.{name} must be a positive integer, got {value!r}")
-        if not isinstance(self.in_process_bytes, int) or self.in_process_bytes < 0:
-            raise ValueError(
-                f"Limits.in_process_bytes must be an integer >= 0, got {self.in_process_bytes!r}"
-            )
+        for name in ("in_process_bytes", "in_process_columns"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"Limits.{name} must be an integer >= 0, got {value!r}")
         if not self.max_seconds > 0:
             raise ValueError(f"Limits.max_seconds must be > 0, got {self.max_seconds!r}")
 

@@ -8,10 +8,11 @@ cannot be read raises :class:`TableError` with one sentence for the analyst.
 
 Nothing from the file is ever executed: cells and names are only data.
 
-Where it runs: plain text up to ``Limits.in_process_bytes`` (1 MB) is read in this process,
-because a small CSV cannot hurt (its parse is bounded by its size) and a child would cost
-more than the read. Everything else (larger text, and any .xlsx, Parquet or binary upload,
-however small, since compressed formats unpack to any size) is read by
+Where it runs: plain text of at most ``Limits.in_process_bytes`` (1 MB) and
+``Limits.in_process_columns`` (50) is read in this process, because such a CSV cannot hurt
+(its parse is bounded by those two numbers) and a child would cost more than the read.
+Everything else (wider or larger text, and any .xlsx, Parquet or binary upload, however
+small, since compressed formats unpack to any size) is read by
 :func:`clustering.io.run_contained` in a child process with hard memory, CPU and wall-time
 limits; the table comes back as a JSON header and an Arrow IPC stream.
 """
@@ -143,19 +144,23 @@ def load_table(
 
 
 def _harmless(data: bytes, limits: Limits) -> bool:
-    """Small plain text: read in process, since a child would cost more than the read.
+    """Small, narrow plain text: read in process, since a child would cost more than the read.
 
-    A text file's parse is bounded by its size (pandas needs at most tens of bytes of
-    memory per byte of CSV, and a 1 MB file reads in a few ms), whereas an archive, a
-    Parquet file or anything binary can unpack to any size however small it is. Only the
-    first bytes are looked at; nothing is unpacked here.
+    A text file's parse is bounded by its size and its number of columns (pandas needs at
+    most tens of bytes of memory per byte of CSV; classifying costs about a millisecond per
+    column), whereas an archive, a Parquet file or anything binary can unpack to any size
+    however small it is. Only the first bytes and the first line are looked at; nothing is
+    unpacked here.
     """
     if len(data) > limits.in_process_bytes:
         return False
     head = data[:4]
-    if head in _magic.ZIP_MAGICS or head == b"PAR1":
+    if head in _magic.ZIP_MAGICS or head == b"PAR1" or _magic.looks_binary(data):
         return False
-    return not _magic.looks_binary(data)
+    end = data.find(b"\n")
+    first = data[: end if end >= 0 else len(data)]
+    fields = 1 + max(first.count(d) for d in (b",", b";", b"\t", b"|"))
+    return fields <= limits.in_process_columns
 
 
 def _load_here(data: bytes, filename: str, sheet: str | int | None, header: bool | None,

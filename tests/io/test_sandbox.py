@@ -106,11 +106,12 @@ def test_small_text_is_read_in_process_and_everything_else_in_a_child(monkeypatc
     small = b"a,b\n1,2\n3,4\n"
     assert load_table(small, "x.csv").frame.shape == (2, 2)
     assert calls == []
+    wide = (",".join(f"c{i}" for i in range(60)) + "\n" + ",".join("1" * 60) + "\n").encode()
     for data in (numbers_xlsx(5), b"PAR1" + bytes(20) + b"PAR1",
-                 small + b"5,6\n" * 300_000):  # an archive, Parquet, text above 1 MB
+                 small + b"5,6\n" * 300_000, wide):  # archive, Parquet, > 1 MB, > 50 columns
         with pytest.raises(TableError):
             load_table(data, "x.csv")  # the spy's empty reply is refused, not trusted
-    assert len(calls) == 3
+    assert len(calls) == 4
 
 
 def test_images_are_decoded_in_a_child_with_the_same_limits():

@@ -8,7 +8,8 @@
    the table, the agreement matrix, the dendrogram and the k-distance plot), and the rerun
    after changing one algorithm's parameter (only that algorithm reruns).
 3. Blobs with 100,000 rows: every registry entry under its size guard (each must stay
-   within a few seconds), and the whole page under AppTest.
+   within a few seconds), the whole page under AppTest, and the rerun after changing the
+   corner score (served from the cache: the page stays responsive on big data).
 
 Times are medians of several repeats; the machine is shared, so the load average is
 printed. Run: ``python benchmarks/bench_compare.py`` (``--quick`` for fewer repeats).
@@ -73,7 +74,8 @@ def default_grid() -> None:
     fig.to_json()
 
 
-def apptest(query: dict | None = None, change_one: bool = False) -> tuple[float, float | None]:
+def apptest(query: dict | None = None, change_one: bool = False,
+            change_score: bool = False) -> tuple[float, float | None]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
@@ -89,6 +91,11 @@ def apptest(query: dict | None = None, change_one: bool = False) -> tuple[float,
     if change_one:
         start = time.perf_counter()
         at.number_input(key="compare_dbscan_eps").set_value(0.4).run()
+        rerun = time.perf_counter() - start
+        assert not at.exception, at.exception
+    if change_score:
+        start = time.perf_counter()
+        at.selectbox(key="compare_score").set_value("silhouette").run()
         rerun = time.perf_counter() - start
         assert not at.exception, at.exception
     return first, rerun
@@ -134,9 +141,10 @@ def main() -> None:
     n = 30_000 if args.quick else 100_000
     print(f"Blobs {n:,} rows, every registry entry under its size guard:")
     big_registry(n)
-    first, _ = apptest({"dataset": "blobs", "n": str(n)})
+    first, rerun = apptest({"dataset": "blobs", "n": str(n)}, change_score=True)
     print(f"Whole page under AppTest on blobs {n:,} rows (toy sets + that data, default "
-          f"algorithms), empty caches: {first:.1f} s")
+          f"algorithms), empty caches: {first:.1f} s (goal < 150 s); rerun after changing "
+          f"the corner score: {rerun:.2f} s (goal < 20 s)")
 
 
 if __name__ == "__main__":

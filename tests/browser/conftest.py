@@ -1,22 +1,44 @@
-"""Fixtures that serve the real app with `streamlit run` and drive it in Chromium via Playwright."""
+"""Fixtures that serve the real app with `streamlit run` and drive it in Chromium via Playwright.
+
+No test sleeps for a fixed time: each waits for the condition it needs, so a loaded machine
+makes the suite slower, never red. The helpers here are the conditions:
+
+- :func:`wait_for_app`: the script finished and nothing is stale (STYLE.md's recipe);
+- :func:`rerun`: around an action, waits until the rerun that action started has finished;
+- :func:`press`: keys on a widget, one rerun at a time;
+- :func:`settle`: the window has its new size, every plotly chart is laid out and painted;
+- :func:`hover_point`: plotly has the point under the mouse (so a click picks that point);
+- :func:`eventually`: re-measures something only a screenshot shows (pixels) until it holds.
+
+Timeouts on the waits are hang guards, generous so that a loaded machine passes.
+"""
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from tests.browser.find_chromium import chromium_path
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "screenshots"
+WAIT = 180_000
+"""Milliseconds any one wait may take before the test is called hung."""
+T = TypeVar("T")
 
 # Chromium flags for a closed network: without the background-networking ones, Chromium keeps
 # trying to reach Google's hosts and the sandbox refuses the connections.
@@ -36,12 +58,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
+            # A hang guard for a whole test (several waits), not a speed check.
+            item.add_marker(pytest.mark.timeout(600))
 
 
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def _copy_until_ready(stream, log, ready: threading.Event) -> None:
+    """Copy the server's output to the log; set ``ready`` once it says where it listens."""
+    for line in stream:
+        log.write(line)
+        log.flush()
+        if "URL:" in line:
+            ready.set()
+    ready.set()  # the server exited: stop waiting, the health check below says so
 
 
 @pytest.fixture(scope="session")
@@ -59,27 +93,31 @@ def app_url() -> Iterator[str]:
             "--browser.gatherUsageStats", "false",
         ],
         cwd=REPO,
-        stdout=log,
+        stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        text=True,
     )
+    ready = threading.Event()
+    copier = threading.Thread(target=_copy_until_ready, args=(proc.stdout, log, ready),
+                              daemon=True)
+    copier.start()
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
+    ready.wait(timeout=WAIT / 1000)
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=30) as resp:
+            healthy = resp.status == 200
+    except OSError:
+        healthy = False
+    if not healthy:
         proc.terminate()
-        pytest.fail("streamlit was not healthy within 60 s; see test-artifacts/streamlit.log")
+        pytest.fail("streamlit did not come up; see test-artifacts/streamlit.log")
     yield url
     proc.terminate()
     try:
-        proc.wait(timeout=10)
+        proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
         proc.kill()
+    copier.join(timeout=10)
     log.close()
 
 
@@ -96,21 +134,169 @@ def browser():
         browser.close()
 
 
-@pytest.fixture()
-def page(browser, request):
+@pytest.fixture(scope="session", autouse=True)
+def _expect_timeout():
+    """Playwright's `expect` retries until its timeout: make it a hang guard, not 5 s."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=WAIT)
+
+
+@pytest.fixture(scope="session")
+def context(browser):
+    """One browser profile for the session: its HTTP cache keeps the app's script bundle, so
+    a page opens without downloading and compiling it again. Each test still gets its own
+    tab, hence its own Streamlit session (session state lives on the server, per tab)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    page = context.new_page()
-    yield page
+    context.set_default_timeout(WAIT)
+    yield context
     context.close()
 
 
-def wait_for_app(page, timeout: float = 60_000) -> None:
+@pytest.fixture()
+def page(context):
+    page = context.new_page()
+    yield page
+    page.close()
+
+
+def sized_page(context, width: int, height: int):
+    """A new tab of the session's profile at another window size (close it when done)."""
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": height})
+    return page
+
+
+# --- waiting for the app ----------------------------------------------------------------------
+
+
+def wait_for_app(page, timeout: float = WAIT) -> None:
     """Wait until the script finished running and no element is stale (STYLE.md's recipe)."""
     page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]",
                            timeout=timeout)
     page.wait_for_function(
         "() => document.querySelectorAll('[data-stale=true]').length === 0", timeout=timeout
     )
+
+
+# Any change of the app's script state means a run started or ended; the observer stays on the
+# page (client-side page switches keep the document) and is re-armed for each action.
+_WATCH_RUNS = """() => {
+  window.__clusterExplorerRan = false;
+  if (!window.__clusterExplorerRuns) {
+    window.__clusterExplorerRuns = new MutationObserver(() => {
+      window.__clusterExplorerRan = true;
+    });
+    window.__clusterExplorerRuns.observe(document.body, {
+      subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+  }
+}"""
+
+
+@contextmanager
+def rerun(page, timeout: float = WAIT) -> Iterator[None]:
+    """Around an action that reruns the app: afterwards, wait until that rerun has finished.
+
+    Waiting for "not running" alone could pass before the rerun even starts (a slider sends
+    its value after a debounce), so the script state must first be seen changing.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.evaluate(_WATCH_RUNS)
+    yield
+    try:
+        page.wait_for_function("() => window.__clusterExplorerRan === true", timeout=timeout)
+    except PlaywrightTimeout:
+        raise AssertionError(
+            f"the action started no rerun of the app within {timeout / 1000:.0f} s") from None
+    wait_for_app(page, timeout)
+
+
+def press(page, widget, key: str, times: int = 1) -> None:
+    """Press ``key`` on a widget ``times`` times, each rerun finished before the next press.
+
+    As a person watching the page does. Presses sent while a rerun is running can be lost on
+    a loaded machine (the finished run redraws the slider with the value it ran with), which
+    would make a test depend on the machine's speed.
+    """
+    for _ in range(times):
+        with rerun(page):
+            widget.press(key)
+
+
+# Every visible plotly chart has drawn its layout into its SVG and is not animating.
+_CHARTS_LAID_OUT = """() => [...document.querySelectorAll('.js-plotly-plot')]
+  .filter(gd => gd.getClientRects().length > 0)
+  .every(gd => {
+    const svg = gd.querySelector('.main-svg');
+    return gd._fullLayout && svg && !gd._transitioning
+      && Math.abs(parseFloat(svg.getAttribute('width')) - gd._fullLayout.width) < 1;
+  })"""
+
+_TWO_FRAMES = """() => new Promise(done =>
+    requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"""
+
+
+def settle(page, timeout: float = WAIT) -> None:
+    """Wait until the window has its size, every chart is laid out, and a frame was painted."""
+    size = page.viewport_size
+    if size:
+        page.wait_for_function(
+            "([w, h]) => window.innerWidth === w && window.innerHeight === h",
+            arg=[size["width"], size["height"]], timeout=timeout)
+    page.wait_for_function(_CHARTS_LAID_OUT, timeout=timeout)
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+    page.evaluate(_TWO_FRAMES)
+
+
+def hover_point(page, chart: str, x: float, y: float, point: int, curve: int = 0,
+                timeout: float = WAIT) -> None:
+    """Move the mouse to (x, y) and wait until plotly hovers ``point`` of trace ``curve``."""
+    page.mouse.move(x, y)
+    page.wait_for_function(
+        """([sel, point, curve]) => {
+            const gd = document.querySelector(sel);
+            return !!(gd && gd._hoverdata && gd._hoverdata.some(
+                p => p.pointNumber === point && p.curveNumber === curve));
+        }""",
+        arg=[chart, point, curve], timeout=timeout)
+
+
+def eventually(page, measure: Callable[[], T], check: Callable[[T], bool], what: str,
+               timeout: float = 60_000) -> T:
+    """Measure until ``check`` holds and return the value; fail with the last one.
+
+    For what only a screenshot shows (a chart's pixels, painted after the script ends):
+    between tries the browser paints two more frames, never a fixed sleep.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        value = measure()
+        if check(value):
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: still {value!r} after {timeout / 1000:.0f} s")
+        page.evaluate(_TWO_FRAMES)
+
+
+# --- pictures ---------------------------------------------------------------------------------
+
+
+def colored_pixels(png: bytes, saturation: int = 60) -> int:
+    """Pixels whose channels differ by more than ``saturation``: 0 for a blank or grey image."""
+    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    return int(((rgb.max(axis=2) - rgb.min(axis=2)) > saturation).sum())
+
+
+def chart_pixels(page, selector: str, saturation: int = 60) -> int:
+    """:func:`colored_pixels` of the first element matching ``selector``, as painted."""
+    return colored_pixels(page.locator(selector).first.screenshot(), saturation)
+
+
+def drawn(page, selector: str, minimum: int, saturation: int = 60) -> int:
+    """Wait until the chart at ``selector`` shows more than ``minimum`` colored pixels."""
+    return eventually(page, lambda: chart_pixels(page, selector, saturation),
+                      lambda n: n > minimum, f"colored pixels of {selector}")
 
 
 _CONTENT_HEIGHT = """() => Math.max(...Array.from(document.querySelectorAll(
@@ -130,9 +316,11 @@ def screenshot(page, name: str) -> Path:
     height = min(int(page.evaluate(_CONTENT_HEIGHT)), 6000)
     if viewport and height > viewport["height"]:
         page.set_viewport_size({"width": viewport["width"], "height": height})
-        page.wait_for_timeout(800)  # charts re-layout to the new size
+        settle(page)
         page.screenshot(path=str(path))
         page.set_viewport_size(viewport)
+        settle(page)
     else:
+        settle(page)
         page.screenshot(path=str(path), full_page=True)
     return path

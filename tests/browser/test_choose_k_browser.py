@@ -7,12 +7,8 @@ to a tall window first so every chart is in the picture.
 
 from __future__ import annotations
 
-import pytest
-
 from clustering.evaluation._metrics import SILHOUETTE_SAMPLE_SIZE
-from tests.browser.conftest import screenshot, wait_for_app
-
-pytestmark = pytest.mark.timeout(300)
+from tests.browser.conftest import hover_point, screenshot, settle, wait_for_app
 
 CHART_KEYS = (
     "choose_k_objective", "choose_k_silhouette", "choose_k_calinski_harabasz",
@@ -25,13 +21,13 @@ LAST_CHART = ".st-key-choose_k_study_iterations .js-plotly-plot"
 
 def open_choose_k(page, app_url: str, query: str = "") -> None:
     page.goto(f"{app_url}/Choose_K{query}")
-    page.wait_for_selector(LAST_CHART, timeout=120_000)
+    page.wait_for_selector(LAST_CHART)
     wait_for_app(page)
 
 
 def tall_screenshot(page, name: str, height: int = 4200) -> None:
     page.set_viewport_size({"width": 1400, "height": height})
-    page.wait_for_timeout(800)  # plotly redraws at the new width
+    settle(page)
     screenshot(page, name)
     page.set_viewport_size({"width": 1400, "height": 1000})
 
@@ -45,8 +41,8 @@ def drawn_paths(page, key: str) -> int:
 
 
 def explore_k(page) -> str:
-    page.wait_for_url("**/Explore**", timeout=60_000)
-    page.wait_for_selector(".st-key-explore_run_chart .js-plotly-plot", timeout=90_000)
+    page.wait_for_url("**/Explore**")
+    page.wait_for_selector(".st-key-explore_run_chart .js-plotly-plot")
     wait_for_app(page)
     return page.locator(".st-key-sb_k input[type=range]").get_attribute("value")
 
@@ -73,12 +69,11 @@ def test_every_chart_renders_on_iris(page, app_url):
 
 def test_progress_bar_shows_on_a_larger_set(page, app_url):
     page.goto(f"{app_url}/Choose_K?dataset=blobs&n=50000")
-    bar = page.wait_for_selector("[data-testid=stProgress]", timeout=90_000)
+    bar = page.wait_for_selector("[data-testid=stProgress]")
     assert bar is not None
-    page.wait_for_timeout(700)
     screenshot(page, "choose_k_progress")
-    page.wait_for_selector(".st-key-choose_k_objective .js-plotly-plot", timeout=180_000)
-    wait_for_app(page, timeout=180_000)
+    page.wait_for_selector(".st-key-choose_k_objective .js-plotly-plot")
+    wait_for_app(page)
     assert page.locator("[data-testid=stProgress]").count() == 0  # gone when done
     text = page.locator("[data-testid=stMain]").inner_text()
     assert "Stability runs use a seeded sample of 10,000 of 50,000 rows." in text
@@ -115,10 +110,11 @@ def test_clicking_a_point_on_a_score_chart_opens_that_k(page, app_url):
     open_choose_k(page, app_url)
     chart = page.locator(".st-key-choose_k_silhouette")
     chart.scroll_into_view_if_needed()
+    settle(page)
     point = chart.locator(".scatterlayer .trace").first.locator("path.point").nth(3)  # K=5
     box = point.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)  # plotly picks the point under the hover first
-    page.wait_for_timeout(300)
+    # Plotly clicks the point it hovers: make sure it hovers K=5 first.
+    hover_point(page, ".st-key-choose_k_silhouette .js-plotly-plot", x, y, point=3)
     page.mouse.click(x, y)
     assert explore_k(page) == "5"

@@ -8,36 +8,25 @@ Screenshots land in test-artifacts/screenshots/compare_*.png.
 from __future__ import annotations
 
 import io
-import time
 
-import numpy as np
-import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from clustering.compare._run import ALGORITHMS, DEFAULT_ALGORITHMS, TOY_SETS
-from tests.browser.conftest import screenshot, wait_for_app
-
-pytestmark = pytest.mark.timeout(400)
+from tests.browser.conftest import colored_pixels, rerun, screenshot, settle, wait_for_app
 
 GRID = ".st-key-compare_grid .js-plotly-plot"
 TABLE = "[data-testid=stDataFrame]"
 
 
-def open_compare(page, app_url: str, query: str = "", timeout: float = 120_000) -> float:
-    start = time.monotonic()
+def open_compare(page, app_url: str, query: str = "") -> None:
     page.goto(f"{app_url}/Compare{query}")
-    page.wait_for_selector(GRID, timeout=timeout)
-    wait_for_app(page, timeout=timeout)
-    return time.monotonic() - start
+    page.wait_for_selector(GRID)
+    wait_for_app(page)
 
 
 def panel_traces(page):
     return page.locator(f"{GRID} .scatterlayer g.trace.scatter")
-
-
-def colored_pixels(png: bytes) -> int:
-    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
-    return int(((rgb.max(axis=2) - rgb.min(axis=2)) > 60).sum())
 
 
 def panel_pixels(page) -> list[int]:
@@ -45,7 +34,7 @@ def panel_pixels(page) -> list[int]:
     # Chromium paints only what is inside the viewport: make the whole grid fit in it.
     size = page.viewport_size
     page.set_viewport_size({"width": size["width"], "height": 2600})
-    page.wait_for_timeout(500)
+    settle(page)
     grid = page.locator(GRID).first
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
@@ -60,11 +49,12 @@ def panel_pixels(page) -> list[int]:
         crop.save(buf, format="PNG")
         counts.append(colored_pixels(buf.getvalue()))
     page.set_viewport_size(size)
+    settle(page)
     return counts
 
 
 def test_grid_renders_every_panel_with_points(page, app_url):
-    seconds = open_compare(page, app_url)
+    open_compare(page, app_url)
     n_rows, n_cols = len(TOY_SETS) + 1, len(DEFAULT_ALGORITHMS)
     traces = panel_traces(page)
     assert traces.count() == n_rows * n_cols
@@ -85,12 +75,11 @@ def test_grid_renders_every_panel_with_points(page, app_url):
     assert page.locator(f"{TABLE}").count() == 2  # the registry overview and the results
     for key in ("compare_agreement", "compare_dendrogram_chart", "compare_k_distance"):
         assert page.locator(f".st-key-{key} .js-plotly-plot").count() == 1
-    assert seconds < 90
 
 
-def test_large_data_stays_responsive_with_guards(page, app_url):
-    query = "?dataset=blobs&n=100000"
-    seconds = open_compare(page, app_url, query, timeout=180_000)
+def test_large_data_runs_with_guards(page, app_url):
+    """How fast this is on 100,000 rows is measured in benchmarks/bench_compare.py."""
+    open_compare(page, app_url, "?dataset=blobs&n=100000")
     assert panel_traces(page).count() == (len(TOY_SETS) + 1) * len(DEFAULT_ALGORITHMS)
     body = page.locator("[data-testid=stMain]").inner_text()
     assert "100,000 rows" in body
@@ -101,15 +90,11 @@ def test_large_data_stays_responsive_with_guards(page, app_url):
     assert any("seeded sample of 3,000 of 100,000 rows" in t for t in notes)
     assert min(panel_pixels(page)) > 50
     screenshot(page, "compare_100k_blobs")
-    # Responsive: changing the corner score reruns from the cache in seconds.
-    start = time.monotonic()
-    page.locator(".st-key-compare_score [role=combobox]").click()
-    page.get_by_role("option", name="Silhouette", exact=True).click()
-    page.wait_for_timeout(300)
-    wait_for_app(page)
-    assert time.monotonic() - start < 20
-    assert "Silhouette" in page.locator(GRID).inner_text()
-    assert seconds < 150, seconds
+    # Changing the corner score reruns from the cache and shows the new score.
+    with rerun(page):
+        page.locator(".st-key-compare_score [role=combobox]").click()
+        page.get_by_role("option", name="Silhouette", exact=True).click()
+    expect(page.locator(GRID)).to_contain_text("Silhouette")
 
 
 def panel_colors(page) -> list[tuple[str, ...]]:
@@ -127,12 +112,12 @@ def test_changing_dbscan_eps_redraws_only_its_column(page, app_url):
     page.get_by_text("DBSCAN parameters", exact=True).click()
     field = page.locator(".st-key-compare_dbscan_eps input")
     assert field.get_attribute("placeholder") == "auto"
-    field.fill("0.6")
-    field.press("Enter")
-    page.wait_for_timeout(500)
-    wait_for_app(page)
-    page.wait_for_function(
-        "() => document.body.innerText.includes('DBSCAN used eps = 0.6 (your value)')")
+    with rerun(page):
+        field.fill("0.6")
+        field.press("Enter")
+    expect(page.locator("[data-testid=stMain]")).to_contain_text(
+        "DBSCAN used eps = 0.6 (your value)")
+    settle(page)
     after = panel_colors(page)
     n_cols = len(DEFAULT_ALGORITHMS)
     col = list(DEFAULT_ALGORITHMS).index("dbscan")

@@ -10,21 +10,25 @@ import csv
 import io
 import re
 
-import numpy as np
-import pytest
-from PIL import Image
+from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import (
+    drawn,
+    hover_point,
+    press,
+    rerun,
+    screenshot,
+    settle,
+    wait_for_app,
+)
 from tests.conftest import corpus_file
-
-pytestmark = pytest.mark.timeout(240)
 
 RUN_CHART = ".st-key-explore_run_chart .js-plotly-plot"
 
 
 def open_explore(page, app_url: str, query: str = "") -> None:
     page.goto(f"{app_url}/Explore{query}")
-    page.wait_for_selector(RUN_CHART, timeout=90_000)
+    page.wait_for_selector(RUN_CHART)
     wait_for_app(page)
 
 
@@ -39,28 +43,24 @@ def headline(page) -> dict[str, str]:
     return dict(zip([label.strip() for label in labels], values, strict=False))
 
 
+SUMMARY = "[data-testid=stAlertContentSuccess]"
+
+
 def summary(page) -> str:
-    return page.locator("[data-testid=stAlertContentSuccess]").first.inner_text()
+    return page.locator(SUMMARY).first.inner_text()
 
 
-def colored_pixels(page, selector: str) -> int:
-    """Saturated pixels in a chart's screenshot: zero for a blank or grey-only chart."""
-    png = page.locator(selector).first.screenshot()
-    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
-    saturation = rgb.max(axis=2) - rgb.min(axis=2)
-    return int((saturation > 60).sum())
+def wait_for_summary(page, text: str) -> None:
+    """Wait until the run summary says ``text``, then for that run to finish."""
+    expect(page.locator(SUMMARY).first).to_contain_text(text)
+    wait_for_app(page)
 
 
 def choose(page, key: str, option: str) -> None:
     """Pick an option of a selectbox by its visible text."""
-    page.locator(f".st-key-{key} [role=combobox]").click()
-    page.get_by_role("option", name=option, exact=True).click()
-    wait_for_rerun(page)
-
-
-def wait_for_rerun(page) -> None:
-    page.wait_for_timeout(300)
-    wait_for_app(page)
+    with rerun(page):
+        page.locator(f".st-key-{key} [role=combobox]").click()
+        page.get_by_role("option", name=option, exact=True).click()
 
 
 def test_opens_on_iris_with_k3_and_draws_the_chart(page, app_url):
@@ -68,7 +68,7 @@ def test_opens_on_iris_with_k3_and_draws_the_chart(page, app_url):
     assert page.locator(".st-key-sb_k input[type=range]").get_attribute("value") == "3"
     assert legend_clusters(page) == ["Cluster 0", "Cluster 1", "Cluster 2"]
     # Points are drawn in WebGL: check the rendered pixels, not the JSON.
-    assert colored_pixels(page, RUN_CHART) > 2000
+    drawn(page, RUN_CHART, 2000)
     assert page.locator(".js-plotly-plot").count() >= 3  # run, objective, contingency
     assert "K=3 on 150 rows" in summary(page)
     screenshot(page, "explore_iris_k3")
@@ -79,12 +79,8 @@ def test_moving_k_and_switching_init_change_chart_and_metrics(page, app_url):
     before = headline(page)
     slider = page.locator(".st-key-sb_k input[type=range]")
     slider.focus()
-    slider.press("ArrowRight")
-    slider.press("ArrowRight")
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=stAlertContentSuccess]')"
-        ".innerText.includes('K=5')", timeout=60_000)
-    wait_for_rerun(page)
+    press(page, slider, "ArrowRight", 2)
+    wait_for_summary(page, "K=5")
     assert len(legend_clusters(page)) == 5
     after_k = headline(page)
     assert after_k["Objective (total error)"] != before["Objective (total error)"]
@@ -92,7 +88,7 @@ def test_moving_k_and_switching_init_change_chart_and_metrics(page, app_url):
 
     choose(page, "sb_init", "Farthest point (maximin)")
     assert page.locator(".st-key-sb_init [role=combobox]").input_value().startswith("Farthest")
-    assert headline(page) != after_k or colored_pixels(page, RUN_CHART) > 2000
+    assert headline(page) != after_k or drawn(page, RUN_CHART, 2000)
     assert len(legend_clusters(page)) == 5
     screenshot(page, "explore_k5_farthest")
 
@@ -108,12 +104,14 @@ def test_animation_plays_in_the_browser(page, app_url):
     # Go to the first frame with the scrubber, then press Play and watch the label move.
     rail = chart.locator("rect.slider-rail-touch-rect").first
     box = rail.bounding_box()
-    page.mouse.click(box["x"] + 3, box["y"] + box["height"] / 2)
-    page.wait_for_timeout(800)
-    start = shown_step()
+    rail.click(position={"x": 3, "y": box["height"] / 2})  # scrolled into view, once stable
+    first = page.evaluate(
+        f"() => document.querySelector('{RUN_CHART}')._fullLayout.sliders[0].steps[0].label")
+    expect(current).to_have_text(f"Step {first}")
     chart.get_by_text("Play").first.click()
-    page.wait_for_timeout(2500)
-    assert shown_step() != start
+    # Playing moves the scrubber's label on to the next frames.
+    expect(current).not_to_have_text(f"Step {first}")
+    assert shown_step().startswith("Step ")
     screenshot(page, "explore_animation_playing")
 
 
@@ -121,14 +119,12 @@ def test_upload_good_file_clusters_it_and_downloads_labels(page, app_url):
     open_explore(page, app_url)
     path = corpus_file("good_baseline.csv")
     page.locator(".st-key-sb_upload input[type=file]").set_input_files(str(path))
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=stAlertContentSuccess]')"
-        ".innerText.includes('60 rows')", timeout=60_000)
-    wait_for_rerun(page)
-    assert colored_pixels(page, RUN_CHART) > 500
+    wait_for_summary(page, "60 rows")
+    drawn(page, RUN_CHART, 500)
     screenshot(page, "explore_upload_good")
 
-    page.get_by_role("tab", name="Download").click()
+    with rerun(page):  # the open tab is a setting: opening one reruns the page
+        page.get_by_role("tab", name="Download").click()
     with page.expect_download() as info:
         page.get_by_role("button", name="Labelled table (CSV)").click()
     download = info.value
@@ -144,20 +140,18 @@ def test_refused_upload_shows_one_sentence_and_keeps_working(page, app_url):
     path = corpus_file("binary_renamed.csv")
     page.locator(".st-key-sb_upload input[type=file]").set_input_files(str(path))
     error = page.locator("[data-testid=stSidebar] [data-testid=stAlertContentError]")
-    error.wait_for(timeout=60_000)
+    error.wait_for()
     message = error.inner_text().strip()
     assert "PNG" in message and message.count(".") <= 2
-    wait_for_rerun(page)
+    wait_for_app(page)
     assert "K=3 on 150 rows" in summary(page)
-    assert colored_pixels(page, RUN_CHART) > 2000
+    drawn(page, RUN_CHART, 2000)
     screenshot(page, "explore_upload_refused")
     # Still working: K moves the chart after the refusal.
     slider = page.locator(".st-key-sb_k input[type=range]")
     slider.focus()
-    slider.press("ArrowRight")
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=stAlertContentSuccess]')"
-        ".innerText.includes('K=4')", timeout=60_000)
+    press(page, slider, "ArrowRight")
+    wait_for_summary(page, "K=4")
 
 
 _POINT_ON_SCREEN = """(i) => {
@@ -169,21 +163,21 @@ _POINT_ON_SCREEN = """(i) => {
 
 
 def test_manual_init_by_clicking_points(page, app_url):
+    pick_chart = ".st-key-explore_pick_chart .js-plotly-plot"
     page.goto(f"{app_url}/Explore?init=manual&dataset=blobs&axes=features")
-    page.wait_for_selector(".st-key-explore_pick_chart .js-plotly-plot", timeout=90_000)
+    page.wait_for_selector(pick_chart)
     wait_for_app(page)
     screenshot(page, "explore_manual_picking")
     for n_picked, point in enumerate([5, 100, 200], start=1):
-        wait_for_rerun(page)
-        page.wait_for_timeout(1000)  # the chart re-renders after each pick
+        settle(page)  # the chart is drawn again after each pick
         x, y = page.evaluate(_POINT_ON_SCREEN, point)
-        page.mouse.move(x, y)
-        page.wait_for_timeout(300)
-        page.mouse.click(x, y)
+        hover_point(page, pick_chart, x, y, point)  # plotly clicks the point it hovers
+        with rerun(page):
+            page.mouse.click(x, y)
         if n_picked < 3:
-            page.get_by_text(f"({n_picked} of 3 picked)").wait_for(timeout=60_000)
-    page.wait_for_selector(RUN_CHART, timeout=60_000)
-    wait_for_rerun(page)
+            expect(page.get_by_text(f"({n_picked} of 3 picked)")).to_be_visible()
+    page.wait_for_selector(RUN_CHART)
+    wait_for_app(page)
     assert page.get_by_text("picked by hand").count() == 1
     assert len(legend_clusters(page)) == 3
     screenshot(page, "explore_manual_done")
@@ -194,13 +188,12 @@ def test_settings_survive_switching_pages_through_the_menu(page, app_url):
     page.locator("[data-testid=stSidebarCollapsedControl] button, "
                  "[data-testid=stExpandSidebarButton]").first.click()
     page.locator("[data-testid=stSidebarNav] a", has_text="Choose K").click()
-    page.wait_for_url("**/Choose_K**", timeout=60_000)
-    page.wait_for_selector(".js-plotly-plot", timeout=90_000)
+    page.wait_for_url("**/Choose_K**")
+    page.wait_for_selector(".js-plotly-plot")
     wait_for_app(page)
     assert page.locator(".st-key-sb_k input[type=range]").get_attribute("value") == "5"
     page.locator("[data-testid=stSidebarNav] a", has_text="Explore").click()
-    page.wait_for_selector(RUN_CHART, timeout=90_000)
-    wait_for_rerun(page)
-    assert "K=5" in summary(page)
+    page.wait_for_selector(RUN_CHART)
+    wait_for_summary(page, "K=5")
     assert page.locator(".st-key-sb_present input").is_checked()
     assert "scaling=minmax" in page.url

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import screenshot, wait_for_app
-
-pytestmark = pytest.mark.timeout(240)
+from tests.browser.conftest import screenshot, settle, sized_page, wait_for_app
 
 BODY_FONT_SIZE = """() => {
   const p = document.querySelector('[data-testid=stAlertContentSuccess] p')
@@ -38,15 +36,14 @@ WIDER_THAN_VIEWPORT = """() => Array.from(document.querySelectorAll(
 
 
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)], ids=["720p", "1080p"])
-def test_explore_in_presentation_mode(browser, app_url, size):
+def test_explore_in_presentation_mode(context, app_url, size):
     width, height = size
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
+    page = sized_page(context, width, height)
     try:
         page.goto(f"{app_url}/Explore?present=1")
-        page.wait_for_selector(".st-key-explore_run_chart .js-plotly-plot", timeout=90_000)
+        page.wait_for_selector(".st-key-explore_run_chart .js-plotly-plot")
         wait_for_app(page)
-        page.wait_for_timeout(1000)
+        settle(page)  # laid out with its fonts: boxes are final
         assert page.evaluate(BODY_FONT_SIZE) >= 18
         # The sidebar starts folded away.
         assert page.locator("[data-testid=stSidebar][aria-expanded=true]").count() == 0
@@ -54,4 +51,4 @@ def test_explore_in_presentation_mode(browser, app_url, size):
         assert page.evaluate(WIDER_THAN_VIEWPORT) == 0
         screenshot(page, f"presentation_explore_{width}x{height}")
     finally:
-        context.close()
+        page.close()

@@ -9,7 +9,7 @@ import pytest
 
 from clustering.big import SourceError, open_source, stream_fit
 from tests.big.datasets import blob_rows, write_parquet
-from tests.corpus import corpus_file
+from tests.conftest import corpus_file
 
 
 def one_sentence(exc: BaseException) -> str:

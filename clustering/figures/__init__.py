@@ -2,8 +2,11 @@
 
 Nothing here computes clustering results (see :mod:`clustering.view` for projections, regions
 and which rows to draw); every user-provided string goes through :func:`escape_text`. This is
-the only part of the package that imports plotly.
+the only part of the package that imports plotly. :func:`timeline_figure` is the run as one
+timeline (scatter, objective and caption on the same frames); :func:`plotly_js_path` and
+:func:`figure_json` are what a page needs to draw figures itself in the browser.
 """
+from clustering.figures._browser import figure_json, plotly_js_path, plotly_js_version
 from clustering.figures._choose_k import (
     external_vs_k_figure,
     init_study_figure,
@@ -43,8 +46,7 @@ from clustering.figures._lesson import (
 from clustering.figures._metrics import contingency_heatmap
 from clustering.figures._objective import objective_figure
 from clustering.figures._pick import pick_figure
-from clustering.figures._run import run_figure
-from clustering.figures._separation import MAX_BARS, separation_figure
+from clustering.figures._run import SCATTER_WIDTH, run_figure, timeline_figure
 from clustering.figures._separation import MAX_BARS, separation_figure
 from clustering.figures._style import (
     DEFAULT_STYLE,
@@ -55,9 +57,13 @@ from clustering.figures._style import (
 from clustering.figures._whatif import whatif_figure
 
 __all__ = [
+    "SCATTER_WIDTH",
     "figure_from_dict",
+    "figure_json",
+    "plotly_js_path",
+    "plotly_js_version",
+    "timeline_figure",
     "DEFAULT_STYLE",
-    "MAX_BARS",
     "MAX_BARS",
     "FigureStyle",
     "PRESENTATION_STYLE",
@@ -85,7 +91,6 @@ __all__ = [
     "residuals_figure",
     "run_figure",
     "score_vs_k_figure",
-    "separation_figure",
     "separation_figure",
     "silhouette_figure",
     "silhouette_scatter",

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from clustering.figures._style import (
     CLUSTER_COLORS,
+    CLUSTER_SYMBOLS,
     MAX_LABEL_LENGTH,
     OUTLINE_COLOR,
     FigureStyle,
@@ -65,27 +66,39 @@ def point_symbol(j: int, d: int) -> str:
     return SYMBOLS_3D[rounds % len(SYMBOLS_3D)]
 
 
+def cluster_shape(j: int, d: int) -> str:
+    """Symbol of cluster ``j`` when shapes carry cluster identity: each cluster its own
+    shape (cycling through those the plot type can draw); circle for unassigned."""
+    if j < 0:
+        return "circle"
+    shapes = CLUSTER_SYMBOLS if d == 2 else SYMBOLS_3D
+    return shapes[j % len(shapes)]
+
+
 def class_marker(i: int, d: int) -> str:
     """Symbol of the ``i``-th true class in a ``d``-D plot."""
     return class_symbol(i) if d == 2 else SYMBOLS_3D[i % len(SYMBOLS_3D)]
 
 
 def legend_key(
-    k: int, has_unassigned: bool, classes: list[str] | None, style: FigureStyle, d: int
+    k: int, has_unassigned: bool, classes: list[str] | None, style: FigureStyle, d: int,
+    *, cluster_shapes: bool = False, gl: bool = True,
 ) -> list:
     """Legend-only traces (drawn nowhere): clusters, unassigned, centroid, true classes.
 
     The points are one trace whose colours change per frame, so the legend is a key, not
-    a set of toggles; the figure turns legend clicks off.
+    a set of toggles; the figure turns legend clicks off. ``gl=False`` keys a 2-D figure
+    drawn in SVG (no WebGL context for traces that draw nothing).
     """
-    scatter = go.Scattergl if d == 2 else go.Scatter3d
+    scatter = (go.Scattergl if gl else go.Scatter) if d == 2 else go.Scatter3d
     empty = {"x": [None], "y": [None], "mode": "markers"}
     if d == 3:
         empty["z"] = [None]
     size = style.marker_size * 1.4
     key = []
     for j in range(k):
-        sym = point_symbol(j, d) if classes is None else "circle"
+        sym = (cluster_shape(j, d) if cluster_shapes
+               else point_symbol(j, d) if classes is None else "circle")
         key.append(
             scatter(
                 **empty,
@@ -128,6 +141,18 @@ def legend_key(
             )
         )
     return key
+
+
+def direction_key(style: FigureStyle, d: int, gl: bool = True) -> dict:
+    """Legend entry of the centres as computed, when centroids are drawn at their members'
+    mean (a cosine centre is a unit-length direction, away from its points)."""
+    scatter = (go.Scattergl if gl else go.Scatter) if d == 2 else go.Scatter3d
+    empty = {"x": [None], "y": [None], "mode": "markers"}
+    if d == 3:
+        empty["z"] = [None]
+    return scatter(**empty, name="centre as computed (unit length)", legendgroup="centroids",
+                   marker={"symbol": "diamond-open", "color": OUTLINE_COLOR,
+                           "size": style.centroid_size * 0.5, "line": {"width": 2}})
 
 
 def axes_layout(axis_titles, ranges, equal_aspect: bool, style: FigureStyle) -> dict:
@@ -234,3 +259,39 @@ def controls_layout(frame_names: list[str], active: int, style: FigureStyle, d: 
         ],
         margin={"b": axis_block + button_h + 6 + current_h + 16 + ticks_h + 16},
     )
+
+
+# --- the timeline's caption ------------------------------------------------------------------
+
+#: What every centre rule does at an update step (the caption names the active rule).
+UPDATE_CAPTION = {
+    "mean": "update: every centre moves to the mean of its points",
+    "median": "update: every centre moves to the median of its points",
+    "normalized-mean": "update: every centre turns to the mean direction of its points",
+    "medoid": "update: every centre moves to its most central point (medoid)",
+}
+
+#: What happens at each kind of step (``"update"`` depends on the rule: UPDATE_CAPTION).
+STEP_CAPTION = {
+    "init": "start: the first centres are placed, no point is assigned yet",
+    "assign": "assign: every point joins its nearest centre",
+    "final": "final assign: every point joins its nearest final centre",
+    "move": "you moved a centre: the run goes on from here",
+}
+
+
+def step_caption(step: int, last: int, phase: str, iteration: int, center_rule: str = "mean",
+                 note: str | None = None) -> str:
+    """The timeline's caption for one step, e.g. ``"Step 5 of 7 · iteration 3 · update: every
+    centre moves to the mean of its points"``.
+
+    Steps are half-steps counted from 0 (the start), the same count as the scrubber and the
+    objective panel's x axis. ``note`` (raw text, escaped here) is appended, e.g. why the run
+    stopped on its last step.
+    """
+    what = (UPDATE_CAPTION.get(center_rule, UPDATE_CAPTION["mean"]) if phase == "update"
+            else STEP_CAPTION.get(phase, escape_text(phase)))
+    text = f"<b>Step {int(step)} of {int(last)}</b> \u00b7 iteration {int(iteration)} \u00b7 {what}"
+    if note:
+        text += f" \u00b7 {escape_text(note)}"
+    return text

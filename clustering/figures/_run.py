@@ -6,9 +6,12 @@ browser without a server round trip: every frame updates the same traces in the 
 (``frame.traces``), and every drawn point is in every frame (one points trace whose
 colours change), so a point never jumps between traces.
 
-Trace order (2-D): [regions heatmap], points, one trajectory per cluster, centroids, then
-legend-only key entries (clusters, unassigned, centroid, true classes), which frames leave
-alone. 3-D has no regions. The objective curve is in :mod:`clustering.figures`.
+Trace order (2-D): [regions heatmap], points, one trajectory per cluster, [centres as
+computed, when centroids are drawn at their members' mean], centroids, then legend-only key
+entries (clusters, unassigned, centroid, true classes), which frames leave alone. 3-D has no
+regions. :func:`timeline_figure` puts the objective panel (static curve, then its two-trace
+cursor) between the centroids and the key, and moves the cursor and the caption with the
+same frames.
 """
 
 from __future__ import annotations
@@ -22,16 +25,21 @@ from clustering.figures._animation import (
     axes_layout,
     centroid_symbol,
     class_marker,
+    cluster_shape,
     controls_layout,
+    direction_key,
     frame_name,
     legend_key,
     point_symbol,
+    step_caption,
 )
+from clustering.figures._objective import objective_cursor, objective_panel
 from clustering.figures._style import (
     DEFAULT_STYLE,
     MAX_LABEL_LENGTH,
     OUTLINE_COLOR,
     FigureStyle,
+    axis_style,
     cluster_color,
     cluster_name,
     escape_lines,
@@ -116,9 +124,9 @@ def _point_hover(points, hover_text, axis_titles) -> list[str]:
     return ["<br>".join(f"{n}: {v:.4g}" for n, v in zip(names, row, strict=True)) for row in points]
 
 
-def _centroid_hover(c: np.ndarray, names: list[str]) -> list[str]:
+def _centroid_hover(c: np.ndarray, names: list[str], what: str = "centroid") -> list[str]:
     return [
-        f"{cluster_name(j)} centroid<br>"
+        f"{cluster_name(j)} {what}<br>"
         + "<br>".join(f"{n}: {v:.4g}" for n, v in zip(names, row, strict=True))
         for j, row in enumerate(c)
     ]
@@ -129,6 +137,199 @@ def _step_title(title, phase, iteration, objective_value, phase_text) -> str:
     if objective_value is not None and np.isfinite(objective_value):
         text += f" \u00b7 objective {objective_value:.4g}"
     return f"<b>{escape_text(title)}</b><br>{text}" if title else text
+
+
+class _Scatter:
+    """The run's scatter, step by step: the traces every frame updates and the legend key.
+
+    Shared by :func:`run_figure` (scatter alone, plotly's own controls) and
+    :func:`timeline_figure` (scatter, objective panel and caption moving together).
+    ``shapes``: ``"auto"`` (by true class when given, else by palette round once K outgrows
+    the palette), ``"class"`` (by true class; needs ``true_labels``) or ``"cluster"`` (every
+    cluster its own shape, so identity never rests on colour alone).
+    """
+
+    def __init__(self, points, step_labels, centers, *, axis_titles, hover_text, true_labels,
+                 regions, style, shapes="auto", member_means=None, gl=True):
+        self.points, self.step_labels, self.centers = points, step_labels, centers
+        self.style, self.regions = style, regions
+        m, d = points.shape
+        n_steps, k = centers.shape[:2]
+        self.d, self.k, self.n_steps = d, k, n_steps
+        if regions is not None and (d != 2 or len(regions) != n_steps):
+            raise ValueError(
+                f"regions need 2-D points and one grid per step ({n_steps}); got d={d}, "
+                f"{len(regions)} grids"
+            )
+        if true_labels is not None and len(true_labels) != m:
+            raise ValueError(f"true_labels has {len(true_labels)} entries; expected m={m}")
+        if shapes not in ("auto", "class", "cluster"):
+            raise ValueError(f"shapes={shapes!r} must be 'auto', 'class' or 'cluster'")
+        self.names = [escape_text(t, MAX_LABEL_LENGTH) for t in axis_titles]
+        self.hover = _point_hover(points, hover_text, axis_titles)
+        # Traces are plain dicts, validated once when the figure is built: building graph
+        # objects per frame and then the figure validated every array twice (3x slower).
+        self.gl = gl
+        self.ttype = ("scattergl" if gl else "scatter") if d == 2 else "scatter3d"
+        self.colorscale, self.cmin, self.cmax = label_colorscale(k)
+        self.marker_scale = 0.6 if d == 3 else 1.0  # scatter3d sizes read larger than 2-D
+
+        # Where centroids are drawn: at the mean of their members when given (a cosine
+        # centre is a unit-length direction, away from its points), else where they are.
+        self.shown_centers = centers
+        if member_means is not None:
+            member_means = np.asarray(member_means, dtype=np.float64)
+            if member_means.shape != centers.shape:
+                raise ValueError(f"member_means must have shape {centers.shape}; got "
+                                 f"{member_means.shape}")
+            self.shown_centers = np.where(np.isfinite(member_means), member_means, centers)
+        self.directions = member_means is not None
+
+        self.classes = None
+        self.symbols_by_step = None
+        self.label_symbols = None
+        self.point_symbols = None
+        self.cluster_shapes = False
+        by_class = true_labels is not None and shapes in ("auto", "class")
+        if by_class:
+            cls_text = np.array([str(v) for v in true_labels], dtype=object)
+            self.classes = sorted(set(cls_text), key=_class_order)
+            sym_of = {c: class_marker(i, d) for i, c in enumerate(self.classes)}
+            self.point_symbols = [sym_of[c] for c in cls_text]
+        elif shapes == "cluster" or point_symbol(k - 1, d) != point_symbol(0, d):
+            self.cluster_shapes = shapes == "cluster"
+            shape = cluster_shape if self.cluster_shapes else point_symbol
+            sym = np.array([shape(j, d) for j in range(-1, k)], dtype=object)
+            self.label_symbols = list(sym)  # for labels -1 .. k-1
+            self.symbols_by_step = [list(sym[lab + 1]) for lab in step_labels]
+
+    def points_marker(self, s: int, full: bool) -> dict:
+        mk = {"color": self.step_labels[s]}
+        if self.symbols_by_step is not None:
+            mk["symbol"] = self.symbols_by_step[s]
+        if full:
+            mk.update(
+                colorscale=self.colorscale,
+                cmin=self.cmin,
+                cmax=self.cmax,
+                showscale=False,
+                size=self.style.marker_size * self.marker_scale,
+                opacity=self.style.point_opacity,
+                # A thin dark edge keeps pale colours (yellow, sand) visible on white;
+                # 3-D markers go without, as WebGL outlines can render broken.
+                line={"width": 0.5 if self.d == 2 else 0, "color": "rgba(0,0,0,0.45)"},
+            )
+            if self.point_symbols is not None:
+                mk["symbol"] = self.point_symbols
+        return mk
+
+    def step_traces(self, s: int, full: bool) -> list:
+        """Traces of step ``s``: complete (``full``) for the figure, else only what changes."""
+        d, k, style = self.d, self.k, self.style
+        traces = []
+        if self.regions is not None:
+            g = self.regions[s]
+            heat = {"z": g.z.astype(self.step_labels.dtype)}
+            if full:
+                heat.update(
+                    x=g.x,
+                    y=g.y,
+                    colorscale=self.colorscale,
+                    zmin=self.cmin,
+                    zmax=self.cmax,
+                    showscale=False,
+                    opacity=style.region_opacity,
+                    hoverinfo="skip",
+                    zsmooth=False,
+                    name="regions",
+                    showlegend=False,
+                )
+            traces.append({"type": "heatmap", **heat})
+        pts = {"marker": self.points_marker(s, full)}
+        if full:
+            pts.update(
+                _coords(self.points, d),
+                mode="markers",
+                name="points",
+                showlegend=False,
+                text=self.hover,
+                hovertemplate="%{text}<extra></extra>",
+            )
+        traces.append({"type": self.ttype, **pts})
+        for j in range(k):
+            path = _trajectory(self.shown_centers, s, j)
+            tr = _coords(path, d)
+            if full:
+                tr.update(
+                    mode="lines+markers",
+                    showlegend=False,
+                    hoverinfo="skip",
+                    name=f"{cluster_name(j)} path",
+                    line={"color": cluster_color(j), "width": style.line_width},
+                    marker={
+                        "color": cluster_color(j),
+                        "size": style.marker_size * 0.9,
+                        "line": {"width": 1, "color": OUTLINE_COLOR},
+                    },
+                )
+            traces.append({"type": self.ttype, **tr})
+        if self.directions:
+            c = self.centers[s]
+            own = {**_coords(c, d), "text": _centroid_hover(c, self.names, "centre as computed")}
+            if full:
+                own.update(
+                    mode="markers",
+                    name="centres as computed",
+                    showlegend=False,
+                    hovertemplate="%{text}<extra></extra>",
+                    marker={
+                        "symbol": "diamond-open",
+                        "color": [cluster_color(j) for j in range(k)],
+                        "size": style.centroid_size * 0.6 * self.marker_scale,
+                        "line": {"width": max(1.5, style.line_width * 0.6)},
+                    },
+                )
+            traces.append({"type": self.ttype, **own})
+        c = self.shown_centers[s]
+        cen = {**_coords(c, d), "text": _centroid_hover(c, self.names)}
+        if full:
+            cen.update(
+                mode="markers",
+                name="centroids",
+                showlegend=False,
+                hovertemplate="%{text}<extra></extra>",
+                marker={
+                    "symbol": centroid_symbol(d),
+                    "color": [cluster_color(j) for j in range(k)],
+                    "size": style.centroid_size * self.marker_scale,
+                    "line": {"width": max(1.5, style.line_width * 0.75), "color": OUTLINE_COLOR},
+                },
+            )
+        traces.append({"type": self.ttype, **cen})
+        return traces
+
+    def key(self) -> list:
+        """Legend-only traces (clusters, unassigned, centroid, true classes)."""
+        key = legend_key(self.k, bool((self.step_labels < 0).any()), self.classes, self.style,
+                         self.d, cluster_shapes=self.cluster_shapes, gl=self.gl)
+        if self.directions:
+            key.append(direction_key(self.style, self.d, self.gl))
+        return key
+
+
+def _check_axes(d: int, axis_titles, ranges) -> None:
+    if len(axis_titles) != d or len(ranges) != d:
+        raise ValueError(
+            f"axis_titles and ranges need {d} entries each; got {len(axis_titles)} and "
+            f"{len(ranges)}"
+        )
+
+
+def _start(start_step, n_steps: int) -> int:
+    s0 = n_steps - 1 if start_step is None else int(start_step)
+    if not 0 <= s0 < n_steps:
+        raise ValueError(f"start_step={start_step} must be in [0, {n_steps})")
+    return s0
 
 
 def run_figure(
@@ -154,6 +355,9 @@ def run_figure(
     ring_name: str = "flagged outliers",
 ) -> go.Figure:
     """Animated scatter of a k-means run: one frame per history step.
+
+    The scatter alone with plotly's own Play button and scrubber; the pages' replay is
+    :func:`timeline_figure` (scatter, objective and caption on one cursor).
 
     Parameters
     ----------
@@ -208,143 +412,26 @@ def run_figure(
     points, step_labels, centers = _check_run(
         points, step_labels, centers, phases, iterations, objective
     )
-    m, d = points.shape
-    n_steps, k = centers.shape[:2]
-    if len(axis_titles) != d or len(ranges) != d:
-        raise ValueError(
-            f"axis_titles and ranges need {d} entries each; got {len(axis_titles)} and "
-            f"{len(ranges)}"
-        )
-    if regions is not None and (d != 2 or len(regions) != n_steps):
-        raise ValueError(
-            f"regions need 2-D points and one grid per step ({n_steps}); got d={d}, "
-            f"{len(regions)} grids"
-        )
-    if true_labels is not None and len(true_labels) != m:
-        raise ValueError(f"true_labels has {len(true_labels)} entries; expected m={m}")
-    s0 = n_steps - 1 if start_step is None else int(start_step)
-    if not 0 <= s0 < n_steps:
-        raise ValueError(f"start_step={start_step} must be in [0, {n_steps})")
+    d = points.shape[1]
+    n_steps = centers.shape[0]
+    _check_axes(d, axis_titles, ranges)
+    scatter = _Scatter(points, step_labels, centers, axis_titles=axis_titles,
+                       hover_text=hover_text, true_labels=true_labels, regions=regions,
+                       style=style)
+    s0 = _start(start_step, n_steps)
     phase_text = {**PHASE_TEXT, "update": UPDATE_TEXT.get(center_rule, UPDATE_TEXT["mean"])}
-    names = [escape_text(t, MAX_LABEL_LENGTH) for t in axis_titles]
-    # Traces are plain dicts, validated once when the figure is built: building graph
-    # objects per frame and then the figure validated every array twice (3x slower).
-    ttype = "scattergl" if d == 2 else "scatter3d"
-    colorscale, cmin, cmax = label_colorscale(k)
-    marker_scale = 0.6 if d == 3 else 1.0  # scatter3d sizes read larger than 2-D ones
-
-    # Symbols: by true class when given; else by palette round when k outgrows the palette.
-    classes = None
-    symbols_by_step = None
-    point_symbols = None
-    if true_labels is not None:
-        cls_text = np.array([str(v) for v in true_labels], dtype=object)
-        classes = sorted(set(cls_text), key=_class_order)
-        sym_of = {c: class_marker(i, d) for i, c in enumerate(classes)}
-        point_symbols = [sym_of[c] for c in cls_text]
-    elif point_symbol(k - 1, d) != point_symbol(0, d):
-        sym = np.array([point_symbol(j, d) for j in range(-1, k)], dtype=object)
-        symbols_by_step = [list(sym[lab + 1]) for lab in step_labels]
-
-    def points_marker(s: int, full: bool) -> dict:
-        mk = {"color": step_labels[s]}
-        if symbols_by_step is not None:
-            mk["symbol"] = symbols_by_step[s]
-        if full:
-            mk.update(
-                colorscale=colorscale,
-                cmin=cmin,
-                cmax=cmax,
-                showscale=False,
-                size=style.marker_size * marker_scale,
-                opacity=style.point_opacity,
-                # A thin dark edge keeps pale colours (yellow, sand) visible on white;
-                # 3-D markers go without, as WebGL outlines can render broken.
-                line={"width": 0.5 if d == 2 else 0, "color": "rgba(0,0,0,0.45)"},
-            )
-            if point_symbols is not None:
-                mk["symbol"] = point_symbols
-        return mk
-
-    def step_traces(s: int, full: bool) -> list:
-        traces = []
-        if regions is not None:
-            g = regions[s]
-            heat = {"z": g.z.astype(step_labels.dtype)}
-            if full:
-                heat.update(
-                    x=g.x,
-                    y=g.y,
-                    colorscale=colorscale,
-                    zmin=cmin,
-                    zmax=cmax,
-                    showscale=False,
-                    opacity=style.region_opacity,
-                    hoverinfo="skip",
-                    zsmooth=False,
-                    name="regions",
-                    showlegend=False,
-                )
-            traces.append({"type": "heatmap", **heat})
-        pts = {"marker": points_marker(s, full)}
-        if full:
-            pts.update(
-                _coords(points, d),
-                mode="markers",
-                name="points",
-                showlegend=False,
-                text=_point_hover(points, hover_text, axis_titles),
-                hovertemplate="%{text}<extra></extra>",
-            )
-        traces.append({"type": ttype, **pts})
-        for j in range(k):
-            path = _trajectory(centers, s, j)
-            tr = _coords(path, d)
-            if full:
-                tr.update(
-                    mode="lines+markers",
-                    showlegend=False,
-                    hoverinfo="skip",
-                    name=f"{cluster_name(j)} path",
-                    line={"color": cluster_color(j), "width": style.line_width},
-                    marker={
-                        "color": cluster_color(j),
-                        "size": style.marker_size * 0.9,
-                        "line": {"width": 1, "color": OUTLINE_COLOR},
-                    },
-                )
-            traces.append({"type": ttype, **tr})
-        c = centers[s]
-        cen = {**_coords(c, d), "text": _centroid_hover(c, names)}
-        if full:
-            cen.update(
-                mode="markers",
-                name="centroids",
-                showlegend=False,
-                hovertemplate="%{text}<extra></extra>",
-                marker={
-                    "symbol": centroid_symbol(d),
-                    "color": [cluster_color(j) for j in range(k)],
-                    "size": style.centroid_size * marker_scale,
-                    "line": {"width": max(1.5, style.line_width * 0.75), "color": OUTLINE_COLOR},
-                },
-            )
-        traces.append({"type": ttype, **cen})
-        return traces
-
-    key = legend_key(k, bool((step_labels < 0).any()), classes, style, d)
     frame_names = [frame_name(iterations[s], phases[s]) for s in range(n_steps)]
     frames = []
     # Frames list only the animated traces (all but the legend key, which comes last), so
     # the key is not rebuilt in every frame; plotly leaves unlisted traces as they are.
-    animated = list(range(len(step_traces(s0, full=False))))
+    animated = list(range(len(scatter.step_traces(s0, full=False))))
     for s in range(n_steps):
         obj = float(objective[s]) if objective[s] is not None else None
         text = _step_title(title, phases[s], iterations[s], obj, phase_text)
         frames.append(
             {
                 "name": frame_names[s],
-                "data": step_traces(s, full=False),
+                "data": scatter.step_traces(s, full=False),
                 "traces": animated,
                 "layout": {"title": {"text": text}},
             }
@@ -357,13 +444,190 @@ def run_figure(
         axes_layout(axis_titles, ranges, equal_aspect, style),
         controls_layout(frame_names, s0, style, d),
         {
-            "uirevision": uirevision if uirevision is not None else "|".join(names),
+            "uirevision": uirevision if uirevision is not None else "|".join(scatter.names),
             "legend": {"itemclick": False, "itemdoubleclick": False},
             "margin": {"t": style.title_size * 4 + 10},
         },
     )
     extra = [] if rings is None else [_ring_trace(points, rings, ring_name, style, d)]
-    return new_figure(style, step_traces(s0, full=True) + key + extra, frames, layout)
+    return new_figure(style, scatter.step_traces(s0, full=True) + scatter.key() + extra,
+                      frames, layout)
+
+
+#: Share of the width the scatter takes in a timeline; the objective panel and the legend
+#: share the rest.
+SCATTER_WIDTH = 0.64
+#: Up to this many points (the pages' drawing limit) a 2-D timeline draws in SVG, which can be
+#: stepped without a full redraw (WebGL traces need one, plotly.js issue #5688, and without a
+#: GPU a redraw of a few thousand WebGL points takes most of a second); more go to WebGL.
+SVG_MAX_POINTS = 5000
+_PANEL_GAP = 0.09
+PANEL_BOTTOM = 0.52  # the objective panel's lower edge (share of the height)
+
+
+def timeline_figure(
+    points: np.ndarray,
+    step_labels: np.ndarray,
+    centers: np.ndarray,
+    phases: Sequence[str],
+    iterations: Sequence[int],
+    objective: Sequence[float],
+    *,
+    axis_titles: Sequence[str],
+    ranges: Sequence[tuple[float, float]],
+    metric_label: str = "Total reconstruction error",
+    hover_text: Sequence[str | Sequence[str]] | None = None,
+    true_labels: Sequence | None = None,
+    shapes: str = "class",
+    regions: Sequence[RegionGrid] | None = None,
+    member_means: np.ndarray | None = None,
+    start_step: int | None = None,
+    style: FigureStyle = DEFAULT_STYLE,
+    center_rule: str = "mean",
+    last_note: str | None = None,
+    equal_aspect: bool = False,
+    movable: bool = False,
+    uirevision: str | None = None,
+    rings: Sequence[int] | None = None,
+    ring_name: str = "flagged outliers",
+) -> go.Figure:
+    """A k-means run as one timeline: scatter, centroid paths, objective and caption, all
+    moved by the same frames.
+
+    Frame ``s`` (named ``str(s)``) updates the scatter's traces, the cursor on the objective
+    panel, and the layout's title, which is the step's caption (:func:`step_caption`), so
+    whatever steps the figure (plotly's ``animate``, the page's timeline component) moves
+    all of them at once, in the browser. Steps are half-steps counted from 0, the objective
+    panel's x axis counts the same steps, and ``phases``/``iterations`` are the timeline's
+    display phases (:func:`clustering.view.display_steps`: the run's last step is in its
+    last iteration). The figure has no plotly controls: the timeline component draws them.
+
+    Parameters
+    ----------
+    points, step_labels, centers, phases, iterations, objective, axis_titles, ranges
+        As :func:`run_figure`; ``phases`` may also hold ``"final"`` and ``"move"``.
+    metric_label : str
+        What the objective is (raw text, escaped here): the panel's y title.
+    hover_text, true_labels, regions, style, equal_aspect, uirevision, rings, ring_name
+        As :func:`run_figure`.
+    shapes : {"class", "cluster"}
+        Marker shape by true class (when ``true_labels`` is given), else by cluster, so
+        cluster identity is carried by shape as well as colour.
+    member_means : ndarray of shape (n_steps, k, c), optional
+        Mean plot position of each cluster's members (:func:`clustering.view.member_means`):
+        centroids and paths are drawn there, and the centres as computed as small hollow
+        diamonds (for cosine, whose centres are unit-length directions).
+    start_step : int, optional
+        Step shown first; default the last.
+    center_rule : str
+        Named in the update steps' caption.
+    last_note : str, optional
+        Raw text appended to the last step's caption (e.g. why the run stopped).
+    movable : bool
+        The page lets the user drag centres (2-D only): recorded in ``layout.meta``.
+
+    Returns
+    -------
+    go.Figure
+        ``len(fig.frames) == n_steps``; ``layout.meta["timeline"]`` holds the start step,
+        the number of steps, the trace indices of the centroids and of the cursor, and
+        ``movable``.
+    """
+    points, step_labels, centers = _check_run(
+        points, step_labels, centers, phases, iterations, objective
+    )
+    d = points.shape[1]
+    n_steps, k = centers.shape[:2]
+    _check_axes(d, axis_titles, ranges)
+    if shapes not in ("class", "cluster"):
+        raise ValueError(f"shapes={shapes!r} must be 'class' or 'cluster'")
+    scatter = _Scatter(points, step_labels, centers, axis_titles=axis_titles,
+                       hover_text=hover_text, true_labels=true_labels, regions=regions,
+                       style=style, shapes=shapes if true_labels is not None else "cluster",
+                       member_means=member_means, gl=len(points) > SVG_MAX_POINTS)
+    s0 = _start(start_step, n_steps)
+    last = n_steps - 1
+    obj = np.array([np.nan if v is None else float(v) for v in objective])
+    panel, panel_axes = objective_panel(obj, phases, iterations, metric_label=metric_label,
+                                        style=style)
+    y_range = panel_axes["yaxis2"]["range"]
+    label = escape_text(metric_label, MAX_LABEL_LENGTH)
+
+    def caption(s: int) -> str:
+        return step_caption(s, last, phases[s], iterations[s], center_rule,
+                            last_note if s == last else None)
+
+    left = SCATTER_WIDTH + _PANEL_GAP
+    scatter_traces = scatter.step_traces(s0, full=True)
+    # A page may recolour the points itself: a neutral hover box never shows a stale colour.
+    scatter_traces[1 if regions is not None else 0]["hoverlabel"] = {
+        "bgcolor": "#FFFFFF", "bordercolor": OUTLINE_COLOR,
+        "font": {"color": style.font_color, "size": style.font_size}}
+    n_scatter = len(scatter_traces)
+    cursor_at = n_scatter + len(panel)
+    animated = [*range(n_scatter), cursor_at, cursor_at + 1]
+    frames = [
+        {
+            "name": str(s),
+            "data": scatter.step_traces(s, full=False)
+            + objective_cursor(obj, s, y_range, style=style),
+            "traces": animated,
+            # The caption is the title; a page drawing its own caption reads it from here.
+            "layout": {"title": {"text": caption(s)}},
+        }
+        for s in range(n_steps)
+    ]
+    domain = {"domain": [0.0, SCATTER_WIDTH]}
+    scene_axes = axes_layout(axis_titles, ranges, equal_aspect, style)
+    if d == 2:
+        scene_axes["xaxis"].update(domain)
+    else:
+        scene = scene_axes["scene"]
+        scene["domain"] = {"x": [0.0, SCATTER_WIDTH], "y": [0.0, 1.0]}
+        # A rotated scene has little room: body-size titles and small ticks stay inside it.
+        for axis in ("xaxis", "yaxis", "zaxis"):
+            scene[axis]["title"]["font"]["size"] = style.font_size
+            scene[axis]["tickfont"]["size"] = max(10, int(style.font_size * 0.7))
+    panel_axes["xaxis2"].update(domain=[left, 1.0], **axis_style(style))
+    panel_axes["yaxis2"].update(domain=[PANEL_BOTTOM, 1.0], **axis_style(style))
+    # Untitled: the caption says "Step s of n" and the ticks count the same steps; a title
+    # would push the legend down.
+    panel_axes["xaxis2"]["title"] = {"text": ""}
+    panel_axes["yaxis2"]["title"] = {"text": label, "font": {"size": style.font_size}}
+    layout = merge(
+        style_layout(style, caption(s0), axes=d == 2),
+        scene_axes,
+        panel_axes,
+        {
+            "title": {"x": 0, "xref": "paper", "xanchor": "left", "y": 1, "yref": "container",
+                      "yanchor": "top", "pad": {"t": 6}},
+            "uirevision": uirevision if uirevision is not None else "|".join(scatter.names),
+            # Under the objective panel, entries side by side: the key stays whole at
+            # projector sizes instead of scrolling.
+            "legend": {"itemclick": False, "itemdoubleclick": False, "x": left,
+                       "y": PANEL_BOTTOM - 0.1, "xanchor": "left", "yanchor": "top",
+                       "orientation": "h", "tracegroupgap": 2,
+                       "font": {"size": max(11, int(style.font_size * 0.85))}},
+            "margin": {"t": int(style.title_size * 2 + style.font_size * 1.5), "l": 10,
+                       "r": 10, "b": 10},
+            "meta": {"timeline": {
+                "start": s0, "steps": n_steps, "k": k,
+                "centroids": n_scatter - 1, "cursor": [cursor_at, cursor_at + 1],
+                "movable": bool(movable and d == 2),
+                # SVG traces step by restyling; WebGL, 3-D and heatmaps need a redraw.
+                "redraw": bool(scatter.gl or d == 3 or regions is not None),
+                # The points trace and how a label looks, so a page can recolour the points
+                # itself (plotly recomputes every trace on each animated step).
+                "points": 1 if regions is not None else 0,
+                "colors": [cluster_color(j) for j in range(-1, k)],
+                "symbols": scatter.label_symbols,
+            }},
+        },
+    )
+    extra = [] if rings is None else [_ring_trace(points, rings, ring_name, style, d)]
+    cursor = objective_cursor(obj, s0, y_range, style=style)
+    return new_figure(style, scatter_traces + panel + cursor + scatter.key() + extra, frames,
+                      layout)
 
 
 def _ring_trace(points: np.ndarray, rings, name: str, style: FigureStyle, d: int) -> dict:
@@ -384,4 +648,5 @@ def _ring_trace(points: np.ndarray, rings, name: str, style: FigureStyle, d: int
     }
 
 
-__all__ = ["PHASE_TEXT", "UPDATE_TEXT", "frame_name", "run_figure"]
+__all__ = ["PHASE_TEXT", "SCATTER_WIDTH", "UPDATE_TEXT", "frame_name", "run_figure",
+           "timeline_figure"]

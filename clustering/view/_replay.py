@@ -4,6 +4,9 @@ The run figure draws the rows a :class:`~clustering.view.DrawableRun` kept per-s
 for, in a 2-D or 3-D projection; centres and their whole history go through the same
 projection, and the axis ranges are fixed from the points *and* every centre position so
 nothing jumps between frames.
+
+A view of one feature is a strip: y is a fixed random spread (see
+:func:`clustering.view.strip_offsets`), so points do not hide each other.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import numpy as np
 from clustering.view._drawable import DrawableRun
 from clustering.view._projection import Projection, data_bounds
 from clustering.view._regions import RegionGrid, region_grids
+from clustering.view._timeline import is_strip, strip_offsets
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,10 @@ class ReplayInputs:
         One per step, only when the plot plane is the clustering space.
     n_total : int
         Rows clustered (so a page can say "showing m of n").
+    strip : bool
+        One feature shown: y is a fixed random spread with no meaning
+        (``clustering.view.STRIP_TITLE``), so points do not hide each other; centres sit
+        on y = 0.
     """
 
     rows: np.ndarray
@@ -45,6 +53,7 @@ class ReplayInputs:
     true_labels: np.ndarray | None
     regions: list[RegionGrid] | None
     n_total: int
+    strip: bool = False
 
     def figure_kwargs(self, run: DrawableRun) -> dict:
         """Keyword arguments for ``run_figure`` (positional data first, as it expects)."""
@@ -103,7 +112,12 @@ def replay_inputs(
     points = projection.transform(X[rows])
     centers = projection.transform(run.step_centers)
     c = points.shape[1]
+    strip = is_strip(projection)
+    if strip:
+        points[:, 1] = strip_offsets(len(rows))
     ranges = data_bounds(np.vstack([points, centers.reshape(-1, c)]))
+    if strip:
+        ranges[1] = (-1.0, 1.0)
     grids = None
     if regions and projection.is_identity_2d:
         grids = region_grids(run.step_centers, distance, ranges[0], ranges[1])
@@ -116,4 +130,5 @@ def replay_inputs(
         true_labels=None if true_labels is None else np.asarray(true_labels)[rows],
         regions=grids,
         n_total=X.shape[0],
+        strip=strip,
     )

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +22,7 @@ from sklearn.preprocessing import StandardScaler
 from clustering.big import (
     CLUSTER_COLUMN,
     SourceError,
+    main,
     read_run_path,
     spark_available,
     spark_fit,
@@ -117,16 +116,17 @@ def test_spark_refuses_bad_input_like_the_streaming_fit(spark, table):
         spark_fit(folder, K, columns=["f0", "income"], session=spark)
 
 
-def test_the_command_line_fits_on_spark(table, tmp_path):
-    require_spark()
+def test_the_command_line_fits_on_spark(spark, table, tmp_path, capsys):
+    # In process, on the fixture's session (the command line uses an active session and
+    # leaves it running): a subprocess would start a second JVM, a minute on 2 cores.
+    # `python -m clustering` itself runs as a subprocess in test_cli.py.
     _, folder = table
-    done = subprocess.run(
-        [sys.executable, "-m", "clustering", "fit", str(folder), "--k", str(K), "--engine",
-         "spark", "--master", "local[1]", "--seed", "3", "--conf",
-         "spark.sql.shuffle.partitions=2", "--out", str(tmp_path / "run.json")],
-        capture_output=True, text=True, cwd=REPO, timeout=600)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert "Wrote" in done.stdout and "spark (k-means||)" in done.stdout
+    status = main(["fit", str(folder), "--k", str(K), "--engine", "spark", "--master",
+                   "local[1]", "--seed", "3", "--conf", "spark.sql.shuffle.partitions=2",
+                   "--out", str(tmp_path / "run.json")])
+    out = capsys.readouterr().out
+    assert status == 0, out[-2000:]
+    assert "Wrote" in out and "spark (k-means||)" in out
     run = read_run_path("run.json", tmp_path)
     assert run.engine == "spark" and run.settings["master"] == "local[1]"
     assert json.loads((tmp_path / "run.json").read_text())["engine"]["versions"]["pyspark"]

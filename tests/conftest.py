@@ -18,8 +18,6 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from clustering.io import TableError, load_table
-
 REPO = Path(__file__).resolve().parents[1]
 
 settings.register_profile(
@@ -82,7 +80,11 @@ def one_sentence(message: str) -> None:
 
 
 def refuse(data: bytes, name: str = "upload.csv", **kwargs) -> str:
-    """Load ``data`` expecting a :class:`TableError`; check it is one sentence, return it."""
+    """Load ``data`` expecting a ``TableError``; check it is one sentence, return it."""
+    # Imported here: a conftest that imports the package under test would stop every test
+    # file from loading whenever one module of it is broken.
+    from clustering.io import TableError, load_table
+
     with pytest.raises(TableError) as info:
         load_table(data, name, **kwargs)
     one_sentence(str(info.value))

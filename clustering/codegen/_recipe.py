@@ -35,7 +35,7 @@ _CODECS = {
     "UTF-8": "utf-8-sig",
     "UTF-8 with a byte-order mark": "utf-8-sig",
     "Latin-1 (ISO-8859-1)": "latin-1",
-    "Windows-1252 (Western European)": "cp1252",
+    "Windows-1252": "cp1252",
     "UTF-16 (LE)": "utf-16",
     "UTF-16 (BE)": "utf-16",
 }

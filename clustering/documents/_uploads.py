@@ -35,7 +35,7 @@ from clustering.documents._corpus import (
     DocumentLimits,
     make_corpus,
 )
-from clustering.documents._decode import binary_kind, decode_text
+from clustering.io import DecodedText, TableError, decode_text, describe_binary
 
 __all__ = [
     "NESTED_ARCHIVES",
@@ -125,8 +125,16 @@ def _pieces(text: str, split: str):
     yield "".join(paragraph)
 
 
+def _decode(data: bytes, what: str = "This file") -> DecodedText:
+    """The table loader's rules for text and its encoding; a refusal names the file."""
+    try:
+        return decode_text(data, what)
+    except TableError as exc:
+        raise DocumentError(str(exc)) from exc
+
+
 def _read_text(data: bytes, name: str, split: str, limits: DocumentLimits) -> Corpus:
-    decoded = decode_text(data)
+    decoded = _decode(data)
     unit = "line" if split == "lines" else "paragraph"
     # Empty pieces are counted, never kept: a file of newlines stays cheap.
     documents, n_empty = [], 0
@@ -294,10 +302,10 @@ def _read_zip(data: bytes, name: str, limits: DocumentLimits) -> Corpus:
                     f"The file {_shown(info.filename)!r} is larger than the archive declares, "
                     "so the archive was not read."
                 )
-            if binary_kind(raw) is not None:
+            if describe_binary(raw) is not None:
                 skipped["binary files named .txt"] += 1
                 continue
-            decoded = decode_text(raw, repr(_shown(info.filename)))
+            decoded = _decode(raw, repr(_shown(info.filename)))
             texts.append(decoded.text)
             paths.append(PurePosixPath(info.filename.replace("\\", "/")))
             encodings[decoded.encoding] += 1

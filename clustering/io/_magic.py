@@ -67,8 +67,8 @@ class Kind:
     name: str
 
 
-def describe_binary(data: bytes) -> str | None:
-    """Name the non-table format the bytes look like, or None.
+def describe_magic(data: bytes) -> str | None:
+    """Name the binary format the bytes start with (image, archive, program...), or None.
 
     Parameters
     ----------
@@ -86,6 +86,13 @@ def describe_binary(data: bytes) -> str | None:
             return what
     if data[:2] == b"BM" and len(data) >= 14 and data[6:10] == b"\x00\x00\x00\x00":
         return "a BMP image"
+    if data[:4] in ZIP_MAGICS:
+        return "a ZIP archive"
+    return None
+
+
+def _describe_markup(data: bytes) -> str | None:
+    """Name a web page or XML file: text, but not a table."""
     head = data[:512].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")):
         return "a web page (HTML)"
@@ -116,7 +123,7 @@ def sniff_kind(data: bytes, max_unpacked: int, expected: str = "a CSV file") -> 
         return Kind("parquet")
     if data[:4] in ZIP_MAGICS:
         return Kind(_zip_kind(data, max_unpacked, expected))
-    what = describe_binary(data)
+    what = describe_magic(data) or _describe_markup(data)
     if what is not None and what.startswith("an old Excel"):
         raise TableError(f"This looks like {what}; save it as .xlsx or CSV and upload that.")
     if what is not None:

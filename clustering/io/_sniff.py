@@ -14,12 +14,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from clustering.io._errors import TableError
+from clustering.io._magic import describe_magic
 
 #: Bytes of text examined when guessing the dialect and the header.
 SAMPLE_BYTES = 64 * 1024
 #: Delimiters we consider, in the order preferred when two fit equally well. A comma
 #: loses ties because in ';'- or tab-separated files commas are usually decimal marks.
 DELIMITERS = ("\t", ";", "|", ",")
+
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
 
 
 @dataclass(frozen=True)
@@ -38,31 +43,96 @@ class Decoded:
     n_replaced: int = 0  # how many bytes were replaced
 
 
-def decode(data: bytes) -> Decoded:
-    """Pick the text encoding: UTF-8 (BOM stripped), UTF-16 with BOM, then cp1252/latin-1.
+@dataclass(frozen=True)
+class DecodedText:
+    """A text file decoded by :func:`decode_text`.
+
+    Attributes
+    ----------
+    text : str
+    encoding : str
+        Its plain name, as in ``Table.dialect["encoding"]`` (``"UTF-8"``,
+        ``"Windows-1252"``, ``"UTF-16 (LE)"``...).
+    n_replaced : int
+        Damaged bytes replaced with U+FFFD (a mostly UTF-8 file with a few bad bytes).
+    """
+
+    text: str
+    encoding: str
+    n_replaced: int = 0
+
+
+def utf16_codec(data: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` when the bytes are UTF-16, else None.
+
+    A byte-order mark decides; without one, ASCII text in UTF-16 has a NUL in every other
+    byte of the sample and binary data does not.
+    """
+    if data[:3] == _UTF8_BOM:
+        return None
+    if data[:2] in _UTF16_BOMS:
+        return _UTF16_BOMS[data[:2]]
+    sample = data[:SAMPLE_BYTES]
+    even, odd = sample[0::2], sample[1::2]
+    if len(sample) >= 8:
+        if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+            return "utf-16-le"
+        if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+            return "utf-16-be"
+    return None
+
+
+def describe_binary(data: bytes) -> str | None:
+    """Name what the bytes are when they are not text, or None for text.
+
+    A magic number names images, archives, programs and the like; otherwise a NUL byte
+    anywhere means binary data, unless the bytes are UTF-16 (:func:`utf16_codec`).
+
+    Parameters
+    ----------
+    data : bytes
+        The whole file (the NUL rule looks at every byte).
+
+    Returns
+    -------
+    str or None
+        A phrase such as ``"a PNG image"`` or ``"binary data"``.
+    """
+    what = describe_magic(data)
+    if what is None and b"\x00" in data and utf16_codec(data) is None:
+        what = "binary data"
+    return what
+
+
+def decode(data: bytes, what: str = "This file", expected: str = "a CSV file") -> Decoded:
+    """Pick the text encoding: UTF-8 (BOM stripped), UTF-16, then cp1252/latin-1.
+
+    Parameters
+    ----------
+    data : bytes
+    what, expected : str
+        How a refusal names the file and what it should have been.
 
     Raises
     ------
     TableError
-        If the bytes contain NUL characters outside UTF-16 (binary data).
+        If the bytes contain NUL characters outside UTF-16 (binary data), or claim to be
+        UTF-16 and are not.
     """
-    if data[:3] == b"\xef\xbb\xbf":
+    binary = f"{what} looks like binary data, not {expected}."
+    if data[:3] == _UTF8_BOM:
         body = data[3:]
         if b"\x00" in body:
-            raise TableError("This file contains binary data, not text, so it is not a CSV file.")
+            raise TableError(binary)
         bad = _invalid_utf8(body)
         label = "UTF-8 with a byte-order mark"
         # The byte-order mark declares UTF-8, so invalid bytes are damage, not cp1252.
         return Decoded(body, "utf-8", label, "replace" if bad else "strict", bad)
-    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
-        if data[:2] == bom:
-            return _from_utf16(data[2:], codec)
-    sample = data[:SAMPLE_BYTES]
-    if b"\x00" in sample or b"\x00" in data:
-        codec = _bomless_utf16(sample)
-        if codec is not None:
-            return _from_utf16(data, codec)
-        raise TableError("This file contains binary data, not text, so it is not a CSV file.")
+    codec = utf16_codec(data)
+    if codec is not None:
+        return _from_utf16(data[2:] if data[:2] in _UTF16_BOMS else data, codec, what, binary)
+    if b"\x00" in data:
+        raise TableError(binary)
     bad = _invalid_utf8(data)
     if bad == 0:
         return Decoded(data, "utf-8", "UTF-8")
@@ -74,7 +144,34 @@ def decode(data: bytes) -> Decoded:
         data.decode("cp1252")
     except UnicodeDecodeError:
         return Decoded(data, "latin-1", "Latin-1 (ISO-8859-1)")
-    return Decoded(data, "cp1252", "Windows-1252 (Western European)")
+    return Decoded(data, "cp1252", "Windows-1252")
+
+
+def decode_text(data: bytes, what: str = "This file") -> DecodedText:
+    """Decode a text file by the rules the table loader reads text with.
+
+    Parameters
+    ----------
+    data : bytes
+    what : str
+        How a refusal names the file (``"This file"``, ``"'docs/a.txt'"``).
+
+    Returns
+    -------
+    DecodedText
+
+    Raises
+    ------
+    TableError
+        ``"<what> looks like <kind>, not text."`` for binary data (:func:`describe_binary`),
+        or for UTF-16 that is damaged.
+    """
+    kind = describe_binary(data)
+    if kind is not None:
+        raise TableError(f"{what} looks like {kind}, not text.")
+    decoded = decode(data, what, "text")
+    text = decoded.body.decode(decoded.encoding, errors=decoded.errors)
+    return DecodedText(text, decoded.label, decoded.n_replaced)
 
 
 def _invalid_utf8(body: bytes) -> int:
@@ -95,26 +192,14 @@ def _valid_multibyte(body: bytes) -> int:
     return len(text) - len(text.encode("ascii", errors="ignore"))
 
 
-def _from_utf16(raw: bytes, codec: str) -> Decoded:
+def _from_utf16(raw: bytes, codec: str, what: str, binary: str) -> Decoded:
     try:
         text = raw.decode(codec)
     except UnicodeDecodeError as exc:
-        raise TableError("The file says it is UTF-16 but its text is damaged.") from exc
+        raise TableError(f"{what} says it is UTF-16 but its text is damaged.") from exc
     if "\x00" in text:
-        raise TableError("This file contains binary data, not text, so it is not a CSV file.")
+        raise TableError(binary)
     return Decoded(text.encode("utf-8"), "utf-8", f"UTF-16 ({codec[-2:].upper()})")
-
-
-def _bomless_utf16(sample: bytes) -> str | None:
-    # ASCII text in UTF-16 has a NUL in every other byte; binary data does not.
-    even = sample[0::2]
-    odd = sample[1::2]
-    if len(sample) >= 8:
-        if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
-            return "utf-16-le"
-        if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
-            return "utf-16-be"
-    return None
 
 
 def text_sample(body: bytes, encoding: str) -> str:

@@ -77,7 +77,7 @@ def test_paragraphs_are_separated_by_blank_lines():
 
 @pytest.mark.parametrize(("raw", "encoding"), [
     ("café naïve über".encode("cp1252") + b"\n\x80uro line", "Windows-1252"),
-    (b"\xef\xbb\xbf" + "café\nthé".encode(), "UTF-8 (with a byte-order mark)"),
+    (b"\xef\xbb\xbf" + "café\nthé".encode(), "UTF-8 with a byte-order mark"),
     ("café\nthé".encode("utf-16"), "UTF-16 (LE)"),
     ("plain ascii\nsecond".encode("utf-16-be"), "UTF-16 (BE)"),
     (b"byte \x81 undefined in cp1252\nnext", "Latin-1 (ISO-8859-1)"),

@@ -193,6 +193,11 @@ CACHE_POLICY: dict[str, Policy] = {
     "ui.learn._run": Policy(16, 16, None, "Lesson runs on <= 300 points, with full history."),
     "ui.learn._two_starts": Policy(8, 16, None, "20 lesson starts on <= 300 points."),
     "ui.learn._scores": Policy(8, 1, None, "A few numbers per lesson run."),
+    # ui/whatif.py
+    "ui.whatif.matched_runs": Policy(
+        4, 128, "1h", "Run A against run B on their shared rows: A's labels, B's matched "
+        "labels, changed flags and B's row positions (about 25 MB at 1M rows), keyed by both "
+        "runs' keys, so a rerun of the What-if tab matches nothing again."),
     # ui/documents.py: the corpus, term matrix and space are session slots (below).
     "ui.documents.builtin_corpus": Policy(
         5, 96, "1h", "Built-in corpora as read from installed packages (20 Newsgroups with all "
@@ -251,7 +256,8 @@ SESSION_POLICY: dict[str, Policy] = {
         2, 0, None, "The LSA vectors and fitted SVD (19 MB for the 3,387 posts at 100 "
         "components): a change of K reuses it."),
 }
-"""Per-session caches (in ``st.session_state``, freed with the session), by slot."""
+"""Per-session caches (in ``st.session_state``, freed with the session), by slot: each is
+filled through :func:`session_memo`, which refuses a slot without a row here."""
 
 
 def total_budget_mb() -> int:
@@ -427,15 +433,25 @@ def _maybe_bar(big: bool, label: str) -> Iterator[Callable[[float, str], None]]:
 # --- per-session caches ---------------------------------------------------------------------
 
 
-def _session_memo(slot: str, key: str, build: Callable[[], T]) -> T:
-    """The value of ``build()`` kept in this session under ``key`` (see SESSION_POLICY)."""
+def session_memo(slot: str, key: str, build: Callable[[], T]) -> T:
+    """The value of ``build()`` kept in this session under ``key``, in ``slot``.
+
+    The one way to keep a big per-session object (rule 3): by reference, never pickled, at
+    most ``SESSION_POLICY[slot].entries`` per slot (least recently used dropped first).
+
+    Raises
+    ------
+    KeyError
+        When ``slot`` has no row in :data:`SESSION_POLICY`.
+    """
+    entries = SESSION_POLICY[slot].entries
     store = st.session_state.setdefault("cache_memo", {}).setdefault(slot, {})
     if key in store:
         store[key] = store.pop(key)  # most recently used last
         return store[key]
     value = build()
     store[key] = value
-    while len(store) > SESSION_POLICY[slot].entries:
+    while len(store) > entries:
         del store[next(iter(store))]
     return value
 
@@ -455,8 +471,8 @@ def table(digest: str, data: bytes, filename_suffix: str, sheet: str | int | Non
             return load_table(data, f"upload{filename_suffix}", sheet=sheet, header=header,
                               skip_bad_lines=skip_bad_lines)
 
-    return _session_memo("table", content_key(digest, filename_suffix, sheet, header,
-                                              skip_bad_lines), read)
+    return session_memo("table", content_key(digest, filename_suffix, sheet, header,
+                                             skip_bad_lines), read)
 
 
 def prepared(source: Source, features: tuple[str, ...], label: str | None, missing: str,
@@ -474,7 +490,7 @@ def prepared(source: Source, features: tuple[str, ...], label: str | None, missi
         return result
 
     key = content_key(source.key, features, label, missing, scaling, categorical)
-    return _session_memo("prepared", key, build)
+    return session_memo("prepared", key, build)
 
 
 # --- shared cached computations ----------------------------------------------------------

@@ -184,7 +184,7 @@ def _table_corpus(upload: dict) -> tuple[str, Corpus]:
     title = setting(st.sidebar.selectbox, "documents_title", "Title column (optional)", others,
                     format_func=_none)
     key = cache.content_key("upload", upload["digest"], "table", text, label, title)
-    return key, cache._session_memo("documents_corpus", key, lambda: corpus_from_table(
+    return key, cache.session_memo("documents_corpus", key, lambda: corpus_from_table(
         frame, text, label_column=label, title_column=title, name=f"Upload: {upload['name']}"))
 
 
@@ -195,13 +195,13 @@ def _file_corpus(upload: dict) -> tuple[str, Corpus]:
                         format_func=_SPLIT_LABELS.get)
     key = cache.content_key("upload", upload["digest"], upload["kind"], split)
     try:
-        return key, cache._session_memo("documents_corpus", key, lambda: read_documents(
+        return key, cache.session_memo("documents_corpus", key, lambda: read_documents(
             upload["data"], upload["name"], split=split))
     except DocumentError as exc:  # this split fails where the one checked on upload worked
         st.sidebar.error(md_escape(exc), icon=":material/warning:")
         set_value("documents_split", upload["split"])
         key = cache.content_key("upload", upload["digest"], upload["kind"], upload["split"])
-        return key, cache._session_memo("documents_corpus", key, lambda: read_documents(
+        return key, cache.session_memo("documents_corpus", key, lambda: read_documents(
             upload["data"], upload["name"], split=upload["split"]))
 
 
@@ -239,7 +239,7 @@ def pick_corpus() -> tuple[Source, Corpus]:
         key, corpus = reader(upload)
         return Source(key, UPLOAD, f"Upload: {upload['name']}"), corpus
     key = cache.content_key("builtin", name)
-    corpus = cache._session_memo("documents_corpus", key, lambda: builtin_corpus(name))
+    corpus = cache.session_memo("documents_corpus", key, lambda: builtin_corpus(name))
     return Source(key, name, CORPORA[name].title), corpus
 
 
@@ -312,7 +312,7 @@ def prepare(source: Source, corpus: Corpus, settings: TextSettings, n_components
         with cache.progress_bar(f"Counting the words of {corpus.n_documents:,} documents") as bar:
             return vectorize(corpus.texts, settings, progress=bar)
 
-    matrix = cache._session_memo("documents_matrix", matrix_key, count)
+    matrix = cache.session_memo("documents_matrix", matrix_key, count)
     space_key = cache.content_key(matrix_key, n_components, seed)
 
     def embed() -> DocumentSpace:
@@ -321,7 +321,7 @@ def prepare(source: Source, corpus: Corpus, settings: TextSettings, n_components
             bar(0.05, f"{len(matrix.rows):,} documents x {matrix.n_terms:,} terms")
             return embed_documents(matrix, n_components, random_state=seed)
 
-    space = cache._session_memo("documents_space", space_key, embed)
+    space = cache.session_memo("documents_space", space_key, embed)
     return Keyed(space_key, DocData(source, corpus, matrix, space))
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from clustering.evaluation import Evaluation, compare_runs, metrics_difference
+from clustering.evaluation import Evaluation, RunComparison, compare_runs, metrics_difference
 from clustering.figures import whatif_figure
 from clustering.view import DrawableRun, data_bounds, display_rows
 from ui import cache
@@ -32,6 +32,8 @@ PINNED_NAMESPACES = ("sidebar", "explore")
 
 @dataclass(frozen=True, eq=False)
 class PinnedRun:
+    """A pinned run; ``key`` identifies its data and labels exactly (a keyed record)."""
+
     number: int
     title: str
     settings: dict
@@ -40,6 +42,7 @@ class PinnedRun:
     labels: np.ndarray
     centers: np.ndarray
     values: dict
+    key: str
 
     @property
     def name(self) -> str:
@@ -61,15 +64,17 @@ def pin_button(active: ActiveData, result: DrawableRun, evaluation: Evaluation,
     if st.button("Pin this run as A", key="explore_pin", icon=":material/push_pin:",
                  help="Keep this run; then change any setting and open the What-if tab."):
         pins = _pins()
+        labels = np.asarray(result.labels).copy()
         pins.append(PinnedRun(
             number=len(pins) + 1,
             title=describe(run, active.title),
             settings=snapshot(*PINNED_NAMESPACES),
             data_key=active.key,
             row_index=np.asarray(active.prepared.row_index).copy(),
-            labels=np.asarray(result.labels).copy(),
+            labels=labels,
             centers=np.asarray(result.centers).copy(),
             values=dict(evaluation.values),
+            key=cache.content_key(active.key, cache.array_key(labels)),
         ))
         st.session_state["explore_pin_choice"] = len(pins) - 1
         st.toast(f"Pinned as A{len(pins)}. Change a setting to make run B.")
@@ -88,20 +93,20 @@ def compare_tab(active: ActiveData, result: DrawableRun, evaluation: Evaluation,
     choice = st.selectbox("Run A", range(len(pins)), format_func=lambda i: pins[i].name,
                           key="explore_pin_choice")
     pinned = pins[choice]
-    prepared = active.prepared
-    # Compare on the original rows both runs clustered (a missing-value policy may differ).
-    common, in_a, in_b = np.intersect1d(pinned.row_index, prepared.row_index,
-                                        return_indices=True)
-    if len(common) < 2:
+    # The current run's key: the hash of its labels (a few ms at 1M rows), since this tab
+    # is handed the run, not its RunSpec.
+    current = cache.Keyed(cache.array_key(result.labels), result.labels)
+    matched = matched_runs(cache.Keyed(pinned.key, pinned), active, current)
+    if matched is None:
         st.warning("Run A and this run share no rows, so they cannot be compared.")
         return
-    comparison = compare_runs(pinned.labels[in_a], result.labels[in_b])
+    comparison, in_b = matched.comparison, matched.in_b
     cols = st.columns(3)
     cols[0].metric("Agreement (ARI)", f"{comparison.ari:.3f}", border=True,
                    help="Adjusted Rand index between run A and run B: 1 = the same partition.")
     cols[1].metric("Points that changed cluster", f"{comparison.n_changed:,}", border=True,
                    help="After matching B's clusters to A's (Hungarian method).")
-    cols[2].metric("Rows compared", f"{len(common):,}", border=True)
+    cols[2].metric("Rows compared", f"{len(in_b):,}", border=True)
     st.caption(f"Run B (current): {md_escape(describe_current())}")
     show_chart(_side_by_side(active, view, pinned, result, comparison, in_b),
                     key="explore_whatif_chart")
@@ -113,6 +118,31 @@ def compare_tab(active: ActiveData, result: DrawableRun, evaluation: Evaluation,
         st.markdown("**Matched contingency table** (matched pairs on the diagonal)")
         st.dataframe(comparison.matched_table, key="explore_whatif_table")
     _pinned_list(pins)
+
+
+@dataclass(frozen=True, eq=False)
+class MatchedRuns:
+    """Run A compared with run B on the original rows both clustered."""
+
+    comparison: RunComparison
+    in_b: np.ndarray  # positions in B of the shared rows, in A's row order
+
+
+@cache.cached
+def matched_runs(pinned: cache.Keyed[PinnedRun], active: ActiveData,
+                 current: cache.Keyed[np.ndarray]) -> MatchedRuns | None:
+    """Match run B's clusters to A's on their shared rows (None when under two are shared).
+
+    Cached (``ui.cache.CACHE_POLICY``), keyed by both runs' keys: matching 1M rows takes
+    about a second, and the tab reruns with every click.
+    """
+    pin = pinned.value
+    # Compare on the original rows both runs clustered (a missing-value policy may differ).
+    common, in_a, in_b = np.intersect1d(pin.row_index, active.prepared.row_index,
+                                        return_indices=True)
+    if len(common) < 2:
+        return None
+    return MatchedRuns(compare_runs(pin.labels[in_a], current.value[in_b]), in_b)
 
 
 def describe_current() -> str:

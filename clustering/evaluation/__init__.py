@@ -28,7 +28,7 @@ from clustering.evaluation._summary import (
     hover_lines,
     metrics_table,
 )
-from clustering.evaluation._whatif import compare_runs, metrics_difference
+from clustering.evaluation._whatif import RunComparison, compare_runs, metrics_difference
 
 __all__ = [
     "ClusterMatch",
@@ -39,6 +39,7 @@ __all__ = [
     "NewAssignment",
     "OUTLIER_RULES",
     "Outliers",
+    "RunComparison",
     "Separation",
     "assign_new_rows",
     "cluster_separation",

@@ -79,7 +79,8 @@ def compare_runs(labels_a: np.ndarray, labels_b: np.ndarray) -> RunComparison:
         if int(b_id) not in b_to_a:
             b_to_a[int(b_id)] = spare
             spare += 1
-    aligned = np.array([b_to_a[int(v)] for v in b])
+    # b_ids is sorted (np.unique), so each label's position in it indexes its A cluster.
+    aligned = np.array([b_to_a[int(c)] for c in b_ids])[np.searchsorted(b_ids, b)]
     # Columns: matched B clusters in A's order, then the unmatched ones.
     order = [int(c) for g, c in sorted((g, c) for c, g in enumerate(match.pair) if g >= 0)]
     order += [c for c in range(len(b_ids)) if c not in order]

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from clustering.data._encode import describe_unseen
-from clustering.data._prepare import Prepared
-from clustering.io import NUMERIC_SHARE, TableError, join_names, quote, to_numeric
+from clustering.data._prepare import Prepared, read_numbers
+from clustering.io import TableError, join_names
 
 __all__ = ["NewRows", "prepare_new_rows"]
 
@@ -128,29 +128,16 @@ def prepare_new_rows(prepared: Prepared, frame: pd.DataFrame,
 
 
 def _numbers(frame: pd.DataFrame, numeric: list[str], notes: list[str]) -> np.ndarray:
-    """The numeric features as float64 (NaN where missing); refuses text and dates."""
-    columns, wrong, dates = [], [], []
-    for name in numeric:
-        series = frame[name]
-        if pd.api.types.is_datetime64_any_dtype(series.dtype):
-            dates.append(name)
-            continue
-        num = to_numeric(series)
-        present = int(series.notna().sum())
-        if present and (num.n_bad > (1 - NUMERIC_SHARE) * present or num.n_bad == present):
-            wrong.append(name)
-            continue
-        if num.n_bad:
-            notes.append(f"{num.n_bad:,} non-numeric value{'s' * (num.n_bad != 1)} in "
-                         f"{quote(name)} of the new table became missing.")
-        columns.append(np.where(np.isinf(num.values), np.nan, num.values))
-    if wrong or dates:
-        bad = wrong + dates
+    """The numeric features as float64 (NaN where missing), read as the clustered table was;
+    refuses text and dates."""
+    numbers = read_numbers(frame, numeric)
+    if numbers.text or numbers.dates:
+        bad = numbers.text + numbers.dates
+        kind = ("text or dates" if numbers.text and numbers.dates
+                else "dates" if numbers.dates else "text")
         raise TableError(
-            f"{join_names(bad)} {'holds' if len(bad) == 1 else 'hold'} "
-            f"{'text or dates' if wrong and dates else 'dates' if dates else 'text'} in the new "
+            f"{join_names(bad)} {'holds' if len(bad) == 1 else 'hold'} {kind} in the new "
             "table but numbers in the clustered one; fix the column types and upload again."
         )
-    if not columns:
-        return np.empty((len(frame), 0))
-    return np.column_stack(columns)
+    notes.extend(numbers.notes)
+    return numbers.X

@@ -317,15 +317,45 @@ def _mostly_numeric(series: pd.Series) -> bool:
     return to_numeric(series).reads_as_numbers
 
 
-def _numeric_matrix(frame: pd.DataFrame, features: list[str], notes: list[str]) -> np.ndarray:
-    columns, text_like, bad_cells, inf_cells = [], [], {}, {}
+@dataclass(frozen=True, eq=False)
+class Numbers:
+    """Feature columns read as numbers by the one rule (:func:`read_numbers`).
+
+    Attributes
+    ----------
+    X : ndarray of shape (n_rows, n_read), float64
+        The columns that read as numbers, in order; nan where a cell was missing, a missing
+        marker, rare text or ±inf.
+    text : list of str
+        Columns with too much text to be numbers (missing markers such as ``"?"`` or
+        ``"n/a"`` never count as text).
+    dates : list of str
+        Date columns.
+    notes : list of str
+        True/false columns used as 1/0, cells treated as missing, infinities.
+    """
+
+    X: np.ndarray
+    text: list[str]
+    dates: list[str]
+    notes: list[str]
+
+
+def read_numbers(frame: pd.DataFrame, features: list[str]) -> Numbers:
+    """Read feature columns as numbers: the rule for the clustered table and for new rows.
+
+    A column is text when :attr:`clustering.io.to_numeric`'s ``text_like`` says so; its
+    markers and rare text cells become missing and are counted in a note.
+    """
+    columns, text, dates, notes, bad_cells, inf_cells = [], [], [], [], {}, {}
     for name in features:
         series = frame[name]
         if pd.api.types.is_datetime64_any_dtype(series.dtype):
-            raise TableError(f"Column {quote(name)} holds dates, not numbers; remove it.")
+            dates.append(name)
+            continue
         num = to_numeric(series)
         if num.text_like:  # missing markers ("?", "-", "n/a") do not count as text
-            text_like.append(name)
+            text.append(name)
             continue
         values = num.values
         if pd.api.types.is_bool_dtype(series.dtype):
@@ -337,13 +367,6 @@ def _numeric_matrix(frame: pd.DataFrame, features: list[str], notes: list[str]) 
         if num.n_bad or num.n_marked:
             bad_cells[name] = num
         columns.append(values)
-    if text_like:
-        if len(text_like) == len(features):
-            _refuse_no_numeric(frame)
-        raise TableError(
-            f"{join_names(text_like)} {'is' if len(text_like) == 1 else 'are'} text, not "
-            "numbers; choose numeric feature columns."
-        )
     for name, num in bad_cells.items():
         count, shown = num.n_bad + num.n_marked, (num.examples + num.marker_examples)[:1]
         notes.append(
@@ -358,7 +381,23 @@ def _numeric_matrix(frame: pd.DataFrame, features: list[str], notes: list[str]) 
             f"{total:,} infinite value{'s were' if total != 1 else ' was'} treated as "
             f"missing: {where}."
         )
-    return np.column_stack(columns)
+    X = np.column_stack(columns) if columns else np.empty((len(frame), 0))
+    return Numbers(X, text, dates, notes)
+
+
+def _numeric_matrix(frame: pd.DataFrame, features: list[str], notes: list[str]) -> np.ndarray:
+    numbers = read_numbers(frame, features)
+    if numbers.dates:
+        raise TableError(f"Column {quote(numbers.dates[0])} holds dates, not numbers; remove it.")
+    if numbers.text:
+        if len(numbers.text) == len(features):
+            _refuse_no_numeric(frame)
+        raise TableError(
+            f"{join_names(numbers.text)} {'is' if len(numbers.text) == 1 else 'are'} text, not "
+            "numbers; choose numeric feature columns."
+        )
+    notes.extend(numbers.notes)
+    return numbers.X
 
 
 def _handle_missing(

@@ -82,3 +82,20 @@ def test_missing_values_follow_the_clustered_tables_rule(table):
     assert filled.X[1, 1] == pytest.approx(gaps["visits"].median())
     with pytest.raises(TableError, match="Every row of the new table has a missing value"):
         prepare_new_rows(prepare(gaps, ["spend", "visits"]), new_table.iloc[:2])
+
+
+def test_missing_markers_in_new_rows_follow_the_rule_that_prepared_the_table():
+    """``?`` and ``n/a`` are missing values, not text, in the new rows as in the clustered
+    table: a mostly-marker numeric column is read as numbers, with the same note."""
+    clustered = pd.DataFrame({"spend": [10.0, 20.0, 30.0, 40.0],
+                              "visits": ["1", "?", "3", "?"]})
+    prepared = prepare(clustered, ["spend", "visits"], missing="median")
+    new_table = pd.DataFrame({"spend": [15.0, 25.0, 35.0, 45.0],
+                              "visits": ["2", "?", "n/a", "?"]})
+    new = prepare_new_rows(prepared, new_table)
+    assert new.row_index.tolist() == [0, 1, 2, 3]
+    assert new.X[0, 1] == 2.0
+    assert new.X[1:, 1].tolist() == [2.0, 2.0, 2.0]  # the clustered column's median
+    assert "3 non-numeric values in 'visits' (e.g. '?') were treated as missing." in new.notes
+    again = prepare(new_table, ["spend", "visits"], missing="median")
+    assert "3 non-numeric values in 'visits' (e.g. '?') were treated as missing." in again.notes

@@ -11,6 +11,7 @@ from ui.choose_k import (
     score_charts,
     silhouette_section,
     sweep_controls,
+    sweep_notes,
     sweep_table,
 )
 from ui.data import data_and_knobs
@@ -32,6 +33,7 @@ with page_guard():
     k_max = sweep_controls(prepared.n_distinct)
     result, sweep = run_sweep(active, run, k_max)
     recommendation(result)
+    sweep_notes(result)
     open_buttons(result)
     score_charts(result, run.n_clusters)
     sweep_table(result)

@@ -130,7 +130,7 @@ CACHE_POLICY: dict[str, Policy] = {
     "ui.cache.objective_chart": Policy(
         32, 16, "1h", "Objective curves: one point per step."),
     "ui.cache.contingency_figure": Policy(
-        16, 8, "1h", "Contingency heatmaps: k x classes cells."),
+        16, 8, "1h", "Contingency heatmaps (Explore, Documents): k x classes cells."),
     "ui.cache.profiles": Policy(
         16, 8, "1h", "Cluster profiles: k rows x features."),
     "ui.cache.export_file": Policy(
@@ -228,8 +228,8 @@ CACHE_POLICY: dict[str, Policy] = {
     "ui.documents.doc_map": Policy(
         16, 128, "1h", "The document map as a plotly dict: <= 5,000 points x replay steps."),
     "ui.documents.doc_chart": Policy(
-        64, 32, "1h", "Top-terms bars, term shares, length boxes and contingency heatmaps as "
-        "plotly dicts (box plots carry one length per document)."),
+        64, 32, "1h", "Top-terms bars, term shares and length boxes as plotly dicts (box "
+        "plots carry one length per document)."),
     "ui.documents.doc_sweep": Policy(
         4, 64, "1h", "K = 2..20 runs on the documents: labels per K (2 MB at 50,000 "
         "documents) and scores; run on request."),
@@ -598,8 +598,11 @@ def export_file(spec: RunSpec, which: str, run_settings: dict) -> bytes:
 
 
 @cached
-def contingency_figure(spec: RunSpec, style_name: str) -> dict:
-    return contingency_heatmap(evaluation(spec).contingency, style=STYLES[style_name]).to_dict()
+def contingency_figure(table: Keyed[pd.DataFrame], style_name: str,
+                       row_title: str = "True class") -> dict:
+    """An evaluation's contingency table as a heatmap; ``table.key`` identifies the run."""
+    return contingency_heatmap(table.value, style=STYLES[style_name],
+                               row_title=row_title).to_dict()
 
 
 @cached

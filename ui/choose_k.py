@@ -11,6 +11,7 @@ it is drawn), and raise a flag that :func:`arrive` acts on at the top of the pag
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -99,15 +100,20 @@ def _open_on_explore(**values: Any) -> None:
     st.session_state[_GO] = True
 
 
-def _open_clicked_k(chart_key: str) -> None:
-    """on_select of a score chart: open the clicked K."""
+def open_k_on_explore(k: int) -> None:
+    """on_pick of the Choose K page's score charts: open K on Explore."""
+    _open_on_explore(sb_k=k)
+
+
+def _picked_k(chart_key: str, on_pick: Callable[[int], None]) -> None:
+    """on_select of a score chart: hand the clicked K to ``on_pick``."""
     points = ((st.session_state.get(chart_key) or {}).get("selection") or {}).get("points") or []
     for point in points:
         k = point.get("customdata", point.get("x"))
         if isinstance(k, list):
             k = k[0]
         if isinstance(k, int | float) and int(k) >= 1:
-            _open_on_explore(sb_k=int(k))
+            on_pick(int(k))
             return
 
 
@@ -120,13 +126,12 @@ def arrive() -> None:
 # --- the sweep ---------------------------------------------------------------------------
 
 
-def sweep_controls(n_distinct: int) -> int:
-    """The largest K to try; returns it (capped by the data)."""
+def sweep_controls(n_distinct: int, key: str = "choose_k_kmax") -> int:
+    """The largest K to try (slider ``key``); returns it (capped by the data)."""
     top = k_limit(n_distinct, SWEEP_MAX_K)
     if top <= 3:
         st.caption(f"This data has {n_distinct} distinct points, so K goes up to {top}.")
         return top
-    key = "choose_k_kmax"
     if not 3 <= peek(key) <= top:
         set_value(key, min(DEFAULT_K_MAX, top))
     return int(setting(
@@ -148,11 +153,16 @@ def run_sweep(active: ActiveData, run: RunSettings,
 
 
 def recommendation(result: SweepResult) -> None:
+    """The recommended K with its reasons and the sweep's notes (engine text, no user text)."""
     rec = recommend(result)
     st.markdown(f"**{rec.summary}**")
     st.markdown("\n".join(f"- {reason}" for reason in rec.reasons))
     for note in result.notes:
         st.caption(note)
+
+
+def sweep_notes(result: SweepResult) -> None:
+    """How the Choose K page's sweep was run: silhouette sampling, seeds, the runs' settings."""
     if result.silhouette_sampled is None:
         st.caption(f"Silhouettes use every row (above {SILHOUETTE_SAMPLE_SIZE:,} rows they use "
                    "a seeded sample, because they cost time proportional to n squared).")
@@ -174,41 +184,50 @@ def open_buttons(result: SweepResult) -> None:
                       help=f"Open K={k} on Explore with the other settings unchanged.")
 
 
-def _chart(figure, key: str) -> None:
-    show_chart(figure, key=key, on_select=lambda: _open_clicked_k(key),
-                    selection_mode="points")
+def _chart(figure, key: str, on_pick: Callable[[int], None] | None) -> None:
+    if on_pick is None:
+        show_chart(figure, key=key)
+    else:
+        show_chart(figure, key=key, on_select=lambda: _picked_k(key, on_pick),
+                   selection_mode="points")
 
 
-def score_charts(result: SweepResult, current_k: int) -> None:
+def score_charts(result: SweepResult, current_k: int, *, prefix: str = "choose_k",
+                 on_pick: Callable[[int], None] | None = open_k_on_explore) -> None:
+    """Every score against K, two charts a row, keyed ``{prefix}_objective`` and so on.
+
+    ``on_pick(k)`` runs when a point is clicked (by default: open K on Explore); None draws
+    charts that ignore clicks.
+    """
     style = figure_style()
     best = result.best()
     ks = result.ks
-    charts = [("choose_k_objective", score_vs_k_figure(
+    charts = [(f"{prefix}_objective", score_vs_k_figure(
         np.r_[1, ks], np.r_[result.objective_k1, result.objective],
         label=METRICS["objective"].label, best_k=best.get("elbow"), best_text="elbow",
         current_k=current_k, style=style, title="Objective: look for the elbow"))]
     for key in ("silhouette", "calinski_harabasz", "davies_bouldin"):
         info = METRICS[key]
-        charts.append((f"choose_k_{key}", score_vs_k_figure(
+        charts.append((f"{prefix}_{key}", score_vs_k_figure(
             ks, result.scores[key], label=info.label, best_k=best.get(key),
             best_text=_BEST_WORD[info.higher_is_better], current_k=current_k, style=style,
             title=f"{info.label} ({'higher' if info.higher_is_better else 'lower'} is better)")))
     low = float(np.nanmin(result.stability_min, initial=0.0))
-    charts.append(("choose_k_stability", score_vs_k_figure(
+    charts.append((f"{prefix}_stability", score_vs_k_figure(
         ks, result.stability, label="Mean ARI between seeds", lower=result.stability_min,
         current_k=current_k, y_range=(min(low, 0.0) - 0.05, 1.05), style=style,
         title="Stability: do different seeds agree?")))
     shown = [key for key in _EXTERNAL_SHOWN if key in best]
     if shown:
-        charts.append(("choose_k_external", external_vs_k_figure(
+        charts.append((f"{prefix}_external", external_vs_k_figure(
             ks, {_EXTERNAL_SHOWN[key]: result.scores[key] for key in shown},
             best={_EXTERNAL_SHOWN[key]: best[key] for key in shown}, current_k=current_k,
             style=style, title="Against the true labels (a check, not a method)")))
     for i in range(0, len(charts), 2):
         for column, (key, figure) in zip(st.columns(2), charts[i:i + 2], strict=False):
             with column:
-                _chart(figure, key)
-                if key == "choose_k_stability":
+                _chart(figure, key, on_pick)
+                if key == f"{prefix}_stability":
                     st.caption("Line: mean ARI over all pairs of seeds; band down to the least "
                                "similar pair. 1 means every seed finds the same clusters.")
 

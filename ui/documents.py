@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from clustering.choose_k import SWEEP_MAX_K, SweepResult, k_limit, recommend, sweep_k
+from clustering.choose_k import SweepResult, sweep_k
 from clustering.data import settings_json
 from clustering.documents import (
     CORPORA,
@@ -55,13 +55,10 @@ from clustering.documents import (
     vectorize,
     with_run,
 )
-from clustering.evaluation import METRICS, Evaluation, evaluate, hover_lines, metrics_table
+from clustering.evaluation import METRICS, Evaluation, evaluate, hover_lines
 from clustering.figures import (
-    contingency_heatmap,
     document_lengths_figure,
-    external_vs_k_figure,
     run_figure,
-    score_vs_k_figure,
     term_frequency_figure,
     top_terms_figure,
 )
@@ -71,7 +68,9 @@ from clustering.view import Projection, fit_projection, replay_inputs
 from ui import cache
 from ui.cache import Keyed, cached
 from ui.charts import show_chart
+from ui.choose_k import recommendation, score_charts, sweep_controls
 from ui.layout import STYLES, style_name
+from ui.metrics_panel import metrics_panel
 from ui.state import MAX_K, UPLOAD, notice, peek, set_data_default, set_value, setting
 from ui.text import md_escape
 
@@ -390,8 +389,7 @@ def doc_map(data: Keyed[DocData], knobs: Knobs, style: str) -> dict:
 @cached
 def doc_chart(data: Keyed[DocData], knobs: Knobs, which: str, style: str,
               cluster: int = 0) -> dict:
-    """The page's other figures as plotly dicts: "terms", "frequencies", "lengths",
-    "contingency"."""
+    """The page's other figures as plotly dicts: "terms", "frequencies", "lengths"."""
     fs = STYLES[style]
     if which == "terms":
         top = doc_topics(data, knobs)
@@ -401,12 +399,9 @@ def doc_chart(data: Keyed[DocData], knobs: Knobs, which: str, style: str,
         part = freq[freq["cluster"] == cluster]
         return term_frequency_figure(part["term"].tolist(), part["cluster share"].tolist(),
                                      part["corpus share"].tolist(), cluster, style=fs).to_dict()
-    if which == "lengths":
-        words = doc_table(data, knobs)["words"].to_numpy()
-        return document_lengths_figure(words, doc_run(data, knobs).labels, knobs.k,
-                                       style=fs).to_dict()
-    table = doc_evaluation(data, knobs).contingency
-    return contingency_heatmap(table, style=fs, row_title="True topic").to_dict()
+    words = doc_table(data, knobs)["words"].to_numpy()
+    return document_lengths_figure(words, doc_run(data, knobs).labels, knobs.k,
+                                   style=fs).to_dict()
 
 
 @cached
@@ -565,21 +560,15 @@ def search_section(data: Keyed[DocData], knobs: Knobs) -> None:
 
 
 def quality_section(data: Keyed[DocData], knobs: Knobs, evaluation: Evaluation) -> None:
-    has_truth = data.value.truth is not None
-    table = metrics_table(evaluation.values, evaluation.reasons, include_external=has_truth)
-    st.table(table.set_index("Metric"))
-    st.caption("A caveat on the silhouette (cosine): in hundreds of dimensions distances "
+    metrics_panel(
+        evaluation, data.value.truth is not None, cache.content_key(data.key, knobs),
+        "documents", row_title="True topic",
+        caveat="A caveat on the silhouette (cosine): in hundreds of dimensions distances "
                "concentrate, so text silhouettes stay small even for clear topics. Homogeneity, "
                "completeness, V-measure, ARI and AMI compare labels only and do not suffer "
-               "from it.")
-    for line in evaluation.notes:
-        st.caption(md_escape(line))
-    if has_truth and evaluation.contingency is not None:
-        show_chart(doc_chart(data, knobs, "contingency", style_name()),
-                   key="documents_contingency")
-    elif not has_truth:
-        st.caption("This corpus has no labels, so there is nothing to compare the clusters "
-                   "with; a labelled corpus (or a label column) adds V-measure, ARI and AMI.")
+               "from it.",
+        no_truth="This corpus has no labels, so there is nothing to compare the clusters "
+                 "with; a labelled corpus (or a label column) adds V-measure, ARI and AMI.")
 
 
 def words_section(data: Keyed[DocData], knobs: Knobs, cluster: int) -> None:
@@ -597,12 +586,7 @@ def words_section(data: Keyed[DocData], knobs: Knobs, cluster: int) -> None:
 
 def choose_k_section(data: Keyed[DocData], knobs: Knobs) -> None:
     """The Choose K sweep on this corpus, on demand (it runs k-means once per K and more)."""
-    top = k_limit(len(data.value.matrix.rows), SWEEP_MAX_K)
-    k_max = top
-    if top > 3:
-        if not 3 <= peek("documents_kmax") <= top:
-            set_value("documents_kmax", min(10, top))
-        k_max = int(setting(st.slider, "documents_kmax", "Largest K to try", 3, top))
+    k_max = sweep_controls(len(data.value.matrix.rows), "documents_kmax")
     args = (k_max, knobs.distance, knobs.n_init, knobs.max_iter, knobs.seed)
     key = cache.content_key(data.key, *args)
     if st.button("Run the sweep", key="documents_sweep", icon=":material/tune:"):
@@ -613,30 +597,10 @@ def choose_k_section(data: Keyed[DocData], knobs: Knobs) -> None:
                    "the same sweep as the Choose K page.")
         return
     result = doc_sweep(data, *args)
-    rec = recommend(result)
-    st.markdown(f"**{md_escape(rec.summary)}**")
-    st.markdown("\n".join(f"- {md_escape(reason)}" for reason in rec.reasons))
-    for line in result.notes:
-        st.caption(md_escape(line))
-    best = result.best()
-    fs = STYLES[style_name()]
-    figures = [("documents_sweep_objective", score_vs_k_figure(
-        np.r_[1, result.ks], np.r_[result.objective_k1, result.objective],
-        label=METRICS["objective"].label, best_k=best.get("elbow"), best_text="elbow",
-        current_k=knobs.k, style=fs, title="Objective: look for the elbow")),
-        ("documents_sweep_silhouette", score_vs_k_figure(
-            result.ks, result.scores["silhouette"], label=METRICS["silhouette"].label,
-            best_k=best.get("silhouette"), best_text="peak", current_k=knobs.k, style=fs,
-            title="Silhouette (cosine; small in high dimensions)"))]
-    shown = {METRICS[key].label: result.scores[key] for key in ("v_measure", "ari", "ami")
-             if key in best}
-    if shown:
-        figures.append(("documents_sweep_external", external_vs_k_figure(
-            result.ks, shown, current_k=knobs.k, style=fs,
-            title="Against the true topics (a check, not a method)")))
-    for column, (chart_key, figure) in zip(st.columns(len(figures)), figures, strict=True):
-        with column:
-            show_chart(figure, key=chart_key)
+    recommendation(result)
+    st.caption(f"Silhouettes here use {knobs.distance} distance; in hundreds of dimensions "
+               "they stay small even for clear topics.")
+    score_charts(result, knobs.k, prefix="documents_sweep", on_pick=None)
 
 
 def downloads(data: Keyed[DocData], knobs: Knobs) -> None:

@@ -1,4 +1,8 @@
-"""The metrics panel: every score with its one-line meaning, and the contingency heatmap."""
+"""The metrics panel: every score with its one-line meaning, and the contingency heatmap.
+
+Explore and Documents draw the same panel; :func:`metrics_panel` takes the evaluation and the
+cache key that identifies it, so it works for any run.
+"""
 
 from __future__ import annotations
 
@@ -9,20 +13,45 @@ from ui import cache
 from ui.charts import show_chart
 from ui.layout import style_name
 
+CHOOSE_A_LABEL = ("Choose a true-label column in the sidebar to see homogeneity, completeness, "
+                  "V-measure, ARI and AMI.")
 
-def metrics_panel(evaluation: Evaluation, has_truth: bool, spec: cache.RunSpec,
-                  key: str) -> None:
-    """Draw the metrics table, sampling notes and (with a label column) the contingency table."""
+
+def metrics_panel(evaluation: Evaluation, has_truth: bool, run: str | cache.RunSpec, key: str,
+                  *, caveat: str | None = None, no_truth: str = CHOOSE_A_LABEL,
+                  row_title: str = "True class") -> None:
+    """Draw the metrics table, sampling notes and (with true labels) the contingency table.
+
+    Parameters
+    ----------
+    evaluation : Evaluation
+    has_truth : bool
+        Whether true labels were given (the external metrics and the heatmap).
+    run : str or RunSpec
+        The cache key of the evaluated run (a RunSpec stands for its ``key``): it keys the
+        cached heatmap.
+    key : str
+        The page's widget-key prefix (the heatmap is ``{key}_contingency``).
+    caveat : str, optional
+        A caption under the table.
+    no_truth : str
+        The caption shown without true labels.
+    row_title : str
+        The heatmap's row axis title.
+    """
     # A static table wraps the one-line explanations instead of cutting them off.
     table = metrics_table(evaluation.values, evaluation.reasons, include_external=has_truth)
     st.table(table.set_index("Metric"))
-    for note in evaluation.notes:
+    if caveat:
+        st.caption(caveat)
+    for note in evaluation.notes:  # the engine's own sentences: numbers, no user text
         st.caption(note)
     if not has_truth:
-        st.caption("Choose a true-label column in the sidebar to see homogeneity, completeness, "
-                   "V-measure, ARI and AMI.")
+        st.caption(no_truth)
     elif evaluation.contingency is not None:
-        show_chart(cache.contingency_figure(spec, style_name()),
+        run_key = run if isinstance(run, str) else run.key
+        show_chart(cache.contingency_figure(cache.Keyed(run_key, evaluation.contingency),
+                                            style_name(), row_title),
                    key=f"{key}_contingency")
 
 

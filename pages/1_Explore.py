@@ -4,7 +4,6 @@ from dataclasses import replace
 
 import streamlit as st
 
-from clustering.evaluation import describe_run
 from ui import analyst, cache
 from ui.data import data_and_knobs
 from ui.downloads import download_buttons
@@ -13,7 +12,15 @@ from ui.layout import setup_page
 from ui.manual import manual_rows
 from ui.metrics_panel import headline_metrics, metrics_panel
 from ui.run_file import open_run_section
-from ui.run_view import replay, view_controls
+from ui.run_view import (
+    replay,
+    run_banner,
+    run_moves,
+    run_with_moves,
+    settings_record,
+    slots,
+    view_controls,
+)
 from ui.state import sync_url
 from ui.whatif import compare_tab, pin_button
 
@@ -23,19 +30,23 @@ st.title("Explore k-means")
 with page_guard():
     active, run = data_and_knobs()
     source, prepared = active.source, active.prepared
-    view = view_controls(active)
-    picked = manual_rows(active, run.n_clusters, view) if run.init == "manual" else ()
+    head, controls, chart = slots()  # the timeline first on a projector
+    with controls:
+        view = view_controls(active)
+        picked = manual_rows(active, run.n_clusters, view) if run.init == "manual" else ()
     if picked is not None:
-        spec = cache.RunSpec(active, replace(run, manual_rows=picked))
-        result = cache.run(spec)
-        st.success(describe_run(prepared.X.shape[0], prepared.X.shape[1], run.n_clusters,
-                                result.n_iter, result.n_iter < run.max_iter, result.inertia,
-                                "total reconstruction error"), icon=":material/check_circle:")
+        plain = cache.RunSpec(active, replace(run, manual_rows=picked))
+        spec, result = run_with_moves(
+            cache.RunSpec(active, replace(run, manual_rows=picked,
+                                          moves=run_moves(active, run))), plain)
         evaluation = cache.evaluation(spec)
         has_truth = prepared.true_labels is not None
-        headline_metrics(evaluation, result.n_iter, has_truth)
-        pin_button(active, result, evaluation, run)
-        replay(spec, result, view, "explore", rings=analyst.rings(spec))
+        with head:
+            run_banner(active, spec.settings, result)
+            headline_metrics(evaluation, result.n_iter, has_truth)
+            pin_button(active, result, evaluation, run)
+        with chart:
+            replay(spec, result, view, "explore", rings=analyst.rings(spec))
         (metrics_tab, whatif_tab, profile_tab, outlier_tab, apart_tab, new_tab,
          download_tab) = analyst.page_tabs()
         with metrics_tab:
@@ -57,9 +68,7 @@ with page_guard():
             with new_tab:
                 analyst.scoring_tab(spec)
         with download_tab:
-            download_buttons(spec, {**run.as_dict(), "data": source.title,
-                                    "features": list(prepared.feature_names),
-                                    "categorical": list(prepared.categorical_features)},
+            download_buttons(spec, settings_record(active, spec.settings),
                              "explore", {"labelled": analyst.labelled_builder(spec)})
             if download_tab.open:
                 analyst.script_buttons(spec, "explore")

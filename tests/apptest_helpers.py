@@ -44,11 +44,22 @@ def figures(at: AppTest) -> dict[str, dict]:
 
 
 def figure_by_key(at: AppTest, key: str) -> dict:
+    """A plotly chart's figure, or a timeline's (``ui.timeline``, a custom component)."""
     for element in at.get("plotly_chart"):
         if key in element.proto.id:
             return json.loads(element.proto.spec)
+    for element in timelines(at):
+        if element.key == key:
+            return json.loads(json.loads(element.proto.json_args)["figure"])
     keys = [element.proto.id for element in at.get("plotly_chart")]
+    keys += [element.key for element in timelines(at)]
     raise AssertionError(f"no plotly chart with key {key!r}; ids: {keys}")
+
+
+def timelines(at: AppTest) -> list:
+    """The timeline components (``ui.timeline``) on the page."""
+    return [element for element in at.get("component_instance")
+            if element.proto.component_name.endswith("timeline")]
 
 
 def texts(at: AppTest) -> str:

@@ -54,7 +54,7 @@ from clustering.data import (
     prepare,
     settings_json,
 )
-from clustering.engine import kmeans, pairwise
+from clustering.engine import apply_moves, kmeans, pairwise
 from clustering.evaluation import METRICS, Evaluation, cluster_profiles, evaluate, hover_lines
 from clustering.figures import contingency_heatmap, objective_figure
 from clustering.figures import run_figure as build_run_figure
@@ -150,6 +150,10 @@ CACHE_POLICY: dict[str, Policy] = {
         16, 8, "1h", "What sets each cluster apart: k x features effects."),
     "ui.analyst.separation_chart": Policy(
         32, 8, "1h", "One cluster's separation bar chart as a plotly dict."),
+    # ui/run_view.py: Explore's timeline.
+    "ui.run_view.timeline_json": Policy(
+        32, 128, "1h", "The run's timeline figure as plotly JSON (<= 5,000 points, one label "
+        "array per step, as typed arrays): one per (run, view, style, shapes)."),
     # ui/choose_k.py
     "ui.choose_k.cached_sweep": Policy(
         8, 128, "1h", "K = 2..10 runs without history: labels per K (36 MB at 1M rows), scores."),
@@ -512,6 +516,9 @@ def run(spec: RunSpec) -> DrawableRun:
         result = kmeans(X, s.n_clusters, init=start, distance=s.distance, center=s.center,
                         n_init=1 if s.init == "manual" else s.n_init, max_iter=s.max_iter,
                         random_state=s.seed)
+        if s.moves:  # centres the user moved on the timeline, replayed in order
+            result = apply_moves(X, result, s.move_list, distance=s.distance,
+                                 max_iter=s.max_iter, random_state=s.seed)
         bar(0.9, "keeping what is drawn")
         return drawable_run(result)
 

@@ -38,6 +38,18 @@ class RunSettings:
     max_iter: int
     n_init: int
     manual_rows: tuple[int, ...]
+    #: Centres the user moved on Explore's timeline, in order (``"step:centre:v1,v2,..."``,
+    #: the ``explore_moves`` setting); empty elsewhere.
+    moves: tuple[str, ...] = ()
+
+    @property
+    def move_list(self) -> list[tuple[int, int, tuple[float, ...]]]:
+        """``moves`` as (step, centre, position in the clustering space)."""
+        out = []
+        for move in self.moves:
+            step, center, coords = move.split(":")
+            out.append((int(step), int(center), tuple(float(v) for v in coords.split(","))))
+        return out
 
     @property
     def resolved_center(self) -> str:
@@ -53,6 +65,9 @@ class RunSettings:
             "max_iter": self.max_iter,
             "n_init": self.n_init,
             **({"manual_rows": list(self.manual_rows)} if self.init == "manual" else {}),
+            **({"moved_centers": [{"step": step, "center": center, "position": list(at)}
+                                  for step, center, at in self.move_list]}
+               if self.moves else {}),
         }
 
 

@@ -27,7 +27,17 @@ _PRESENTATION_CSS = """
   font-size: 20px !important; line-height: 1.45 !important;
 }
 .stApp p, .stApp li, .stApp td, .stApp th, .stApp label { color: #000000 !important; }
-.stApp h1 { font-size: 2.6rem !important; }
+.stApp h1 { font-size: 2rem !important; padding: 0.2rem 0 0.4rem !important; }
+/* One projector screen: less empty space above the page (the header keeps its menu). */
+.stApp [data-testid="stMainBlockContainer"] { padding-top: 3.4rem !important; }
+/* Tables are drawn on a canvas (no CSS font sizes): zoomed as a whole instead. */
+.stApp [data-testid="stDataFrame"], .stApp [data-testid="stDataFrameResizable"] {
+  zoom: 1.4;
+}
+.stApp [data-baseweb="tag"], .stApp [data-baseweb="tag"] span {
+  font-size: 20px !important; height: auto !important; line-height: 1.3 !important;
+}
+.stApp [data-baseweb="tag"] { padding: 4px 8px !important; }
 .stApp h2, .stApp h3 { font-size: 2rem !important; }
 .stApp [data-testid="stMetricValue"], .stApp [data-testid="stMetricValue"] *,
 .stApp [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] {

@@ -1,43 +1,90 @@
-"""The replay: view controls, the animated run chart, step buttons and the objective curve.
+"""Explore's replay: the view controls, the run's timeline, the banner and moved centres.
 
-The chart's own Play button and slider run in the browser with no server round trip. The step
-buttons live in a fragment, so stepping reruns only this part of the page, and the figure for a
-(run, view, step) is cached, so nothing is rebuilt twice.
+The run is one timeline (:func:`clustering.figures.timeline_figure` in the ``ui.timeline``
+component): scatter, centroid paths, objective panel and caption move together and step in
+the browser, with no server round trip per step. The only thing that comes back to the
+server is a centre the user moved: it becomes a setting (``explore_moves``, so in the link)
+and the run continues from there (:func:`clustering.engine.apply_moves` in ``ui.cache.run``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import streamlit as st
 
-from clustering.view import DrawableRun
+from clustering.data import DATASETS
+from clustering.engine import DEFAULT_CENTER
+from clustering.evaluation import METRICS, describe_run
+from clustering.figures import figure_json, timeline_figure
+from clustering.view import (
+    DrawableRun,
+    axis_titles,
+    display_steps,
+    lift_point,
+    member_means,
+)
 from ui import cache
-from ui.charts import show_chart
 from ui.data import ActiveData
-from ui.layout import presentation, style_name
+from ui.knobs import RunSettings
+from ui.layout import STYLES, presentation, style_name
 from ui.state import get, set_data_default, set_value, setting
+from ui.text import md_escape
+from ui.timeline import timeline
+
+SCALING_WORDS = {
+    "none": "raw values, in the table's own units",
+    "standard": "standardised (z-scores)",
+    "minmax": "min-max scaled to 0 to 1",
+    "robust": "robust-scaled (median and IQR)",
+}
 
 
 @dataclass(frozen=True)
 class View:
-    """How the run is drawn: plot dimensions, axes and region shading."""
+    """How the run is drawn: plot dimensions, axes, region shading and marker shapes."""
 
     dims: int
     method: str  # "pca" or "features"
     feature_idx: tuple[int, ...] | None
     voronoi: bool
+    shapes: str = "class"  # "class" (true class, when known) or "cluster"
 
     @property
     def key(self) -> tuple:
+        """What the replay's plot coordinates depend on (``ui.cache.replay``)."""
         return (self.dims, self.method, self.feature_idx, self.voronoi)
+
+
+def slots() -> tuple:
+    """Containers for (banner and metrics, view controls, timeline), in page order.
+
+    On a projector the timeline comes first, right under the title, so chart, controls,
+    caption and objective panel fit one screen; the banner and metrics follow it.
+    """
+    if presentation():
+        chart, controls, head = st.container(), st.container(), st.container()
+    else:
+        head, controls, chart = st.container(), st.container(), st.container()
+    return head, controls, chart
 
 
 def view_controls(active: ActiveData) -> View:
     """Radio buttons and pickers for the plot space; returns the chosen view."""
-    names = list(active.prepared.feature_names)
+    prepared = active.prepared
+    names = list(prepared.feature_names)
     d = len(names)
-    cols = st.columns([1, 1.3, 2.4, 1.3])
+    cols = st.columns([1, 1.3, 2.4, 1.3, 1.3])
+    with cols[4]:
+        shapes = _shape_toggle(prepared.true_labels is not None)
+    if d == 1:
+        set_value("explore_view", "2d")
+        set_value("explore_axes", "features")
+        with cols[0]:
+            st.caption("One feature: a strip. The feature runs along x; points are spread up "
+                       "and down at random only so they do not hide each other.")
+        return View(dims=2, method="features", feature_idx=(0,), voronoi=False, shapes=shapes)
     with cols[0]:
         if d >= 3:
             view = setting(st.radio, "explore_view", "View", ["2d", "3d"], horizontal=True,
@@ -52,7 +99,9 @@ def view_controls(active: ActiveData) -> View:
             axes = setting(
                 st.radio, "explore_axes", "Axes", ["pca", "features"], horizontal=True,
                 format_func={"pca": "PCA", "features": "Features"}.get,
-                help="PCA shows the directions of largest spread; Features plots raw columns.",
+                help="PCA shows the directions of largest spread (combinations of the "
+                     "clustered features, as scaled); Features plots the clustered columns "
+                     f"themselves, {SCALING_WORDS[prepared.scaling]}.",
             )
         else:
             set_value("explore_axes", "features")
@@ -60,18 +109,33 @@ def view_controls(active: ActiveData) -> View:
     feature_idx = None
     if axes == "features":
         with cols[2]:
-            feature_idx = _axis_pickers(names, dims)
+            # The same feature on two axes is one feature: drawn as a strip (or padded).
+            feature_idx = tuple(dict.fromkeys(_axis_pickers(names, dims)))
     voronoi = False
     with cols[3]:
-        identity = axes == "features" and dims == 2 and d == 2
+        identity = axes == "features" and dims == 2 and d == 2 and feature_idx == (0, 1)
         if identity:
-            voronoi = setting(st.toggle, "explore_voronoi", "Nearest-centre regions")
+            voronoi = setting(st.toggle, "explore_voronoi", "Nearest-centre regions",
+                              help="Shades the plane by nearest centre, in the axes' units "
+                                   f"({SCALING_WORDS[prepared.scaling]}).")
         else:
             st.toggle("Nearest-centre regions", value=False, disabled=True,
                       key="explore_voronoi_off",
                       help="Regions are drawn only when the plot is the clustering space: "
                            "exactly two features, shown as the axes.")
-    return View(dims=dims, method=axes, feature_idx=feature_idx, voronoi=bool(voronoi))
+    return View(dims=dims, method=axes, feature_idx=feature_idx, voronoi=bool(voronoi),
+                shapes=shapes)
+
+
+def _shape_toggle(has_truth: bool) -> str:
+    if not has_truth:
+        st.caption("Shape and colour both show the cluster.")
+        return "cluster"
+    by_class = setting(st.toggle, "explore_class_shapes", "Shape = true class",
+                       help="On: a point's shape is its true class and its colour its cluster. "
+                            "Off: shape and colour both show the cluster, so clusters stay "
+                            "apart without colour.")
+    return "class" if by_class else "cluster"
 
 
 def _axis_pickers(names: list[str], dims: int) -> tuple[int, ...]:
@@ -88,57 +152,190 @@ def _axis_pickers(names: list[str], dims: int) -> tuple[int, ...]:
     return tuple(picks)
 
 
-def replay(spec: cache.RunSpec, history: DrawableRun, view: View, key: str,
+# --- the banner ---------------------------------------------------------------------------
+
+
+def run_banner(active: ActiveData, run: RunSettings, result: DrawableRun) -> None:
+    """What ran, on which features and with which scaling; "raw" (or standardised) one
+    click away, with a note that the clusters and metrics depend on the scaling."""
+    prepared = active.prepared
+    sentence = describe_run(prepared.X.shape[0], prepared.X.shape[1], run.n_clusters,
+                            result.n_iter, _converged(result, run), result.inertia,
+                            "total reconstruction error")
+    names = list(prepared.feature_names)
+    shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+    moved = (f" You moved {len(run.moves)} centre{'s' * (len(run.moves) != 1)}; the run went "
+             "on from there." if run.moves else "")
+    st.success(f"{sentence} Features: {md_escape(shown)}; "
+               f"{SCALING_WORDS[prepared.scaling]}.{moved}", icon=":material/check_circle:")
+    other = "none" if prepared.scaling != "none" else "standard"
+    left, right = st.columns([1, 3], vertical_alignment="center")
+    left.button("Use raw features" if other == "none" else "Standardise the features",
+                key="explore_scaling_flip", on_click=set_value, args=("sb_scaling", other),
+                width="stretch")
+    right.caption("Clusters and metrics depend on the scaling: distances are measured in the "
+                  "scaled units, so raw and standardised features can give different "
+                  "clusters and scores.")
+    if run.moves:
+        st.button("Undo my centre moves", key="explore_moves_clear", on_click=set_value,
+                  args=("explore_moves", ()))
+
+
+def _converged(result: DrawableRun, run: RunSettings) -> bool:
+    return result.phase[-1] == "update" or result.n_iter < run.max_iter
+
+
+def _stop_note(result: DrawableRun, run: RunSettings) -> str:
+    if result.phase[-1] == "update":
+        return "converged: no point changed cluster"
+    if result.n_iter < run.max_iter:
+        return "converged: the centres moved less than the tolerance"
+    return f"stopped at the iteration cap (max_iter={run.max_iter})"
+
+
+def settings_record(active: ActiveData, settings: RunSettings) -> dict:
+    """Everything needed to reproduce the run (``run_settings.json``): the data and its own
+    seed and size, the features, the label column, missing values, scaling, the k-means
+    settings and any moved centres."""
+    prepared, name = active.prepared, get("sb_dataset")
+    data: dict = {"data": active.source.title, "dataset": name}
+    spec = DATASETS.get(name)
+    if spec is not None and spec.takes_n_samples:
+        data.update(n_samples=get("sb_n") or spec.default_n, data_seed=get("sb_data_seed"))
+    if spec is not None and spec.takes_noise:
+        data["noise"] = spec.default_noise if get("sb_noise") is None else get("sb_noise")
+    upload = st.session_state.get("upload")
+    if name not in DATASETS and upload is not None:
+        data["file_sha256_prefix"] = upload.get("digest")
+    return {
+        **data,
+        "rows_in_table": int(prepared.n_rows_original),
+        "rows_clustered": int(prepared.X.shape[0]),
+        "features": list(prepared.feature_names),
+        "categorical": list(prepared.categorical_features),
+        "label_column": prepared.label_name,
+        "missing_values": prepared.missing,
+        "scaling": prepared.scaling,
+        **settings.as_dict(),
+    }
+
+
+# --- moved centres ---------------------------------------------------------------------------
+
+
+def run_moves(active: ActiveData, run: RunSettings) -> tuple[str, ...]:
+    """The centre moves that apply to this run (cleared when anything else changes)."""
+    base = cache.content_key(active.key, run)
+    moves = tuple(get("explore_moves"))
+    owner = st.session_state.get("explore_moves_base")
+    st.session_state["explore_moves_base"] = base
+    if moves and owner is not None and owner != base:
+        set_value("explore_moves", ())
+        return ()
+    k, d = run.n_clusters, active.prepared.X.shape[1]
+    fits = [m for m in moves if int(m.split(":")[1]) < k and len(m.split(":")[2].split(",")) == d]
+    if len(fits) != len(moves):
+        st.info(f"Ignored {len(moves) - len(fits)} moved centre(s) from the link: they do not "
+                f"fit K={k} and {d} features.", icon=":material/info:")
+        set_value("explore_moves", tuple(fits))
+    return tuple(fits)
+
+
+def run_with_moves(spec: cache.RunSpec, plain: cache.RunSpec) -> tuple[cache.RunSpec, DrawableRun]:
+    """The run of ``spec`` (with moves); when its moves do not fit the run (a hand-made
+    link), a notice and the run without them."""
+    try:
+        return spec, cache.run(spec)
+    except ValueError as exc:
+        if not spec.settings.moves:
+            raise
+        st.info(f"Ignored the moved centres from the link: {md_escape(exc)}.",
+                icon=":material/info:")
+        set_value("explore_moves", ())
+        return plain, cache.run(plain)
+
+
+def _apply_move(spec: cache.RunSpec, view: View, result: DrawableRun, event: dict) -> bool:
+    """Turn a drop on the timeline into a setting; True when the run changes."""
+    try:
+        step, center = int(event["step"]), int(event["center"])
+        x, y = float(event["x"]), float(event["y"])
+    except (KeyError, TypeError, ValueError):
+        return False
+    if not (0 <= step < result.n_steps and 0 <= center < result.n_clusters
+            and np.isfinite([x, y]).all() and view.dims == 2):
+        return False
+    projection = cache.projection(spec.data, view.method, view.dims, view.feature_idx)
+    position = lift_point(projection, result.step_centers[step][center], (x, y))
+    kept = [m for m in spec.settings.moves if int(m.split(":")[0]) < step]
+    move = f"{step}:{center}:{','.join(repr(float(v)) for v in position)}"
+    set_value("explore_moves", (*kept, move))
+    return True
+
+
+# --- the timeline ------------------------------------------------------------------------------
+
+
+@cache.cached
+def timeline_json(spec: cache.RunSpec, view_key: tuple, style: str, shapes: str,
+                  rings: cache.Keyed | None = None) -> str:
+    """The run's timeline figure for a view and a style, as plotly JSON."""
+    dims, method, feature_idx, _ = view_key
+    inputs = cache.replay(spec, view_key)
+    drawn = cache.run(spec)
+    projection = cache.projection(spec.data, method, dims, feature_idx)
+    phases, iterations = display_steps(drawn.phase, drawn.iteration, drawn.n_iter)
+    # A cosine centre is a unit-length direction, away from its points: draw the cluster at
+    # its members' mean and the centre as computed apart.
+    means = (member_means(inputs.points, drawn.step_labels, drawn.n_clusters)
+             if drawn.center == "normalized-mean" else None)
+    figure = timeline_figure(
+        **{**inputs.figure_kwargs(drawn), "phases": phases, "iterations": iterations},
+        axis_titles=axis_titles(projection, spec.data.prepared.scaling),
+        metric_label=METRICS["objective"].label,
+        shapes=shapes,
+        member_means=means,
+        style=STYLES[style],
+        center_rule=drawn.center,
+        last_note=_stop_note(drawn, spec.settings),
+        equal_aspect=inputs.regions is not None,
+        movable=dims == 2,
+        uirevision=f"{spec.key}-{view_key}",
+        rings=None if rings is None else rings.value,
+    )
+    return figure_json(figure)
+
+
+def replay(spec: cache.RunSpec, result: DrawableRun, view: View, key: str,
            rings: cache.Keyed | None = None) -> None:
-    """The run chart with its step buttons and the objective curve (a fragment).
-
-    ``history`` is the run as :func:`ui.cache.run` returns it for ``spec``; ``rings`` marks
-    drawn points to ring (:func:`ui.analyst.rings`).
-    """
-    last = history.n_steps - 1
-    step_key = f"{key}_step"
-    if st.session_state.get(f"{step_key}_run") != (spec.key, view.key):
-        # A new run or view starts at its end: the converged state is what people expect first.
-        st.session_state[f"{step_key}_run"] = (spec.key, view.key)
-        st.session_state[step_key] = last
-    _timeline(spec, history, view, key, step_key, rings)
-
-
-@st.fragment
-def _timeline(spec, history, view, key, step_key, rings=None) -> None:
-    last = history.n_steps - 1
-    step = min(st.session_state.get(step_key, last), last)
+    """The run's timeline, with notes on what is drawn; a dropped centre reruns the page."""
+    present = presentation()
+    figure = timeline_json(spec, view.key, style_name(), view.shapes, rings)
+    height = STYLES[style_name()].height + (150 if present else 110)
+    event = timeline(figure, key=f"{key}_run_chart", height=height, fit=present,
+                     present=present)
+    handled = f"{key}_move_nonce"
+    if isinstance(event, dict) and event.get("type") == "move" and \
+            event.get("nonce") != st.session_state.get(handled):
+        st.session_state[handled] = event.get("nonce")
+        if _apply_move(spec, view, result, event):
+            st.rerun()
     inputs = cache.replay(spec, view.key)
-    figure = cache.run_figure(spec, view.key, step, style_name(), rings)
-    # On a projector the objective curve goes under the chart, where it has room to read.
-    chart, side = ((st.container(), st.container()) if presentation()
-                   else st.columns([3, 1.25], gap="medium"))
-    with chart:
-        show_chart(figure, key=f"{key}_run_chart")
-        if len(inputs.rows) < inputs.n_total:
-            st.caption(f"Showing a fixed sample of {len(inputs.rows):,} of {inputs.n_total:,} "
-                       "rows; k-means and the metrics use every row.")
-    with side:
-        back, forward = st.columns(2)
-        # A click inside a fragment reruns only the fragment; the callback moves the step first.
-        back.button("◀ Step back", key=f"{key}_back", disabled=step == 0, width="stretch",
-                    on_click=_move, args=(step_key, step - 1))
-        forward.button("Step ▶", key=f"{key}_forward", disabled=step == last, width="stretch",
-                       on_click=_move, args=(step_key, step + 1))
-        phase = history.phase[step]
-        st.markdown(f"**Step {step} of {last}** · iteration {history.iteration[step]} · "
-                    f"*{phase}*")
-        st.caption(_PHASE_TEXT[phase])
-        show_chart(cache.objective_chart(spec, step, style_name()),
-                   key=f"{key}_objective_chart")
+    notes = []
+    if len(inputs.rows) < inputs.n_total:
+        notes.append(f"Showing a fixed sample of {len(inputs.rows):,} of {inputs.n_total:,} "
+                     "rows; k-means and the metrics use every row.")
+    if result.center == "normalized-mean":
+        notes.append("Cosine distance: a centre is a direction (a unit-length vector), so it "
+                     "can sit away from its points. The X marks the mean of each cluster's "
+                     "points; the small hollow diamond is the centre as computed.")
+    elif result.center != DEFAULT_CENTER["euclidean"]:
+        notes.append(f"Centre rule: {result.center.replace('-', ' ')}; the caption's update "
+                     "step says where the centres move.")
+    if view.dims == 2:
+        notes.append("Keys: ← → step, space plays, Home/End jump, + − speed. To move a centre, "
+                     "press “Move a centre”, click a centre, then its new place: the run goes "
+                     "on from there.")
+    for note in notes:
+        st.caption(note)
 
-
-def _move(step_key: str, step: int) -> None:
-    st.session_state[step_key] = step
-
-
-_PHASE_TEXT = {
-    "init": "The initial centres, before any point is assigned.",
-    "assign": "Assign: every point joins its nearest centre.",
-    "update": "Update: every centre moves to the centre of its points.",
-}

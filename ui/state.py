@@ -22,6 +22,7 @@ from their defaults, so a copied link reopens the same run.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -106,6 +107,20 @@ def _choice(options: Iterable[Any] | Callable[[], Iterable[Any]],
 
 def _names(raw: list[str]) -> tuple[str, ...]:
     return tuple(name for name in raw if name)
+
+
+def _moves(raw: list[str]) -> tuple[str, ...]:
+    """Centres the user moved, in order: ``step:centre:v1,v2,...`` each (``ui.run_view``)."""
+    moves = []
+    for part in raw:
+        if not part:
+            continue
+        step, center, coords = part.split(":")
+        values = [float(v) for v in coords.split(",")]
+        if int(step) < 0 or int(center) < 0 or not all(map(math.isfinite, values)):
+            raise ValueError("must be step:centre:finite coordinates")
+        moves.append(f"{int(step)}:{int(center)}:{','.join(map(repr, values))}")
+    return tuple(moves)
 
 
 def _rows(raw: list[str]) -> tuple[int, ...]:
@@ -212,6 +227,8 @@ _ALL: list[Setting] = [
     Setting("explore_z", "z", "explore", None, str),
     Setting("explore_voronoi", "voronoi", "explore", False, _flag),
     Setting("explore_manual", "manual", "explore", (), _rows, multi=True),
+    Setting("explore_moves", "move", "explore", (), _moves, multi=True),
+    Setting("explore_class_shapes", "class_shapes", "explore", True, _flag),
     Setting("explore_tab", "tab", "explore", EXPLORE_TABS[0], _choice(EXPLORE_TABS)),
     Setting("explore_outlier_rule", "outliers", "explore", "share",
             _choice(("share", "threshold"))),

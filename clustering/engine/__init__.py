@@ -11,7 +11,7 @@ goes on with a recorded run after the user moved its centres at some step (a ``"
 in the history).
 """
 from clustering.engine._centers import CENTER_RULES
-from clustering.engine._continue import MOVE_PHASE, continue_kmeans
+from clustering.engine._continue import MOVE_PHASE, apply_moves, continue_kmeans
 from clustering.engine._distances import DEFAULT_CENTER, DISTANCES, pairwise
 from clustering.engine._history import History
 from clustering.engine._init import INIT_METHODS, n_distinct_points
@@ -27,6 +27,7 @@ __all__ = [
     "KMeans",
     "KMeansResult",
     "MOVE_PHASE",
+    "apply_moves",
     "continue_kmeans",
     "fast_kernel_available",
     "kernel_assign",

@@ -26,7 +26,7 @@ from clustering.engine._kmeans import SINGLE_THREAD_MAX_WORK, KMeansResult
 from clustering.engine._lloyd import lloyd_fast, lloyd_generic
 from clustering.engine._sklearn_kernel import KernelFailed, fast_kernel_available, thread_limit
 
-__all__ = ["MOVE_PHASE", "continue_kmeans"]
+__all__ = ["MOVE_PHASE", "apply_moves", "continue_kmeans"]
 
 MOVE_PHASE = "move"
 """Phase name of the step where the user put centres somewhere new."""
@@ -166,3 +166,36 @@ def _continue(X, history: History, step, C, distance, center, max_iter, tol,
         inertia=inertia, n_iter=start + n_iter, history=rec.finish(),
         runs=[{"seed": None, "objective": inertia, "n_iter": start + n_iter}], center=center,
     )
+
+
+def apply_moves(X, result: KMeansResult, moves, *, distance: str = "euclidean",
+                max_iter: int = 300, tol: float = 1e-4, random_state=None) -> KMeansResult:
+    """Replay a chain of centre moves on a run: each ``(step, center, position)`` in order.
+
+    Each move's ``step`` indexes the history as it is after the moves before it; ``position``
+    (length d) is where centre ``center`` goes, the other centres stay where they were at
+    that step. The same chain on the same run always gives the same result, so a page can
+    keep the moves as settings.
+
+    Raises
+    ------
+    ValueError
+        For a move that does not fit the run (its number, step, centre and the reason).
+    """
+    for i, (step, center, position) in enumerate(moves, start=1):
+        history = result.history
+        if history is None:
+            raise ValueError("result has no history; fit with history=True to move centres")
+        k, d = history.centers.shape[1:]
+        if not 0 <= int(step) < history.n_steps:
+            raise ValueError(f"move {i}: step {step} is not in this run (steps 0 to "
+                             f"{history.n_steps - 1})")
+        if not 0 <= int(center) < k:
+            raise ValueError(f"move {i}: centre {center} is not one of the {k} centres")
+        if len(position) != d:
+            raise ValueError(f"move {i}: {len(position)} coordinates for {d} features")
+        centers = np.array(history.centers[int(step)], dtype=np.float64)
+        centers[int(center)] = position
+        result = continue_kmeans(X, result, int(step), centers, distance=distance,
+                                 max_iter=max_iter, tol=tol, random_state=random_state)
+    return result

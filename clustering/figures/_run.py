@@ -462,7 +462,7 @@ SCATTER_WIDTH = 0.64
 #: GPU a redraw of a few thousand WebGL points takes most of a second); more go to WebGL.
 SVG_MAX_POINTS = 5000
 _PANEL_GAP = 0.09
-PANEL_BOTTOM = 0.52  # the objective panel's lower edge (share of the height)
+PANEL_BOTTOM = 0.55  # the objective panel's lower edge (share of the height)
 
 
 def timeline_figure(
@@ -593,7 +593,8 @@ def timeline_figure(
     # Untitled: the caption says "Step s of n" and the ticks count the same steps; a title
     # would push the legend down.
     panel_axes["xaxis2"]["title"] = {"text": ""}
-    panel_axes["yaxis2"]["title"] = {"text": label, "font": {"size": style.font_size}}
+    panel_axes["yaxis2"]["title"] = {"text": label,
+                                     "font": {"size": max(11, int(style.font_size * 0.8))}}
     layout = merge(
         style_layout(style, caption(s0), axes=d == 2),
         scene_axes,
@@ -605,9 +606,10 @@ def timeline_figure(
             # Under the objective panel, entries side by side: the key stays whole at
             # projector sizes instead of scrolling.
             "legend": {"itemclick": False, "itemdoubleclick": False, "x": left,
-                       "y": PANEL_BOTTOM - 0.1, "xanchor": "left", "yanchor": "top",
+                       "y": PANEL_BOTTOM - 0.13, "xanchor": "left", "yanchor": "top",
                        "orientation": "h", "tracegroupgap": 2,
-                       "font": {"size": max(11, int(style.font_size * 0.85))}},
+                       "font": {"size": max(11, int(style.font_size * 0.75))},
+                       "grouptitlefont": {"size": max(11, int(style.font_size * 0.75))}},
             "margin": {"t": int(style.title_size * 2 + style.font_size * 1.5), "l": 10,
                        "r": 10, "b": 10},
             "meta": {"timeline": {

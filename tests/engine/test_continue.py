@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from clustering.engine import MOVE_PHASE, continue_kmeans, kmeans
+from clustering.engine import MOVE_PHASE, apply_moves, continue_kmeans, kmeans
 from clustering.engine import _history as history_module
 
 
@@ -92,3 +92,23 @@ def test_no_history_is_refused(blobs):
     base = kmeans(blobs, 3, random_state=0, history=False)
     with pytest.raises(ValueError, match="history"):
         continue_kmeans(blobs, base, 0, np.zeros((3, 2)))
+
+
+def test_apply_moves_is_the_chain_of_continuations(blobs):
+    base = kmeans(blobs, 3, init="random", random_state=3)
+    chained = continue_kmeans(blobs, base, 2, np.vstack([[9.0, 9.0], base.history.centers[2][1:]]))
+    applied = apply_moves(blobs, base, [(2, 0, (9.0, 9.0))])
+    np.testing.assert_array_equal(applied.labels, chained.labels)
+    assert applied.history.phase == chained.history.phase
+    assert apply_moves(blobs, base, []) is base
+
+
+@pytest.mark.parametrize("move, message", [
+    ((99, 0, (0.0, 0.0)), "step 99"),
+    ((1, 7, (0.0, 0.0)), "centre 7"),
+    ((1, 0, (0.0,)), "1 coordinates for 2"),
+])
+def test_a_move_that_does_not_fit_says_why(blobs, move, message):
+    base = kmeans(blobs, 3, random_state=0)
+    with pytest.raises(ValueError, match=message):
+        apply_moves(blobs, base, [move])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from clustering.data._datasets import load_dataset
@@ -203,12 +205,23 @@ def test_regions_on_two_feature_data():
     assert any(t["type"] in ("heatmap", "contour") for t in fig["data"])
 
 
-def test_step_buttons_move_through_the_run(explore):
-    last_text = texts(explore)
-    explore.button(key="explore_back").click().run()
-    assert not explore.exception
-    assert texts(explore) != last_text
-    assert "Step" in texts(explore)
+@pytest.mark.parametrize("query", [{}, {"init": "random", "seed": "3"}], ids=["iris", "seed3"])
+def test_one_timeline_whose_last_step_agrees_with_the_banner(query):
+    """The replay is one timeline stepped in the browser (no server step buttons); its last
+    step, the banner and the headline metric name the same iteration count."""
+    at = page("pages/1_Explore.py", query).run()
+    assert not at.exception
+    assert not [b for b in at.button if b.key in ("explore_back", "explore_forward")]
+    frames = run_figure(at)["frames"]
+    last = len(frames) - 1
+    caption = frames[-1]["layout"]["title"]["text"]
+    n_iter = int(re.search(r"after (\d+) iteration", summary(at)).group(1))
+    assert caption.startswith(f"<b>Step {last} of {last}</b> · iteration {n_iter} ·")
+    assert str(n_iter) in [m.value for m in at.metric if "teration" in m.label]
+    for s, frame in enumerate(frames):  # the objective cursor is on the caption's step
+        assert frame["layout"]["title"]["text"].startswith(f"<b>Step {s} of {last}</b>")
+        cursor = run_figure(at)["layout"]["meta"]["timeline"]["cursor"][0]
+        assert frame["data"][frame["traces"].index(cursor)]["x"][0] == s
 
 
 def test_upload_good_file_clusters_it():

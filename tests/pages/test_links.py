@@ -83,6 +83,10 @@ WALKS: dict[str, Walk] = {
     "explore_z": Walk("explore", IRIS[3], {"axes": "features", "view": "3d"}),
     "explore_voronoi": Walk("explore", True, {"dataset": "moons", "axes": "features"}),
     "explore_manual": Walk("explore", (0, 60, 120), {"init": "manual"}, by_code=True),
+    # A centre dropped on the timeline (what ui.run_view does with the component's event).
+    "explore_moves": Walk("explore", ("3:1:0.5,0.5,0.5,0.5",), {"init": "random"},
+                          by_code=True),
+    "explore_class_shapes": Walk("explore", False),
     "explore_tab": Walk("explore", "Download", {"tab": "Outliers"}, by_code=True),
     "explore_outlier_rule": Walk("explore", "threshold", {"tab": "Outliers"}),
     "explore_outlier_share": Walk("explore", 5.0, {"tab": "Outliers"}),

@@ -19,12 +19,15 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils import check_array, check_random_state
 
-from clustering.engine._centers import CENTER_RULES
-from clustering.engine._distances import DISTANCES, check_cosine_rows, objective_terms, unit_rows
+from clustering.engine._distances import DISTANCES, check_cosine_rows, objective_terms
 from clustering.engine._history import History, HistoryRecorder
-from clustering.engine._kmeans import SINGLE_THREAD_MAX_WORK, KMeansResult
-from clustering.engine._lloyd import lloyd_fast, lloyd_generic
-from clustering.engine._sklearn_kernel import KernelFailed, fast_kernel_available, thread_limit
+from clustering.engine._kmeans import (
+    SINGLE_THREAD_MAX_WORK,
+    KMeansResult,
+    lloyd_run,
+    lloyd_space,
+)
+from clustering.engine._sklearn_kernel import thread_limit
 
 __all__ = ["MOVE_PHASE", "apply_moves", "continue_kmeans"]
 
@@ -52,6 +55,9 @@ class _Shifted:
 
     def event(self, step, cluster, row) -> None:
         self._rec.event(step, cluster, row)
+
+    def finish(self) -> History:
+        return self._rec.finish()
 
 
 def continue_kmeans(
@@ -128,38 +134,25 @@ def _continue(X, history: History, step, C, distance, center, max_iter, tol,
               random_state) -> KMeansResult:
     """Worker for :func:`continue_kmeans`; prior validation is assumed."""
     n, k = X.shape[0], C.shape[0]
-    offset = X.mean(axis=0) if distance == "euclidean" else None
-    Xw = X - offset if offset is not None else X
-    X_unit = unit_rows(X) if distance == "cosine" else None
-    space = X_unit if X_unit is not None else Xw
-    tol_abs = float(np.mean(np.var(space, axis=0)) * tol) if tol > 0 else 0.0
-    fast = distance == "euclidean" and center == "mean" and fast_kernel_available()
-    rng = check_random_state(random_state)
+    space = lloyd_space(X, distance, center, tol)
+    offset = space.offset
     C_work = C - offset if offset is not None else C
+    start = int(history.iteration[step])
 
-    def recorder() -> HistoryRecorder:
+    def recorder() -> _Shifted:
         rec = HistoryRecorder(n, k, step + 2 + 2 * max_iter + 2, offset)
         rec.extend(history, step + 1)
         before = history.labels[step]
         objective = np.nan
         if history.label_rows is None and (before >= 0).all():
             objective = float(objective_terms(X, C, before.astype(np.intp), distance).sum())
-        rec.add(MOVE_PHASE, int(history.iteration[step]), C_work, objective, 0.0, 0)
-        return rec
+        rec.add(MOVE_PHASE, start, C_work, objective, 0.0, 0)
+        return _Shifted(rec, start)
 
-    start = int(history.iteration[step])
-    rec, out = recorder(), None
     with thread_limit(1) if n * k <= SINGLE_THREAD_MAX_WORK else nullcontext():
-        if fast:
-            try:
-                out = lloyd_fast(Xw, C_work, max_iter=max_iter, tol_abs=tol_abs,
-                                 recorder=_Shifted(rec, start))
-            except KernelFailed:
-                rec = recorder()
-        if out is None:
-            out = lloyd_generic(Xw, C_work, metric=distance, rule=CENTER_RULES[center],
-                                max_iter=max_iter, tol_abs=tol_abs, random_state=rng,
-                                recorder=_Shifted(rec, start), X_unit=X_unit)
+        out, rec, _ = lloyd_run(space, C_work, distance=distance, center=center,
+                                max_iter=max_iter, random_state=check_random_state(random_state),
+                                recorder=recorder, fast=space.fast)
     labels, C_end, inertia, n_iter = out
     return KMeansResult(
         labels=labels, centers=C_end + offset if offset is not None else C_end,

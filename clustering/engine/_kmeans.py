@@ -37,9 +37,12 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import partial
 from numbers import Integral, Real
+from typing import Any
 
 import numpy as np
 from sklearn.base import (
@@ -181,6 +184,75 @@ def kmeans(
                    float(tol), random_state, history)
 
 
+# eq=False: holds arrays.
+@dataclass(frozen=True, eq=False)
+class LloydSpace:
+    """Where the Lloyd loops run, set up as scikit-learn does.
+
+    Attributes
+    ----------
+    Xw : ndarray of shape (n, d)
+        Euclidean: X centred on its mean (``offset``), which keeps ||x||^2 - 2 x.c + ||c||^2
+        accurate; other distances: X.
+    offset : ndarray of shape (d,) or None
+        Add it to centres found in this space to get them in X's units.
+    X_unit : ndarray of shape (n, d) or None
+        Cosine: the rows scaled to length 1.
+    tol_abs : float
+        ``tol`` times the mean feature variance of the space the distance works in.
+    fast : bool
+        Whether scikit-learn's compiled kernel applies (euclidean, mean rule, kernel found).
+    """
+
+    Xw: np.ndarray
+    offset: np.ndarray | None
+    X_unit: np.ndarray | None
+    tol_abs: float
+    fast: bool
+
+
+def lloyd_space(X: np.ndarray, distance: str, center: str, tol: float) -> LloydSpace:
+    """The :class:`LloydSpace` of validated data ``X`` for a distance and centre rule."""
+    offset = X.mean(axis=0) if distance == "euclidean" else None
+    Xw = X - offset if offset is not None else X
+    X_unit = unit_rows(X) if distance == "cosine" else None
+    space = X_unit if X_unit is not None else Xw
+    tol_abs = float(np.mean(np.var(space, axis=0)) * tol) if tol > 0 else 0.0
+    fast = distance == "euclidean" and center == "mean" and fast_kernel_available()
+    return LloydSpace(Xw, offset, X_unit, tol_abs, fast)
+
+
+def lloyd_run(space: LloydSpace, C0: np.ndarray, *, distance: str, center: str, max_iter: int,
+              random_state, recorder: Callable[[], Any], fast: bool) -> tuple[tuple, Any, bool]:
+    """One Lloyd run from ``C0`` (in the space's coordinates); prior validation is assumed.
+
+    On scikit-learn's kernel when ``fast``, else on the numpy loop. If the kernel fails, the
+    run starts over on the numpy loop from the same centres with a fresh ``recorder()``
+    (the first history is half-written), and the failure is logged.
+
+    Returns
+    -------
+    out : tuple
+        ``(labels, centers, inertia, n_iter)``, centres in the space's coordinates.
+    rec
+        The recorder ``recorder()`` made that holds this run's history (or None).
+    fast : bool
+        Whether the kernel may be tried for a next run.
+    """
+    rec, out = recorder(), None
+    if fast:
+        try:
+            out = lloyd_fast(space.Xw, C0, max_iter=max_iter, tol_abs=space.tol_abs, recorder=rec)
+        except KernelFailed as exc:
+            _log.warning("%s; the fit continues on the numpy path", exc)
+            fast, rec = False, recorder()
+    if out is None:
+        out = lloyd_generic(space.Xw, C0, metric=distance, rule=CENTER_RULES[center],
+                            max_iter=max_iter, tol_abs=space.tol_abs, random_state=random_state,
+                            recorder=rec, X_unit=space.X_unit)
+    return out, rec, fast
+
+
 def _kmeans(X, n_clusters, init, distance, center, n_init, max_iter, tol, random_state,
             history) -> KMeansResult:
     """Worker for :func:`kmeans` and :class:`KMeans`; prior validation of data is assumed."""
@@ -193,13 +265,8 @@ def _kmeans(X, n_clusters, init, distance, center, n_init, max_iter, tol, random
             f"not n_init={n_init}.", RuntimeWarning, stacklevel=3,
         )
         n_init = 1
-    # As scikit-learn: centring makes ||x||^2 - 2 x.c + ||c||^2 accurate.
-    offset = X.mean(axis=0) if distance == "euclidean" else None
-    Xw = X - offset if offset is not None else X
-    X_unit = unit_rows(X) if distance == "cosine" else None
-    space = X_unit if X_unit is not None else Xw
-    tol_abs = float(np.mean(np.var(space, axis=0)) * tol) if tol > 0 else 0.0
-    fast = distance == "euclidean" and center == "mean" and fast_kernel_available()
+    space = lloyd_space(X, distance, center, tol)
+    offset, fast = space.offset, space.fast
 
     rng = check_random_state(random_state)
     if n_init == 1:
@@ -224,22 +291,12 @@ def _kmeans(X, n_clusters, init, distance, center, n_init, max_iter, tol, random
                 C0 = initial_centers(X, n_clusters, init, distance=distance)
                 C0 = C0 - offset if offset is not None else C0
             else:
-                C0 = initial_centers(Xw, n_clusters, init, distance=distance,
+                C0 = initial_centers(space.Xw, n_clusters, init, distance=distance,
                                      random_state=run_rng, centered=offset is not None)
-            rec, out = recorder(C0), None
-            if fast:
-                try:
-                    out = lloyd_fast(Xw, C0, max_iter=max_iter, tol_abs=tol_abs, recorder=rec)
-                except KernelFailed as exc:
-                    # Start this run over (its history is half-written); later runs of
-                    # this fit skip the kernel.
-                    _log.warning("%s; the fit continues on the numpy path", exc)
-                    fast, rec = False, recorder(C0)
-            if out is None:
-                out = lloyd_generic(
-                    Xw, C0, metric=distance, rule=CENTER_RULES[center], max_iter=max_iter,
-                    tol_abs=tol_abs, random_state=run_rng, recorder=rec, X_unit=X_unit,
-                )
+            # After a kernel failure, later runs of this fit skip the kernel.
+            out, rec, fast = lloyd_run(space, C0, distance=distance, center=center,
+                                       max_iter=max_iter, random_state=run_rng,
+                                       recorder=partial(recorder, C0), fast=fast)
             labels, C, inertia, n_iter = out
             runs.append({"seed": seed, "objective": inertia, "n_iter": n_iter})
             if best is None or inertia < best[2]:

@@ -26,7 +26,7 @@ from clustering.codegen import (
     run_recipe,
     run_script,
 )
-from clustering.data import labeled_csv, prepare_new_rows
+from clustering.data import labeled_csv, prepare_new_rows, rows_with_columns
 from clustering.evaluation import (
     MIN_EFFECT,
     OUTLIER_RULES,
@@ -105,26 +105,12 @@ def flagged_rows(spec: cache.RunSpec, rule: str, value: float) -> pd.DataFrame:
     """The flagged rows with their original values, highest score first (at most MAX_LISTED)."""
     found, prepared = outliers(spec, rule, value), spec.data.prepared
     rows = found.rows[:MAX_LISTED]
-    frame = spec.data.source.frame.iloc[prepared.row_index[rows]].copy()
-    taken = {str(c) for c in frame.columns}
-    added = {
+    return rows_with_columns(spec.data.source.frame, prepared.row_index[rows], {
         "row": prepared.row_index[rows] + 1,
         "cluster": [cluster_name(j) for j in cache.run(spec).labels[rows]],
         "distance to centre": found.distance[rows],
         "outlier score": found.score[rows],
-    }
-    for position, (name, values) in enumerate(added.items()):
-        frame.insert(position, _unique(name, taken), values)
-    return frame.reset_index(drop=True)
-
-
-def _unique(name: str, taken: set[str]) -> str:
-    candidate, count = name, 1
-    while candidate in taken:
-        count += 1
-        candidate = f"{name} ({count})"
-    taken.add(candidate)
-    return candidate
+    })
 
 
 def outliers_tab(spec: cache.RunSpec) -> None:
@@ -225,18 +211,14 @@ def _score(spec: cache.RunSpec, data: bytes, name: str, rule: str, value: float)
     sizes = ", ".join(f"{cluster_name(j)}: {c:,}" for j, c in enumerate(counts))
     summary = (f"Assigned {len(new.row_index):,} of {new.n_rows:,} new rows ({sizes}); "
                f"{int(assigned.flagged.sum()):,} flagged as outliers by the current rule.")
-    shown = new.row_index[:MAX_PREVIEW]
-    preview = table.frame.iloc[shown].copy()
-    taken = {str(c) for c in preview.columns}
-    for position, (column, values) in enumerate({
+    preview = rows_with_columns(table.frame, new.row_index[:MAX_PREVIEW], {
         "cluster": [cluster_name(j) for j in assigned.labels[:MAX_PREVIEW]],
         "distance to centre": assigned.distance[:MAX_PREVIEW],
         "outlier score": assigned.score[:MAX_PREVIEW],
         "outlier": assigned.flagged[:MAX_PREVIEW],
-    }.items()):
-        preview.insert(position, _unique(column, taken), values)
+    })
     return {"summary": summary, "notes": [*table.notes, *new.notes], "csv": csv,
-            "preview": preview.reset_index(drop=True)}
+            "preview": preview}
 
 
 def scoring_tab(spec: cache.RunSpec) -> None:

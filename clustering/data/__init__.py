@@ -13,7 +13,13 @@ from clustering.data._encode import (
     block_weight,
     categorical_columns,
 )
-from clustering.data._export import EXPORT_FILENAMES, centroids_csv, labeled_csv, settings_json
+from clustering.data._export import (
+    EXPORT_FILENAMES,
+    centroids_csv,
+    labeled_csv,
+    rows_with_columns,
+    settings_json,
+)
 from clustering.data._newrows import NewRows, prepare_new_rows
 from clustering.data._prepare import Prepared, prepare
 
@@ -36,5 +42,6 @@ __all__ = [
     "load_dataset",
     "prepare",
     "prepare_new_rows",
+    "rows_with_columns",
     "settings_json",
 ]

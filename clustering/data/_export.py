@@ -17,13 +17,15 @@ import io
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import PurePath
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
+
+from clustering.io import is_text
 
 __all__ = [
     "CLUSTER_COLUMN",
@@ -35,6 +37,7 @@ __all__ = [
     "centroids_csv",
     "labeled_csv",
     "neutralize",
+    "rows_with_columns",
     "settings_json",
 ]
 
@@ -91,12 +94,29 @@ def _unique(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _is_text(dtype) -> bool:
-    return (
-        pd.api.types.is_object_dtype(dtype)
-        or pd.api.types.is_string_dtype(dtype)
-        or isinstance(dtype, pd.CategoricalDtype)
-    )
+def rows_with_columns(frame: pd.DataFrame, rows: np.ndarray,
+                      columns: Mapping[str, Sequence]) -> pd.DataFrame:
+    """Some rows of a table with run columns in front (a preview of labelled rows).
+
+    Parameters
+    ----------
+    frame : DataFrame of shape (n_rows, n_columns)
+        The table as loaded.
+    rows : array-like of int, shape (m,)
+        Positions in ``frame`` of the rows to show, in order.
+    columns : mapping of str to array-like of shape (m,)
+        Put first, in order; a name the table already has becomes ``"name (2)"`` and so on,
+        as in :func:`labeled_csv`.
+
+    Returns
+    -------
+    DataFrame of shape (m, len(columns) + n_columns), indexed 0 .. m - 1
+    """
+    shown = frame.iloc[np.asarray(rows)].copy()
+    taken = {str(c) for c in shown.columns}
+    for position, (name, values) in enumerate(columns.items()):
+        shown.insert(position, _unique(name, taken), values)
+    return shown.reset_index(drop=True)
 
 
 def _safe_columns(frame: pd.DataFrame) -> tuple[list[str], list[pd.Series]]:
@@ -105,7 +125,7 @@ def _safe_columns(frame: pd.DataFrame) -> tuple[list[str], list[pd.Series]]:
     columns = []
     for j in range(frame.shape[1]):
         col = frame.iloc[:, j]
-        if _is_text(col.dtype):
+        if is_text(col):
             col = col.astype(object).map(
                 lambda v: neutralize(v if isinstance(v, str) else str(v)), na_action="ignore"
             )
@@ -134,7 +154,7 @@ def _arrow_csv(names: list[str], columns: list) -> bytes:
     arrays = []
     for col in columns:
         col = pd.Series(col)
-        if _is_text(col.dtype):
+        if is_text(col):
             values = col.astype(object).where(col.notna(), None)
             arrays.append(pa.array(values.to_numpy(), type=pa.string()))
         elif pd.api.types.is_bool_dtype(col.dtype) or pd.api.types.is_numeric_dtype(col.dtype):

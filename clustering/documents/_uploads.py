@@ -35,7 +35,7 @@ from clustering.documents._corpus import (
     DocumentLimits,
     make_corpus,
 )
-from clustering.io import DecodedText, TableError, decode_text, describe_binary
+from clustering.io import DecodedText, TableError, decode_text, describe_binary, is_text
 
 __all__ = [
     "NESTED_ARCHIVES",
@@ -336,11 +336,6 @@ def _read_zip(data: bytes, name: str, limits: DocumentLimits) -> Corpus:
 # --- tables ------------------------------------------------------------------------------
 
 
-def _is_text_column(col: pd.Series) -> bool:
-    return (pd.api.types.is_object_dtype(col.dtype) or pd.api.types.is_string_dtype(col.dtype)
-            or isinstance(col.dtype, pd.CategoricalDtype))
-
-
 def text_columns(frame: pd.DataFrame) -> list[str]:
     """Columns that hold text, the longest on average first (the likely documents).
 
@@ -355,7 +350,7 @@ def text_columns(frame: pd.DataFrame) -> list[str]:
     scored = []
     for name in frame.columns:
         col = frame[name]
-        if not _is_text_column(col):
+        if not is_text(col):
             continue
         values = col.dropna().astype(str)
         scored.append((-(values.str.len().mean() if len(values) else 0.0), str(name)))

@@ -224,3 +224,16 @@ def test_nothing_from_a_file_is_executed_or_turned_into_html(monkeypatch):
     settings = json.loads(settings_json({"features": prepared.feature_names}))
     assert settings["features"] == names[:2]
     assert not os.path.exists("/tmp/cluster_explorer_pwned")
+
+
+def test_rows_with_columns_puts_run_columns_first_and_renames_clashes():
+    from clustering.data import rows_with_columns
+
+    frame = pd.DataFrame({"cluster": ["mine", "x", "y"], "v": [1.0, 2.0, 3.0]},
+                         index=[10, 11, 12])
+    shown = rows_with_columns(frame, np.array([2, 0]), {"cluster": ["C1", "C0"],
+                                                        "score": [0.5, 2.0]})
+    assert list(shown.columns) == ["cluster (2)", "score", "cluster", "v"]
+    assert shown["cluster (2)"].tolist() == ["C1", "C0"]
+    assert shown["cluster"].tolist() == ["y", "mine"] and list(shown.index) == [0, 1]
+    assert list(frame.columns) == ["cluster", "v"]  # the table itself is untouched

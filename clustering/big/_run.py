@@ -127,6 +127,13 @@ class RunSummary:
         return (X - self.scale_mean) / self.scale_std
 
 
+def check_int(name: str, value, low: int, high: int) -> None:
+    """Refuse ``value`` unless it is an integer (not a bool) from ``low`` to ``high``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not (
+            low <= value <= high):
+        raise ValueError(f"{name}={value!r} should be an integer from {low} to {high:,}.")
+
+
 def versions(*extra: str) -> dict[str, str]:
     """Python, the project and the libraries a fit used, by name."""
     found = {"python": platform.python_version()}

@@ -34,10 +34,11 @@ from clustering.big._run import (
     Progress,
     ProgressCallback,
     RunSummary,
+    check_int,
     versions,
 )
 from clustering.big._source import SourceError, open_source
-from clustering.big._stream import MAX_CLUSTERS, _check_int
+from clustering.big._stream import MAX_CLUSTERS
 from clustering.io import join_names, quote
 
 DEFAULT_MASTER = "local[*]"
@@ -110,10 +111,10 @@ def spark_fit(source: str | os.PathLike, n_clusters: int, *, columns: list[str] 
     ------
     SourceError, SparkError, ValueError
     """
-    _check_int("n_clusters", n_clusters, 1, MAX_CLUSTERS)
-    _check_int("max_iter", max_iter, 1, 10_000)
-    _check_int("sample_size", sample_size, 0, 1_000_000)
-    _check_int("n_init", n_init, 1, 100)
+    check_int("n_clusters", n_clusters, 1, MAX_CLUSTERS)
+    check_int("max_iter", max_iter, 1, 10_000)
+    check_int("sample_size", sample_size, 0, 1_000_000)
+    check_int("n_init", n_init, 1, 100)
     if scale not in SCALES:
         raise ValueError(f"scale={scale!r} should be one of {', '.join(SCALES)}.")
     if not (isinstance(tol, (int, float)) and math.isfinite(tol) and tol >= 0):

@@ -32,6 +32,7 @@ from clustering.big._run import (
     Progress,
     ProgressCallback,
     RunSummary,
+    check_int,
     versions,
 )
 from clustering.big._source import DEFAULT_BATCH_SIZE, Source, SourceError, open_source
@@ -91,10 +92,10 @@ def stream_fit(source: str | os.PathLike | Source, n_clusters: int, *,
     ValueError
         A parameter is out of range.
     """
-    _check_int("n_clusters", n_clusters, 1, MAX_CLUSTERS)
-    _check_int("max_iter", max_iter, 1, 10_000)
-    _check_int("batch_size", batch_size, 1, 10_000_000)
-    _check_int("sample_size", sample_size, 0, 1_000_000)
+    check_int("n_clusters", n_clusters, 1, MAX_CLUSTERS)
+    check_int("max_iter", max_iter, 1, 10_000)
+    check_int("batch_size", batch_size, 1, 10_000_000)
+    check_int("sample_size", sample_size, 0, 1_000_000)
     if scale not in SCALES:
         raise ValueError(f"scale={scale!r} should be one of {', '.join(SCALES)}.")
     if method not in METHODS:
@@ -331,12 +332,6 @@ def _even(batches: Iterator[np.ndarray], size: int) -> Iterator[np.ndarray]:
 def _finite(X: np.ndarray) -> np.ndarray:
     ok = np.isfinite(X).all(axis=1)
     return X if ok.all() else X[ok]
-
-
-def _check_int(name: str, value, low: int, high: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not (
-            low <= value <= high):
-        raise ValueError(f"{name}={value!r} should be an integer from {low} to {high:,}.")
 
 
 def _silent(_: Progress) -> None:

@@ -15,7 +15,7 @@ import numpy as np
 import streamlit as st
 
 from clustering.data import DATASETS
-from clustering.engine import DEFAULT_CENTER
+from clustering.engine import DEFAULT_CENTER, MOVE_PHASE
 from clustering.evaluation import METRICS, describe_run
 from clustering.figures import figure_json, timeline_figure
 from clustering.view import (
@@ -289,12 +289,15 @@ def timeline_json(spec: cache.RunSpec, view_key: tuple, style: str, shapes: str,
     # its members' mean and the centre as computed apart.
     means = (member_means(inputs.points, drawn.step_labels, drawn.n_clusters)
              if drawn.center == "normalized-mean" else None)
+    # After a move the timeline opens on it (where the run goes on); otherwise at the end.
+    moved = [s for s, phase in enumerate(phases) if phase == MOVE_PHASE]
     figure = timeline_figure(
         **{**inputs.figure_kwargs(drawn), "phases": phases, "iterations": iterations},
         axis_titles=axis_titles(projection, spec.data.prepared.scaling),
         metric_label=METRICS["objective"].label,
         shapes=shapes,
         member_means=means,
+        start_step=moved[-1] if moved else None,
         style=STYLES[style],
         center_rule=drawn.center,
         last_note=_stop_note(drawn, spec.settings),

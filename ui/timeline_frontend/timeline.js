@@ -338,33 +338,55 @@
     hint.textContent = "";
   }
 
+  // Centroid positions in pixels of the chart, for picking one by a click.
+  function centroidPixels() {
+    const full = chart._fullLayout;
+    const trace = chart._fullData[state.meta.centroids];
+    if (!trace) return [];
+    const xa = full.xaxis;
+    const ya = full.yaxis;
+    return Array.from(trace.x, (x, j) => [xa._offset + xa.d2p(x), ya._offset + ya.d2p(trace.y[j])]);
+  }
+
   function bindPlotEvents() {
     if (chart.dataset.bound) return;
     chart.dataset.bound = "1";
     // Plotly redraws the points with the figure's own (first) colours: put the step's back.
     chart.on("plotly_afterplot", () => paintPoints(state.step));
-    chart.on("plotly_click", (event) => {
-      if (state.moving !== "pick" || !event.points.length) return;
-      const point = event.points.find((p) => p.curveNumber === state.meta.centroids);
-      if (!point) return;
-      state.moving = { center: point.pointNumber };
-      hint.textContent = "Now click where centre " + point.pointNumber + " should go.";
-    });
-    // A click on empty plot area has no plotly event: convert the pixel to data coordinates.
+    // Both clicks of a move are read here, from the pixel: the first picks the nearest centre
+    // (within reach), the second is where it goes, anywhere in the plot area.
     chart.addEventListener("click", (event) => {
-      if (!state.moving || state.moving === "pick") return;
+      if (!state.moving) return;
       const full = chart._fullLayout;
       const xa = full.xaxis;
       const ya = full.yaxis;
       const box = chart.getBoundingClientRect();
-      const px = event.clientX - box.left - xa._offset;
-      const py = event.clientY - box.top - ya._offset;
+      const cx = event.clientX - box.left;
+      const cy = event.clientY - box.top;
+      const px = cx - xa._offset;
+      const py = cy - ya._offset;
       if (px < 0 || py < 0 || px > xa._length || py > ya._length) return;
+      event.stopPropagation();
+      if (state.moving === "pick") {
+        let best = -1;
+        let bestDistance = 40; // px: a generous target on a projector
+        centroidPixels().forEach(([x, y], j) => {
+          const dist = Math.hypot(x - cx, y - cy);
+          if (dist < bestDistance) { bestDistance = dist; best = j; }
+        });
+        if (best < 0) {
+          hint.textContent = "No centre there: click on a centre (X). Escape cancels.";
+          return;
+        }
+        state.moving = { center: best };
+        hint.textContent = "Now click where centre " + best + " should go.";
+        return;
+      }
       const x = xa.p2d(px);
       const y = ya.p2d(py);
       const j = state.moving.center;
       // Show the drop at once; the server sends the continued run.
-      const trace = chart.data[state.meta.centroids];
+      const trace = chart._fullData[state.meta.centroids];  // arrays decoded by plotly
       const xs = Array.from(trace.x);
       const ys = Array.from(trace.y);
       xs[j] = x;

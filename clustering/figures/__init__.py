@@ -34,6 +34,7 @@ from clustering.figures._image import (
 )
 from clustering.figures._lesson import (
     assign_figure,
+    assign_timeline,
     centroids_figure,
     color_name,
     lesson_ranges,
@@ -42,6 +43,7 @@ from clustering.figures._lesson import (
     residuals_figure,
     two_runs_figure,
     update_figure,
+    update_timeline,
 )
 from clustering.figures._metrics import contingency_heatmap
 from clustering.figures._objective import objective_figure
@@ -63,6 +65,8 @@ __all__ = [
     "plotly_js_path",
     "plotly_js_version",
     "timeline_figure",
+    "assign_timeline",
+    "update_timeline",
     "DEFAULT_STYLE",
     "MAX_BARS",
     "FigureStyle",

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from clustering.evaluation import METRICS
+from clustering.figures._animation import step_caption
 from clustering.figures._style import (
     DEFAULT_STYLE,
     MAX_LABEL_LENGTH,
@@ -28,11 +29,13 @@ from clustering.figures._style import (
     new_figure,
     style_layout,
 )
-from clustering.lesson import DistanceLines
+from clustering.lesson import AssignStep, CenterMoves, DistanceLines
 
 __all__ = [
     "COLOR_NAMES",
     "assign_figure",
+    "assign_timeline",
+    "update_timeline",
     "centroids_figure",
     "centroid_numbers",
     "color_name",
@@ -412,3 +415,133 @@ def metric_bars_figure(values: Mapping[str, float | None], *,
         "height": max(360, int(style.height * 0.75)),
     })
     return new_figure(style, traces, layout=layout)
+
+
+# --- screens 3 and 4 as timelines: one frame per assign (update) step of the run ------------
+
+
+def _lesson_timeline(frames: list[dict], captions: list[str], layout: dict, start: int,
+                     style: FigureStyle, centroids: int) -> go.Figure:
+    """A figure whose frames are lesson screens of one fixed trace structure.
+
+    Frame ``i`` (named ``str(i)``) replaces every trace and the annotations; its caption is
+    its layout's title, as in :func:`clustering.figures.timeline_figure`, so the page's
+    timeline component steps it the same way (``meta.timeline.layout_frames``: annotations
+    move with the frames).
+    """
+    n = len(frames)
+    if not n:
+        raise ValueError("a lesson timeline needs at least one step")
+    if not 0 <= start < n:
+        raise ValueError(f"start={start} must be in [0, {n})")
+    traces = list(range(len(frames[0]["data"])))
+    out = [{"name": str(i), "data": f["data"], "traces": traces,
+            "layout": {"title": {"text": captions[i]}, "annotations": f["annotations"]}}
+           for i, f in enumerate(frames)]
+    layout = merge(layout, {
+        "title": {"text": captions[start]},
+        "annotations": frames[start]["annotations"],
+        "meta": {"timeline": {"start": start, "steps": n, "redraw": False,
+                              "layout_frames": True, "movable": False,
+                              "centroids": centroids}},
+    })
+    return new_figure(style, frames[start]["data"], out, layout)
+
+
+def _assign_frame(X, a: AssignStep, highlight: int | None, ranges, style: FigureStyle) -> dict:
+    k = len(a.centers)
+    lines = a.lines
+    others = [(p, lines.ends[j]) for p, near in zip(lines.starts, lines.nearest, strict=True)
+              for j in range(k) if j != near]
+    xs, ys = _segments(*zip(*others, strict=True)) if others else ([], [])
+    data = [_points(X, a.labels, style),
+            {"type": "scatter", "x": xs, "y": ys, "mode": "lines",
+             "name": "to the other centroids", "hoverinfo": "skip",
+             "line": {"color": LINE_GREY, "width": style.line_width * 0.6, "dash": "dash"}}]
+    for j in range(k):
+        sel = lines.nearest == j
+        xs, ys = _segments(lines.starts[sel], np.repeat(lines.ends[[j]], sel.sum(), 0))
+        data.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines",
+                     "name": f"to the nearest centroid ({cluster_name(j)})", "hoverinfo": "skip",
+                     "line": {"color": cluster_color(j), "width": style.line_width * 1.3}})
+    ring = _ring(X, highlight if highlight is not None else 0, style)
+    if highlight is None:
+        ring.update(x=[], y=[])
+    data += [ring, _centroids(a.centers, style)]
+    notes = centroid_numbers(a.centers, style)
+    if highlight is not None and highlight in lines.rows:
+        i = int(np.flatnonzero(lines.rows == highlight)[0])
+        mids = (lines.starts[i] + lines.ends) / 2
+        near = 0.04 * float(np.linalg.norm([hi - lo for lo, hi in ranges]))
+        for j in range(k):
+            clash = int(np.sum(np.linalg.norm(mids[:j] - mids[j], axis=1) < near))
+            notes.append({
+                "x": mids[j, 0], "y": mids[j, 1], "text": f"{lines.distances[i, j]:.2g}",
+                "showarrow": False, "bgcolor": "rgba(255,255,255,0.85)",
+                "yshift": -clash * style.font_size * 1.3,
+                "font": {"size": style.font_size, "color": cluster_color(j)
+                         if j == lines.nearest[i] else style.font_color}})
+    return {"data": data, "annotations": notes}
+
+
+def assign_timeline(X: np.ndarray, steps: Sequence[AssignStep], axis_titles: Sequence[str], *,
+                    last_step: int, highlight: int | None = None, ranges=None, start: int = 0,
+                    style: FigureStyle = DEFAULT_STYLE) -> go.Figure:
+    """Screen 3 as a timeline: every assign step of the run, points coloured by the cluster
+    they join, a few points' lines to every centroid (solid to the nearest).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, 2)
+    steps : sequence of AssignStep
+        From :func:`clustering.lesson.assign_steps`.
+    axis_titles : two str
+    last_step : int
+        The run's last step, so captions count steps as every other timeline does.
+    highlight : int, optional
+        The point whose distances are written on its lines.
+    ranges : two (low, high), optional
+    start : int
+        The frame shown first.
+    style : FigureStyle
+    """
+    X = np.asarray(X, dtype=np.float64)
+    ranges = ranges or lesson_ranges(X, *[a.centers for a in steps])
+    frames = [_assign_frame(X, a, highlight, ranges, style) for a in steps]
+    captions = [step_caption(a.step, last_step, "assign", a.iteration) for a in steps]
+    layout = _layout(style, axis_titles, ranges, "")
+    return _lesson_timeline(frames, captions, layout, start, style,
+                            centroids=len(frames[0]["data"]) - 1)
+
+
+def update_timeline(X: np.ndarray, steps: Sequence[CenterMoves], axis_titles: Sequence[str], *,
+                    last_step: int, iterations: Sequence[int], notes: Sequence[str] = (),
+                    ranges=None, start: int = 0, center_rule: str = "mean",
+                    style: FigureStyle = DEFAULT_STYLE) -> go.Figure:
+    """Screen 4 as a timeline: every update step, each centroid's arrow from where it was
+    (hollow) to the mean of its points (filled).
+
+    ``notes`` (raw text, escaped here; one per step, optional) ends each caption, e.g. how
+    far each centroid moved.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    ranges = ranges or lesson_ranges(X, *[m.old for m in steps], *[m.new for m in steps])
+    frames = []
+    for m in steps:
+        old, new = np.asarray(m.old, dtype=np.float64), np.asarray(m.new, dtype=np.float64)
+        arrows = [
+            {"x": b[0], "y": b[1], "ax": a[0], "ay": a[1], "xref": "x", "yref": "y",
+             "axref": "x", "ayref": "y", "showarrow": True, "arrowhead": 3, "arrowsize": 1.2,
+             "arrowwidth": style.line_width * 1.2, "arrowcolor": cluster_color(j),
+             "standoff": style.centroid_size * 0.35, "text": ""}
+            for j, (a, b) in enumerate(zip(old, new, strict=True)) if np.any(a != b)
+        ]
+        frames.append({"data": [_points(X, m.labels, style, opacity=0.6),
+                                _centroids(old, style, hollow=True, name="old centroids"),
+                                _centroids(new, style, name="new centroids")],
+                       "annotations": arrows + centroid_numbers(new, style)})
+    captions = [step_caption(m.step, last_step, "update", it, center_rule,
+                             notes[i] if i < len(notes) else None)
+                for i, (m, it) in enumerate(zip(steps, iterations, strict=True))]
+    layout = _layout(style, axis_titles, ranges, "")
+    return _lesson_timeline(frames, captions, layout, start, style, centroids=2)

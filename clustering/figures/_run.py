@@ -487,6 +487,7 @@ def timeline_figure(
     last_note: str | None = None,
     equal_aspect: bool = False,
     movable: bool = False,
+    residuals: bool = False,
     uirevision: str | None = None,
     rings: Sequence[int] | None = None,
     ring_name: str = "flagged outliers",
@@ -525,6 +526,9 @@ def timeline_figure(
         Raw text appended to the last step's caption (e.g. why the run stopped).
     movable : bool
         The page lets the user drag centres (2-D only): recorded in ``layout.meta``.
+    residuals : bool
+        Draw a line from every point to its centre at each step (2-D; the lesson's "total
+        error" screen): one trace per cluster, under the points.
 
     Returns
     -------
@@ -558,9 +562,30 @@ def timeline_figure(
                             last_note if s == last else None)
 
     left = SCATTER_WIDTH + _PANEL_GAP
-    scatter_traces = scatter.step_traces(s0, full=True)
+    def residual_lines(s: int) -> list[dict]:
+        """One trace per cluster: a line from every member to its centre (under the points)."""
+        if not residuals:
+            return []
+        out = []
+        for j in range(k):
+            members = points[step_labels[s] == j]
+            xs = np.full(3 * len(members), np.nan)
+            ys = np.full(3 * len(members), np.nan)
+            xs[0::3], ys[0::3] = members[:, 0], members[:, 1]
+            xs[1::3], ys[1::3] = scatter.shown_centers[s, j, 0], scatter.shown_centers[s, j, 1]
+            out.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines",
+                        "name": f"{cluster_name(j)} lines", "hoverinfo": "skip",
+                        "showlegend": False, "connectgaps": False,
+                        "line": {"color": cluster_color(j), "width": style.line_width * 0.5}})
+        return out
+
+    if residuals and d != 2:
+        raise ValueError("residual lines are drawn in 2-D only")
+    lines0 = residual_lines(s0)
+    scatter_traces = lines0 + scatter.step_traces(s0, full=True)
+    points_at = len(lines0) + (1 if regions is not None else 0)
     # A page may recolour the points itself: a neutral hover box never shows a stale colour.
-    scatter_traces[1 if regions is not None else 0]["hoverlabel"] = {
+    scatter_traces[points_at]["hoverlabel"] = {
         "bgcolor": "#FFFFFF", "bordercolor": OUTLINE_COLOR,
         "font": {"color": style.font_color, "size": style.font_size}}
     n_scatter = len(scatter_traces)
@@ -569,7 +594,7 @@ def timeline_figure(
     frames = [
         {
             "name": str(s),
-            "data": scatter.step_traces(s, full=False)
+            "data": residual_lines(s) + scatter.step_traces(s, full=False)
             + objective_cursor(obj, s, y_range, style=style),
             "traces": animated,
             # The caption is the title; a page drawing its own caption reads it from here.
@@ -606,7 +631,7 @@ def timeline_figure(
             # Under the objective panel, entries side by side: the key stays whole at
             # projector sizes instead of scrolling.
             "legend": {"itemclick": False, "itemdoubleclick": False, "x": left,
-                       "y": PANEL_BOTTOM - 0.13, "xanchor": "left", "yanchor": "top",
+                       "y": PANEL_BOTTOM - 0.17, "xanchor": "left", "yanchor": "top",
                        "orientation": "h", "tracegroupgap": 2,
                        "font": {"size": max(11, int(style.font_size * 0.75))},
                        "grouptitlefont": {"size": max(11, int(style.font_size * 0.75))}},
@@ -620,7 +645,7 @@ def timeline_figure(
                 "redraw": bool(scatter.gl or d == 3 or regions is not None),
                 # The points trace and how a label looks, so a page can recolour the points
                 # itself (plotly recomputes every trace on each animated step).
-                "points": 1 if regions is not None else 0,
+                "points": points_at,
                 "colors": [cluster_color(j) for j in range(-1, k)],
                 "symbols": scatter.label_symbols,
             }},

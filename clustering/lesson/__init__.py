@@ -6,9 +6,12 @@ from clustering.lesson._screens import (
     INIT_NOTES,
     LESSON_DATASETS,
     SCREENS,
+    AssignStep,
+    CenterMoves,
     DistanceLines,
     LessonData,
     TwoStarts,
+    assign_steps,
     center_moves,
     distance_lines,
     init_links,
@@ -18,6 +21,7 @@ from clustering.lesson._screens import (
     predict_question,
     showcase_rows,
     two_starts,
+    update_steps,
 )
 
 __all__ = [
@@ -28,7 +32,10 @@ __all__ = [
     "LESSON_DATASETS",
     "LessonData",
     "SCREENS",
+    "AssignStep",
+    "CenterMoves",
     "TwoStarts",
+    "assign_steps",
     "center_moves",
     "distance_lines",
     "init_links",
@@ -38,4 +45,5 @@ __all__ = [
     "predict_question",
     "showcase_rows",
     "two_starts",
+    "update_steps",
 ]

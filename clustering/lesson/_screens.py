@@ -25,9 +25,10 @@ from clustering.evaluation import evaluate
 
 __all__ = [
     "DATA_NOTES", "EVALUATION_METRICS", "INIT_CHOICES", "INIT_NOTES", "LESSON_DATASETS",
-    "SCREENS", "CenterMoves", "DistanceLines", "LessonData", "PredictQuestion", "Screen",
-    "TwoStarts", "center_moves", "distance_lines", "init_links", "lesson_data", "lesson_run",
-    "lesson_scores", "predict_question", "showcase_rows", "step_of", "two_starts",
+    "SCREENS", "AssignStep", "CenterMoves", "DistanceLines", "LessonData", "PredictQuestion",
+    "Screen", "TwoStarts", "assign_steps", "center_moves", "distance_lines", "init_links",
+    "lesson_data", "lesson_run", "lesson_scores", "predict_question", "showcase_rows",
+    "step_of", "two_starts", "update_steps",
 ]
 
 
@@ -320,6 +321,53 @@ def center_moves(history: History, iteration: int = 1) -> CenterMoves:
     step = step_of(history, "update", iteration)
     labels = _full_labels(history)[step].astype(np.int64)
     return CenterMoves(step, history.centers[step - 1], history.centers[step], labels)
+
+
+# eq=False: fields hold arrays.
+@dataclass(frozen=True, eq=False)
+class AssignStep:
+    """One assign step of the run, as screen 3 steps through them.
+
+    Attributes
+    ----------
+    step, iteration : int
+        The step in the history and its iteration.
+    labels : ndarray of shape (n,)
+        Clusters after the step.
+    centers : ndarray of shape (k, d)
+        The centroids the points chose between.
+    lines : DistanceLines
+        Lines from a few points (the highlighted one first) to every centroid.
+    """
+
+    step: int
+    iteration: int
+    labels: np.ndarray
+    centers: np.ndarray
+    lines: DistanceLines
+
+
+def assign_steps(X: np.ndarray, history: History, row: int, n_lines: int = 3
+                 ) -> list[AssignStep]:
+    """Every assign step of the run, with distance lines from ``row`` and a few spread-out
+    points (:func:`showcase_rows`) to the centroids in effect."""
+    labels = _full_labels(history)
+    out = []
+    for s, phase in enumerate(history.phase):
+        if phase != "assign":
+            continue
+        centers = history.centers[s]
+        lines = distance_lines(X, centers, showcase_rows(X, centers, row, n_lines))
+        out.append(AssignStep(s, int(history.iteration[s]), labels[s].astype(np.int64),
+                              centers, lines))
+    return out
+
+
+def update_steps(history: History) -> list[CenterMoves]:
+    """Every update step of the run: :func:`center_moves` of each iteration."""
+    return [center_moves(history, int(it))
+            for phase, it in zip(history.phase, history.iteration, strict=True)
+            if phase == "update"]
 
 
 def init_links(centers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

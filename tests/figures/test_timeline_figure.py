@@ -128,3 +128,57 @@ def test_presentation_sizes():
 def test_bad_shapes_are_refused():
     with pytest.raises(ValueError, match="shapes"):
         build(shapes="stars")
+
+
+# --- the lesson's timelines ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def lesson_history():
+    from clustering.lesson import lesson_data, lesson_run
+
+    data = lesson_data("blobs")
+    return data.X, lesson_run(data.X, 3, "random", 0).history
+
+
+def test_assign_timeline_has_one_frame_per_assign_with_fixed_traces(lesson_history):
+    from clustering.figures import assign_timeline
+    from clustering.lesson import assign_steps
+
+    X, history = lesson_history
+    steps = assign_steps(X, history, 5)
+    fig = assign_timeline(X, steps, ["x", "y"], last_step=history.n_steps - 1, highlight=5)
+    go.Figure(fig.to_dict())
+    assert len(fig.frames) == len(steps)
+    assert {len(f.data) for f in fig.frames} == {len(fig.data)}
+    assert fig.layout.meta["timeline"]["layout_frames"] is True
+    for frame, a in zip(fig.frames, steps, strict=True):
+        assert frame.layout.title.text.startswith(f"<b>Step {a.step} of ")
+        assert any(n.text == f"{a.lines.distances[0, 0]:.2g}" for n in frame.layout.annotations)
+
+
+def test_update_timeline_arrows_go_from_old_to_new(lesson_history):
+    from clustering.figures import update_timeline
+    from clustering.lesson import update_steps
+
+    X, history = lesson_history
+    moves = update_steps(history)
+    iterations = [int(history.iteration[m.step]) for m in moves]
+    fig = update_timeline(X, moves, [HOSTILE, "y"], last_step=history.n_steps - 1,
+                          iterations=iterations, notes=[HOSTILE] * len(moves))
+    assert len(fig.frames) == len(moves)
+    first = fig.frames[0]
+    arrows = [a for a in first.layout.annotations if a.showarrow]
+    moved = int(np.sum(np.any(moves[0].old != moves[0].new, axis=1)))
+    assert len(arrows) == moved
+    assert not any("<script" in s for s in all_strings(fig.to_dict()))
+
+
+def test_residual_lines_join_every_point_to_its_centre():
+    fig = build(residuals=True)
+    points, labels, centers, *_ = make_run()
+    names = [t.name for t in fig.data]
+    lines = [t for t in fig.frames[-1].data if (t.name or "").endswith(" lines")]
+    assert len(lines) == 3 and names.index("Cluster 0 lines") < names.index("points")
+    assert sum(np.isfinite(np.asarray(t.x, dtype=float)).sum() for t in lines) == 2 * len(points)
+    assert meta(fig)["points"] == 3

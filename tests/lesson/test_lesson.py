@@ -169,3 +169,29 @@ def test_lesson_scores_are_the_evaluation_metrics(data):
     assert [METRICS[k].needs_labels for k in scores] == [True] * 5 + [False]
     assert all(v is not None and -1 <= v <= 1 for v in scores.values())
     assert scores["ari"] == pytest.approx(adjusted_rand_score(d.true_labels, run.labels))
+
+
+def test_assign_steps_are_the_runs_assign_steps_with_lines_to_their_centroids(data):
+    from clustering.lesson._screens import assign_steps
+
+    X = data["blobs"].X
+    history = lesson_run(X, 3, "random", 0).history
+    row = predict_question(X, history).row
+    steps = assign_steps(X, history, row)
+    assert [a.step for a in steps] == [s for s, p in enumerate(history.phase) if p == "assign"]
+    for a in steps:
+        np.testing.assert_array_equal(a.centers, history.centers[a.step])
+        np.testing.assert_array_equal(a.labels, history.labels[a.step])
+        assert a.lines.rows[0] == row
+        np.testing.assert_array_equal(a.lines.nearest, a.labels[a.lines.rows])
+
+
+def test_update_steps_are_every_iterations_moves(data):
+    from clustering.lesson._screens import update_steps
+
+    history = lesson_run(data["blobs"].X, 3, "random", 0).history
+    moves = update_steps(history)
+    assert [m.step for m in moves] == [s for s, p in enumerate(history.phase) if p == "update"]
+    for m in moves:
+        np.testing.assert_array_equal(m.new, history.centers[m.step])
+        np.testing.assert_array_equal(m.old, history.centers[m.step - 1])

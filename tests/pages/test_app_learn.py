@@ -85,7 +85,9 @@ def test_picker_jumps_and_the_url_follows(learn):
     assert not learn.exception
     assert heading(learn).startswith("6. ")
     assert url_screen(learn) == 6
-    figure_by_key(learn, "learn_objective")
+    fig = chart(learn)  # one timeline: residual lines, points and the objective panel
+    assert fig["layout"]["meta"]["timeline"]["cursor"]
+    assert any(t.get("name", "").endswith(" lines") for t in fig["data"])
 
 
 def _expected_answer(name="blobs", k=3, init="random", seed=0):
@@ -170,19 +172,22 @@ def test_every_screen_scales_up_in_presentation_mode(screen):
     assert at.query_params["present"] == "1" and url_screen(at) == screen.number
 
 
-def test_later_iteration_asks_a_new_question():
+def test_after_the_answer_the_assign_screen_steps_through_every_assign():
     data = lesson_data("blobs")
     history = lesson_run(data.X, 3, "random", 0).history
-    q2 = predict_question(data.X, history, 2)
+    assigns = [s for s, p in enumerate(history.phase) if p == "assign"]
     at = page(PAGE, {"screen": "3"}).run()
+    assert "learn_iteration" not in [w.key for w in at.slider]  # no server-side stepping
     at.radio(key="learn_predict").set_value(0).run()
-    at.slider(key="learn_iteration").set_value(2).run()
     assert not at.exception
-    assert at.radio(key="learn_predict").value is None
-    # Before the 2nd assign the points keep their colours from the 1st iteration.
-    colors = chart(at)["data"][0]["marker"]["color"]
-    assert len(set(colors)) == 3
-    _answer_and_check(at, q2.answer, q2.answer)
+    frames = chart(at)["frames"]
+    assert len(frames) == len(assigns)
+    last = history.n_steps - 1
+    for frame, step, iteration in zip(frames, assigns, range(1, len(assigns) + 1),
+                                      strict=True):
+        title = frame["layout"]["title"]["text"]
+        assert title.startswith(f"<b>Step {step} of {last}</b> · iteration {iteration} · assign")
+        assert frame["layout"]["annotations"]  # centroid numbers and distances move along
 
 
 def test_page_file_is_short():

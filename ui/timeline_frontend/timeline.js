@@ -153,7 +153,16 @@
     // here too: plotly recomputes every trace of the figure on each animated step, and the
     // points are the bulk of it.
     state.labels = null;
-    state.frames = frames.map((f) => ({ name: f.name, data: f.data, traces: f.traces }));
+    // Lesson timelines move annotations (arrows, distances) with their frames: keep those.
+    const keepLayout = Boolean(meta.layout_frames);
+    state.frames = frames.map((f) => {
+      const out = { name: f.name, data: f.data, traces: f.traces };
+      if (keepLayout && f.layout) {
+        out.layout = Object.assign({}, f.layout);
+        delete out.layout.title;
+      }
+      return out;
+    });
     if (!state.redraw && meta.colors && frames.length) {
       const at = frames[0].traces.indexOf(meta.points);
       if (at >= 0) {
@@ -168,11 +177,14 @@
     state.steps = frames.length;
     document.body.classList.toggle("static", state.steps < 2);
     const layout = Object.assign({}, fig.layout);
-    layout.title = Object.assign({}, layout.title || {}, { text: "" });
-    layout.margin = Object.assign({}, layout.margin || {}, { t: 24 });
+    if (state.steps >= 2) {
+      // The caption is drawn above the chart; a still figure keeps its own title.
+      layout.title = Object.assign({}, layout.title || {}, { text: "" });
+      layout.margin = Object.assign({}, layout.margin || {}, { t: 24 });
+    }
     layout.autosize = true;
     const start = Math.min(Math.max(Number(meta.start) || 0, 0), Math.max(state.steps - 1, 0));
-    showCaption(start);
+    if (state.steps >= 2) showCaption(start);
     const size = layoutSize();
     layout.height = size.plot;
     setFrameHeight(size.total);
@@ -260,6 +272,7 @@
   // Steps are queued: a burst of key presses lands on the last one, in order. ``target`` is
   // where the queue will end, so a press during a repaint counts from there.
   function go(target, started) {
+    if (state.steps < 2) return state.busy;
     const s = Math.min(Math.max(target, 0), state.steps - 1);
     state.target = s;
     state.busy = state.busy.then(async () => {

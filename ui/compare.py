@@ -336,7 +336,12 @@ def table_section(row: GridRow, names: list[str], cells: dict) -> None:
     fmt["Fit time (s)"] = st.column_config.NumberColumn(format="%.3f")
     fmt["Clusters"] = st.column_config.NumberColumn(format="%d")
     fmt["Notes"] = st.column_config.TextColumn(width="large")
-    st.dataframe(frame, key="compare_table", hide_index=True, column_config=fmt,
+    # An undefined score reads "n/a" (the Notes say why), not the grid's "None".
+    digits = {"Clusters": 0, "Noise (%)": 1, "Calinski-Harabasz": 1}
+    shown = frame.style.format(
+        {c: f"{{:.{digits.get(c, 3)}f}}" for c in frame.columns
+         if c not in ("Algorithm", "Rows used", "Notes")}, na_rep="n/a")
+    st.dataframe(shown, key="compare_table", hide_index=True, column_config=fmt,
                  width="stretch")
     st.caption("Click a column header to sort. Noise points are left out of silhouette, "
                "Calinski-Harabasz and Davies-Bouldin, and count as one extra class in ARI, "

@@ -124,6 +124,11 @@ def results_table(entries: list[tuple[str, AlgorithmResult, Evaluation | None]],
             row.update(ARI=values.get("ari"), AMI=values.get("ami"),
                        **{"V-measure": values.get("v_measure")})
         notes = ([result.skipped_reason] if result.skipped_reason else []) + list(result.notes)
+        if evaluation is not None:  # why a score is missing (e.g. every point is noise)
+            notes += list(dict.fromkeys(
+                evaluation.reasons[key] for key in ("silhouette", "calinski_harabasz",
+                                                    "davies_bouldin")
+                if values.get(key) is None and key in evaluation.reasons))
         row["Notes"] = " ".join(notes)
         rows.append(row)
     frame = pd.DataFrame(rows)

@@ -51,14 +51,18 @@ def _small(fig: go.Figure, style: FigureStyle, title: str | None, height_ratio=0
     return fig.update_layout(height=max(300, int(style.height * height_ratio)))
 
 
-def _k_axis(fig: go.Figure, ks: np.ndarray, current_k: int | None, style: FigureStyle):
+def _k_axis(fig: go.Figure, ks: np.ndarray, current_k: int | None, style: FigureStyle,
+            label: bool = True, label_at: str = "bottom"):
+    """K on x; the sidebar's K as a dotted line, labelled at ``label_at`` ("top" or
+    "bottom": away from the recommended K's label) unless ``label`` is False (that label
+    already names it)."""
     fig.update_xaxes(title_text=K_TITLE, tickmode="array", tickvals=ks.tolist(),
                      range=[ks.min() - 0.5, ks.max() + 0.5], zeroline=False)
     if current_k is not None and ks.min() <= current_k <= ks.max():
         fig.add_vline(x=current_k, line={"color": "#9A9A9A", "width": 1, "dash": "dot"},
-                      annotation={"text": f"sidebar K={current_k}", "font": {
+                      annotation={"text": f"sidebar K={current_k}" if label else "", "font": {
                           "size": style.font_size - 2, "color": "#6B6B6B"}},
-                      annotation_position="bottom right")
+                      annotation_position=f"{label_at} right")
 
 
 def score_vs_k_figure(
@@ -132,14 +136,21 @@ def score_vs_k_figure(
         # The label points in from the ring towards the middle of the chart, so it never
         # leaves the plot at a top or bottom extreme or at the first K.
         upper = yb >= np.nanmean(y[ok])
+        same = best_k == current_k  # one label says both, so the two never overlap
         fig.add_annotation(
-            x=best_k, y=yb, text=f"<b>{escape_text(best_text)} K={best_k}</b>",
+            x=best_k, y=yb, text=f"<b>{escape_text(best_text)} K={best_k}</b>"
+            + (" (= sidebar K)" if same else ""),
             showarrow=True, arrowcolor=MARK_COLOR, arrowwidth=1.5,
             ax=45 if best_k < ks.max() else -45, ay=40 if upper else -40,
             font={"color": MARK_COLOR, "size": style.font_size}, bgcolor="rgba(255,255,255,0.8)",
         )
     _small(fig, style, title)
-    _k_axis(fig, ks, current_k, style)
+    marked = best_k is not None and ok[ks == best_k].any()
+    # The best K's label points down from a high point and up from a low one: the sidebar
+    # label goes to the other end of its line.
+    high = marked and float(y[ks == best_k][0]) >= np.nanmean(y[ok])
+    _k_axis(fig, ks, current_k, style, label=not (marked and best_k == current_k),
+            label_at="top" if high else "bottom")
     fig.update_yaxes(title_text=name, range=list(y_range) if y_range else None)
     return fig
 

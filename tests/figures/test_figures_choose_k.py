@@ -104,3 +104,22 @@ def test_init_study_figure_has_a_box_of_points_per_method():
     assert fig.layout.font.size == PRESENTATION_STYLE.font_size
     with pytest.raises(ValueError, match=r"shape \(2, 2\)"):
         init_study_figure(["a", "b"], values, value_label="v", seeds=[1, 2])
+
+
+def test_the_sidebar_label_never_sits_on_the_recommended_ks_label():
+    objective = np.array([100.0, 30.0, 20.0, 18.0, 17.0, 16.0, 15.0])  # K=3 under the mean
+    same = score_vs_k_figure(KS, objective, label="Objective", best_k=3, best_text="elbow",
+                             current_k=3)
+    texts = [a.text for a in same.layout.annotations]
+    assert "<b>elbow K=3</b> (= sidebar K)" in texts
+    assert not any(t.startswith("sidebar K") for t in texts)  # one label says both
+    # A low best point has its label above it: the sidebar's label goes to the bottom.
+    low = score_vs_k_figure(KS, objective, label="Objective", best_k=3, best_text="elbow",
+                            current_k=4)
+    (side,) = [a for a in low.layout.annotations if a.text == "sidebar K=4"]
+    assert side.y == 0
+    # A high best point has its label below it: the sidebar's label goes to the top.
+    high = score_vs_k_figure(KS, -objective, label="Score", best_k=3, best_text="peak",
+                             current_k=4)
+    (side,) = [a for a in high.layout.annotations if a.text == "sidebar K=4"]
+    assert side.y == 1

@@ -172,3 +172,11 @@ def test_largest_k_slider_changes_the_range():
     assert values(figure_by_key(at, "choose_k_silhouette")["data"][0]["x"]) == [2, 3, 4, 5]
     assert [b.key for b in at.button if b.key.startswith("choose_k_open_")] == [
         f"choose_k_open_{k}" for k in range(2, 6)]
+
+
+def test_the_sidebar_k_label_does_not_sit_on_the_elbow_label(iris):
+    """Defect: "sidebar K=3" overlapped "elbow K=3" when both are K=3 (Iris, the default)."""
+    fig = figure_by_key(iris, "choose_k_objective")
+    texts_ = [a.get("text", "") for a in fig["layout"].get("annotations", [])]
+    assert "<b>elbow K=3</b> (= sidebar K)" in texts_  # one label for both
+    assert not [t for t in texts_ if t.startswith("sidebar K=")]

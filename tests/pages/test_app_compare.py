@@ -227,3 +227,18 @@ def test_algorithm_choice_is_in_the_link(compare):
     at = page(PAGE, {"algorithms": ["nope"]}, clear_cache=False).run()
     assert not at.exception
     assert at.multiselect(key="compare_algorithms").value == list(DEFAULT_ALGORITHMS)
+
+
+def test_all_noise_shows_n_a_and_the_reason_never_none():
+    """Defect: Compare printed "None" when DBSCAN marked every point as noise."""
+    import pyarrow as pa
+
+    at = page("pages/3_Compare.py", {"algorithms": ["dbscan"], "dbscan.eps": "0.01",
+                                     "toys": "0"}).run()
+    assert not at.exception
+    table = at.dataframe[-1]
+    shown = pa.ipc.open_stream(table.proto.arrow_data.styler.display_values).read_all()
+    shown = shown.to_pandas()
+    assert shown.loc[0, "Silhouette"] == "n/a" and shown.loc[0, "Clusters"] == "0"
+    assert "Every point is noise" in shown.loc[0, "Notes"]
+    assert "None" not in shown.to_csv()

@@ -13,6 +13,7 @@ from ui.manual import manual_rows
 from ui.metrics_panel import headline_metrics, metrics_panel
 from ui.run_file import open_run_section
 from ui.run_view import (
+    profile_caption,
     replay,
     run_banner,
     run_moves,
@@ -54,8 +55,7 @@ with page_guard():
         with whatif_tab:
             compare_tab(active, result, evaluation, view)
         with profile_tab:
-            st.caption("Size and mean of every numeric feature per cluster, in the table's own "
-                       "units; categorical features as the shares of their levels.")
+            st.caption(profile_caption(active))
             st.dataframe(cache.profiles(spec), key="explore_profiles", width="stretch")
         # The analyst's tabs run only while open (the tab state makes a click rerun the page).
         if outlier_tab.open:

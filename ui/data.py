@@ -112,8 +112,16 @@ def _upload_source() -> Source | None:
         default_features=list(table.default_features),
         label_candidates=list(table.label_candidates),
         default_label=None,
-        notes=list(table.notes),
+        notes=[*table.notes, *_left_out(table.excluded)],
     )
+
+
+def _left_out(excluded: dict[str, str]) -> list[str]:
+    """One note naming every column left out of the default features, each with its reason."""
+    if not excluded:
+        return []
+    reasons = "; ".join(f"‘{name}’: {why}" for name, why in excluded.items())
+    return [f"Left out of the default features ({len(excluded)}): {reasons}."]
 
 
 def _receive_upload() -> None:
@@ -133,26 +141,70 @@ def _receive_upload() -> None:
         "name": PurePath(file.name).name,
         "suffix": PurePath(file.name).suffix.lower(),
     }
+    st.session_state.pop("upload_ragged", None)
     try:
         cache.table(candidate["digest"], data, candidate["suffix"], None, None, False)
     except TableError as exc:
         st.session_state["upload_error"] = str(exc)
+        # Lines with the wrong number of fields: offer to skip them right with the error,
+        # when a read that skips them works.
+        try:
+            skipping = cache.table(candidate["digest"], data, candidate["suffix"], None, None,
+                                   True)
+        except TableError:
+            return
+        if skipping.n_skipped_lines:
+            st.session_state["upload_ragged"] = {**candidate,
+                                                 "n_skipped": skipping.n_skipped_lines}
         return
+    _accept(candidate, {})
+
+
+def _accept(candidate: dict, options: dict) -> None:
     st.session_state.pop("upload_error", None)
+    st.session_state.pop("upload_accepted_skipping", None)
     st.session_state["upload"] = candidate
-    st.session_state["upload_options"] = {}
+    st.session_state["upload_options"] = options
     set_value("sb_dataset", UPLOAD)
     set_value("sb_features", DATA_DEFAULT)
     set_value("sb_label", DATA_DEFAULT)
+
+
+def _accept_skipping() -> None:
+    """The offer made with a ragged file's error: use it, skipping the bad lines."""
+    pending = st.session_state.pop("upload_ragged", None)
+    if pending is None:
+        return
+    candidate = {key: pending[key] for key in ("digest", "data", "name", "suffix")}
+    st.session_state["sb_skip_bad"] = True  # the "How the file is read" box shows it
+    _accept(candidate, {"skip_bad_lines": True})
+    st.session_state["upload_accepted_skipping"] = True
+
+
+def _ragged_offer(error: str | None) -> None:
+    """The refusal of a ragged file, with the button that reads it skipping bad lines."""
+    pending = st.session_state.get("upload_ragged")
+    if pending is None:
+        if error:
+            st.sidebar.error(md_escape(error))
+        return
+    n = pending["n_skipped"]
+    st.sidebar.error(md_escape(error or pending.get("error", "")) if error else
+                     f"{md_escape(pending['name'])} has lines with the wrong number of fields.")
+    st.sidebar.button(f"Skip the {n:,} bad line{'s' * (n != 1)} and use the file",
+                      key="sb_accept_skipping", on_click=_accept_skipping, type="primary",
+                      icon=":material/playlist_remove:")
 
 
 def _upload_options() -> None:
     """Re-read options for the current upload (header row, bad lines, sheet)."""
     opts = dict(st.session_state.get("upload_options", {}))
     upload = st.session_state["upload"]
-    # The first read (default options) succeeded at upload time and is cached; it lists the
-    # workbook's sheets whatever the file was called.
-    first = cache.table(upload["digest"], upload["data"], upload["suffix"], None, None, False)
+    # The first read (default options, bad lines skipped if the file was accepted that way)
+    # succeeded at upload time and is cached; it lists the workbook's sheets whatever the
+    # file was called.
+    first = cache.table(upload["digest"], upload["data"], upload["suffix"], None, None,
+                        st.session_state.get("upload_accepted_skipping", False))
     with st.sidebar.expander("How the file is read"):
         if len(first.sheet_names) > 1:
             opts["sheet"] = st.selectbox("Sheet", first.sheet_names, key="sb_sheet")
@@ -171,8 +223,7 @@ def pick_source() -> Source:
     """Draw the data picker in the sidebar and return the selected table."""
     st.sidebar.header("Data")
     _receive_upload()
-    if error := st.session_state.pop("upload_error", None):
-        st.sidebar.error(md_escape(error))
+    _ragged_offer(st.session_state.pop("upload_error", None))
     has_upload = "upload" in st.session_state
     options = [*DATASETS, *([UPLOAD] if has_upload else [])]
     if get("sb_dataset") not in options:
@@ -200,7 +251,10 @@ def pick_source() -> Source:
             source = _upload_source()
         except TableError as exc:
             st.sidebar.error(md_escape(exc))
-            st.session_state["upload_options"] = {}
+            # Back to how the file was accepted (maybe skipping its bad lines).
+            st.session_state["upload_options"] = (
+                {"skip_bad_lines": True}
+                if st.session_state.get("upload_accepted_skipping") else {})
             source = _upload_source()
         assert source is not None
         return source

@@ -19,7 +19,8 @@ _BUTTONS = (
      "(the Outliers tab's rule); rows left out of the clustering are marked, never given a "
      "cluster."),
     ("centroids", "Centroids (CSV)", "text/csv",
-     "One row per cluster, in the original units of the features."),
+     "One row per cluster: the centres k-means used, in the original units of the features "
+     "(with missing cells filled as the sidebar says, unlike the profile means)."),
     ("settings", "Run settings (JSON)", "application/json",
      "Everything needed to reproduce this run."),
 )

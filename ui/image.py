@@ -231,10 +231,18 @@ def pick_image() -> tuple[Picked, str | None]:
     return picked, refusal
 
 
+def _typed_k() -> None:
+    set_value("image_k", int(st.session_state["image_k_exact"]))
+
+
 def knobs() -> Knobs:
     st.sidebar.header("Quantization")
     k = setting(st.sidebar.slider, "image_k", "Number of colours K", 2, 256,
                 help="24-bit colour has 16.7 million shades; keep only K of them.")
+    # A slider over 2..256 makes an exact K hard to hit: the same setting, typed.
+    st.session_state["image_k_exact"] = int(k)
+    st.sidebar.number_input("…or type K exactly", 2, 256, step=1, key="image_k_exact",
+                            on_change=_typed_k)
     space = setting(st.sidebar.radio, "image_space", "Colour space", list(SPACES),
                     format_func=SPACES.get,
                     help="Where k-means measures distance. In CIELAB, equal distances "

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from clustering.data import DATASETS
@@ -218,6 +219,22 @@ def settings_record(active: ActiveData, settings: RunSettings) -> dict:
         "scaling": prepared.scaling,
         **settings.as_dict(),
     }
+
+
+def profile_caption(active: ActiveData) -> str:
+    """What the profile table shows, and how it differs from centroids.csv after filling."""
+    prepared = active.prepared
+    text = ("Size and mean of every numeric feature per cluster, in the table's own units; "
+            "categorical features as the shares of their levels.")
+    if prepared.missing not in ("mean", "median") or not prepared.numeric_features:
+        return text
+    cells = active.source.frame.iloc[prepared.row_index][list(prepared.numeric_features)]
+    n = int(cells.apply(pd.to_numeric, errors="coerce").isna().to_numpy().sum())
+    if n:
+        text += (f" These means leave out the {n:,} missing cell{'s' * (n != 1)}; "
+                 "centroids.csv holds the centres k-means used, where those cells were "
+                 f"filled with the column {prepared.missing}, so the two can differ slightly.")
+    return text
 
 
 # --- moved centres ---------------------------------------------------------------------------

@@ -310,6 +310,10 @@ def _parse(
                 on_bad_lines=on_bad_lines,
                 encoding_errors=reading.errors,
                 dtype=dict.fromkeys(reading.text_columns, str) or None,
+                # Only empty cells are missing here: a marker such as "n/a" stays the text
+                # it was, so a download gives it back; the column is still read as numbers.
+                keep_default_na=False,
+                na_values=[""],
             )
     except pd.errors.EmptyDataError as exc:
         raise TableError("The file is empty.") from exc

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 
+import numpy as np
 import pytest
 
 from clustering.data._datasets import load_dataset
@@ -322,3 +324,139 @@ def test_workbook_sheets_are_picked_by_name():
     at.selectbox(key="sb_sheet").set_value("2024").run()  # a sheet named like a number
     assert not at.exception
     assert "on 40 rows" in summary(at)
+
+
+# --- defects found by a new user (issue 15) ---------------------------------------------------
+
+
+def test_one_feature_draws_a_strip_by_cluster():
+    """Defect 1: one selected feature crashed ("features [0, 0] repeat a column")."""
+    at = page("pages/1_Explore.py", {"features": "petal width (cm)"}).run()
+    assert not at.exception, at.exception
+    assert not at.error
+    fig = run_figure(at)
+    assert fig["layout"]["xaxis"]["title"]["text"] == "petal width (z-score)"
+    assert fig["layout"]["yaxis"]["title"]["text"] == "(random spread, no meaning)"
+    centers = [t for t in fig["data"] if t.get("name") == "centroids"][0]
+    assert set(array(centers["y"]).tolist()) == {0.0}  # centres on the midline
+    assert len(set(array(fig["frames"][-1]["data"][0]["marker"]["color"]).tolist())) == 3
+
+
+def test_the_same_feature_on_both_axes_is_a_strip_too():
+    at = page("pages/1_Explore.py", {"axes": "features", "x": "petal width (cm)",
+                                     "y": "petal width (cm)"}).run()
+    assert not at.exception and not at.error
+    assert run_figure(at)["layout"]["yaxis"]["title"]["text"] == "(random spread, no meaning)"
+
+
+def _settings_record_script():
+    import streamlit as st
+
+    from ui.data import data_and_knobs
+    from ui.layout import setup_page
+    from ui.run_view import settings_record
+
+    setup_page("Explore")
+    active, run = data_and_knobs()
+    st.json(settings_record(active, run))
+
+
+def test_run_settings_record_everything_needed_to_reproduce_the_run():
+    """Defect 2: run_settings.json left out scaling, missing values, the label column and
+    the data's own seed and size."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_settings_record_script, default_timeout=120)
+    for name, value in {"dataset": "moons", "n": "300", "data_seed": "7", "noise": "0.2",
+                        "scaling": "minmax", "missing": "median", "k": "4"}.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, at.exception
+    record = json.loads(at.json[0].value)
+    assert record["dataset"] == "moons" and record["n_samples"] == 300
+    assert record["data_seed"] == 7 and record["noise"] == 0.2
+    assert record["scaling"] == "minmax" and record["missing_values"] == "median"
+    assert "label_column" in record and record["n_clusters"] == 4
+    assert record["rows_clustered"] == 300 and record["features"]
+
+
+def test_3d_keeps_class_shapes_apart_from_the_centroid_mark():
+    """Defect 7: in 3-D the virginica marker and the centroid mark were the same shape."""
+    at = page("pages/1_Explore.py", {"view": "3d"}).run()
+    assert not at.exception
+    fig = run_figure(at)
+    centroid = [t for t in fig["data"] if t.get("name") == "centroids"][0]["marker"]["symbol"]
+    points = fig["data"][0]["marker"]["symbol"]
+    assert centroid not in set(points)
+    key = {t["name"]: t["marker"]["symbol"] for t in fig["data"]
+           if t.get("legendgroup") == "classes"}
+    assert set(key) == {"setosa", "versicolor", "virginica"}
+    assert centroid not in key.values() and set(key.values()) == set(points)
+
+
+def test_a_ragged_file_is_offered_skipping_with_its_error():
+    """Defect 3: "choose to skip bad lines" was only possible after a file was accepted."""
+    at = page("pages/1_Explore.py").run()
+    data = corpus_file("ragged_rows.csv").read_bytes()
+    at.file_uploader(key="sb_upload").set_value(("ragged_rows.csv", data, "text/csv")).run()
+    assert not at.exception
+    errors = [e.value for e in at.sidebar.error]
+    assert len(errors) == 1 and "skip bad lines" in errors[0]
+    offer = at.button(key="sb_accept_skipping")
+    assert "Skip the 2 bad lines" in offer.label  # "4,5" and "6,7,8,9"
+    assert at.selectbox(key="sb_dataset").value == "iris"  # nothing changed yet
+    offer.click().run()
+    assert not at.exception
+    assert at.selectbox(key="sb_dataset").value == "upload"
+    assert at.checkbox(key="sb_skip_bad").value is True
+    assert not at.sidebar.error
+    assert "skipped" in texts(at).lower()
+
+
+def test_every_column_left_out_of_an_upload_says_why():
+    """Defect 4: the notes said why customer_id was left out, not name, email, ..."""
+    rows = ["customer_id,name,email,signup_date,region,is_member,age,spend"]
+    for i in range(30):
+        rows.append(f"{1000 + 7 * i},Name {i},user{i}@example.com,2024-01-{1 + i % 28:02d},"
+                    f"{'north' if i % 2 else 'south'},{'yes' if i % 3 else 'no'},"
+                    f"{20 + (i * 13) % 47},{(i * 37) % 101}.5")
+    data = ("\n".join(rows) + "\n").encode()
+    at = page("pages/1_Explore.py").run()
+    at.file_uploader(key="sb_upload").set_value(("customers.csv", data, "text/csv")).run()
+    assert not at.exception
+    note = next(t for t in texts(at).splitlines() if "Left out of the default features" in t)
+    for column in ("customer_id", "name", "email", "signup_date", "region", "is_member"):
+        assert f"‘{column}’: " in note, (column, note)
+    assert "‘age’" not in note and "‘spend’" not in note
+
+
+def _with_markers() -> bytes:
+    rows = ["age,spend,visits"]
+    for i in range(40):
+        age = "n/a" if i % 8 == 0 else str(20 + (i * 13) % 47)
+        rows.append(f"{age},{(i * 37) % 101}.5,{(i * 7) % 11}")
+    return ("\n".join(rows) + "\n").encode()
+
+
+def test_after_imputation_profiles_and_centroids_say_which_is_which():
+    """Defect 5: profiles (means of the cells present) and centroids.csv (centres with the
+    filled cells) disagreed without saying why."""
+    at = page("pages/1_Explore.py", {"missing": "mean"}).run()
+    at.file_uploader(key="sb_upload").set_value(("m.csv", _with_markers(), "text/csv")).run()
+    assert not at.exception
+    note = next(c.value for c in at.caption if "Size and mean" in c.value)
+    assert "leave out the 5 missing cells" in note and "filled with the column mean" in note
+
+
+def test_na_markers_keep_their_original_text_in_the_labelled_table():
+    """Defect 5: "n/a" cells came back empty in the labelled CSV."""
+    from clustering.data import labeled_csv, prepare
+    from clustering.io import load_table
+
+    table = load_table(_with_markers(), "m.csv")
+    assert "age" in table.default_features  # still read as numbers
+    prepared = prepare(table.frame, ["age", "spend"], None, missing="median")
+    n = len(prepared.row_index)
+    out = labeled_csv(table.frame, prepared.row_index, np.zeros(n, int), np.zeros(n)).decode(
+        "utf-8-sig")
+    assert out.splitlines()[1].startswith('"n/a",0.5,')

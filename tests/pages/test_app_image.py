@@ -210,3 +210,15 @@ def test_zoom_shows_the_same_detail_of_every_image(image_page):
     assert captions(at)[4] == "Original: columns 260–379, rows 154–273"
     at.slider(key="image_zoom_x").set_value(0).run()
     assert captions(at)[5] == "k-means: columns 0–119, rows 154–273"
+
+
+def test_an_exact_k_can_be_typed(image_page):
+    """Defect: the 2..256 slider made an exact K hard to hit; a number input sets it."""
+    at = image_page
+    at.number_input(key="image_k_exact").set_value(37).run()
+    assert not at.exception
+    assert at.slider(key="image_k").value == 37
+    assert len(palette_colors(at)) == 37
+    at.slider(key="image_k").set_value(9).run()  # and the typed box follows the slider
+    assert at.number_input(key="image_k_exact").value == 9
+    assert at.query_params["colors"] == ["9"] or at.query_params["colors"] == "9"

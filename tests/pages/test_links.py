@@ -36,6 +36,7 @@ NOT_SETTINGS = {
     "learn_iteration": "a cursor in the run on one screen; its range follows the run",
     "learn_error_step": "a cursor in the run on one screen; its range follows the run",
     "learn_predict": "the reader's answer to a question",
+    "image_k_exact": "image_k typed: a second input for the same setting",
     "sb_sheet": "how an upload is read: uploads are not in links",
     "sb_header": "how an upload is read: uploads are not in links",
     "sb_skip_bad": "how an upload is read: uploads are not in links",

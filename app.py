@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui.layout import REPO, notices, setup_page
-from ui.state import sync_url
+from ui.state import SETTINGS, sync_url
 
 # (page file, link label, icon, what it is for); a page appears once its file exists.
 PAGES = [
@@ -32,12 +32,17 @@ st.markdown(
     "centres move to the middle of their points, and the total reconstruction error falls "
     "until nothing changes. Start on Iris, pick another dataset, or drop in your own table."
 )
+if st.button("Start here: watch k-means on Iris", key="home_start", type="primary",
+             icon=":material/play_arrow:"):
+    st.switch_page("pages/1_Explore.py")
+st.caption("New to k-means? **Learn k-means** below tells the story in eight screens.")
 
 left, right = st.columns([3, 2], gap="large")
 with left:
     picture = REPO / "assets" / "explore.png"
     if picture.exists():
-        st.image(str(picture), caption="The Explore page on Iris, K=5")
+        st.image(str(picture), caption="The Explore page as it opens: Iris, "
+                 f"K={SETTINGS['sb_k'].default}, one timeline for the whole run")
 with right:
     st.subheader("Pages")
     for path, label, icon, blurb in PAGES:

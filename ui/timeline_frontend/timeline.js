@@ -487,7 +487,11 @@
   buttons.last.addEventListener("click", () => { stop(); go(state.steps - 1, performance.now()); });
   buttons.play.addEventListener("click", toggle);
   buttons.move.addEventListener("click", () => (state.moving ? cancelMove() : startMove()));
-  scrub.addEventListener("input", () => { stop(); go(Number(scrub.value), performance.now()); });
+  scrub.addEventListener("input", () => {
+    const wanted = Number(scrub.value); // read first: stop() redraws the controls
+    stop();
+    go(wanted, performance.now());
+  });
   chart.addEventListener("mousedown", () => root.focus({ preventScroll: true }));
 
   let resizeTimer = null;

@@ -8,7 +8,9 @@ makes the suite slower, never red. The helpers here are the conditions:
 - :func:`press`: keys on a widget, one rerun at a time;
 - :func:`settle`: the window has its new size, every plotly chart is laid out and painted;
 - :func:`hover_point`: plotly has the point under the mouse (so a click picks that point);
-- :func:`eventually`: re-measures something only a screenshot shows (pixels) until it holds.
+- :func:`eventually`: re-measures something only a screenshot shows (pixels) until it holds;
+- :func:`wait_for_chart`: a plotly chart, in the page or in a component's frame (the replay
+  timeline of Explore and Learn draws its chart in an iframe).
 
 Timeouts on the waits are hang guards, generous so that a loaded machine passes.
 """
@@ -80,13 +82,13 @@ def _copy_until_ready(stream, log, ready: threading.Event) -> None:
 
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
-    """Start `streamlit run app.py` on a free port and yield its base URL."""
+    """Start `streamlit run Home.py` on a free port and yield its base URL."""
     port = _free_port()
     (REPO / "test-artifacts").mkdir(exist_ok=True)
     log = open(REPO / "test-artifacts" / "streamlit.log", "w")  # closed after the server stops
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
+            sys.executable, "-m", "streamlit", "run", str(REPO / "Home.py"),
             "--server.port", str(port),
             "--server.address", "127.0.0.1",
             "--server.headless", "true",
@@ -288,15 +290,35 @@ def colored_pixels(png: bytes, saturation: int = 60) -> int:
     return int(((rgb.max(axis=2) - rgb.min(axis=2)) > saturation).sum())
 
 
-def chart_pixels(page, selector: str, saturation: int = 60) -> int:
-    """:func:`colored_pixels` of the first element matching ``selector``, as painted."""
-    return colored_pixels(page.locator(selector).first.screenshot(), saturation)
+def chart_pixels(page, chart, saturation: int = 60) -> int:
+    """:func:`colored_pixels` of ``chart`` (a locator, or a selector: its first match)."""
+    target = page.locator(chart).first if isinstance(chart, str) else chart
+    return colored_pixels(target.screenshot(), saturation)
 
 
-def drawn(page, selector: str, minimum: int, saturation: int = 60) -> int:
-    """Wait until the chart at ``selector`` shows more than ``minimum`` colored pixels."""
-    return eventually(page, lambda: chart_pixels(page, selector, saturation),
-                      lambda n: n > minimum, f"colored pixels of {selector}")
+def drawn(page, chart, minimum: int, saturation: int = 60) -> int:
+    """Wait until ``chart`` (locator or selector) shows more than ``minimum`` colored pixels."""
+    return eventually(page, lambda: chart_pixels(page, chart, saturation),
+                      lambda n: n > minimum, f"colored pixels of {chart}")
+
+
+# --- charts drawn by a component ------------------------------------------------------------
+
+
+def plotly_chart(page, key: str):
+    """The plotly chart of the element keyed ``key``, as a locator: in the page
+    (``st.plotly_chart``) or inside the frame of a component (the replay timeline)."""
+    if page.locator(f".st-key-{key} iframe").count():
+        return page.frame_locator(f".st-key-{key} iframe").locator(".js-plotly-plot").first
+    return page.locator(f".st-key-{key} .js-plotly-plot").first
+
+
+def wait_for_chart(page, key: str):
+    """Wait until the element keyed ``key`` shows its plotly chart; return its locator."""
+    page.locator(f".st-key-{key} .js-plotly-plot, .st-key-{key} iframe").first.wait_for()
+    chart = plotly_chart(page, key)
+    chart.wait_for()
+    return chart
 
 
 _CONTENT_HEIGHT = """() => Math.max(...Array.from(document.querySelectorAll(

@@ -8,7 +8,7 @@ to a tall window first so every chart is in the picture.
 from __future__ import annotations
 
 from clustering.evaluation._metrics import SILHOUETTE_SAMPLE_SIZE
-from tests.browser.conftest import hover_point, screenshot, settle, wait_for_app
+from tests.browser.conftest import hover_point, screenshot, settle, wait_for_app, wait_for_chart
 
 CHART_KEYS = (
     "choose_k_objective", "choose_k_silhouette", "choose_k_calinski_harabasz",
@@ -42,7 +42,7 @@ def drawn_paths(page, key: str) -> int:
 
 def explore_k(page) -> str:
     page.wait_for_url("**/Explore**")
-    page.wait_for_selector(".st-key-explore_run_chart .js-plotly-plot")
+    wait_for_chart(page, "explore_run_chart")
     wait_for_app(page)
     return page.locator(".st-key-sb_k input[type=range]").get_attribute("value")
 

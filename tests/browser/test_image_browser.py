@@ -13,7 +13,7 @@ import numpy as np
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.browser.conftest import drawn, press, screenshot, wait_for_app
+from tests.browser.conftest import drawn, press, screenshot, wait_for_app, wait_for_chart
 from tests.conftest import corpus_file
 
 PALETTE = ".st-key-image_palette_chart .js-plotly-plot"
@@ -173,7 +173,7 @@ def test_settings_survive_a_visit_to_another_page(page, app_url):
     press(page, slider, "ArrowLeft", 3)  # 16 -> 13
     wait_for_summary(page, "13 colours for")
     page.locator("[data-testid=stSidebarNav] a", has_text="Explore").click()
-    page.wait_for_selector(".st-key-explore_run_chart .js-plotly-plot")
+    wait_for_chart(page, "explore_run_chart")
     wait_for_app(page)
     page.locator("[data-testid=stSidebarNav] a", has_text="Image").click()
     wait_for_summary(page, "colours for")

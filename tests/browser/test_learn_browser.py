@@ -21,27 +21,29 @@ from tests.browser.conftest import (
     screenshot,
     sized_page,
     wait_for_app,
+    wait_for_chart,
 )
 
-CHART = ".st-key-learn_chart .js-plotly-plot"
+CHART = "learn_chart"
+"""Key of the lesson's chart: a timeline component, its plotly chart inside its frame."""
 
 
 def open_learn(page, app_url: str, query: str = "") -> None:
     page.goto(f"{app_url}/Learn{query}")
-    page.wait_for_selector(CHART)
+    wait_for_chart(page, CHART)
     wait_for_app(page)
 
 
-def inked_pixels(page, selector: str) -> int:
+def inked_pixels(chart) -> int:
     """Pixels clearly darker or more coloured than the white background (0 = blank chart)."""
-    png = page.locator(selector).first.screenshot()
-    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    rgb = np.asarray(Image.open(io.BytesIO(chart.screenshot())).convert("RGB")).astype(int)
     return int(((rgb.min(axis=2) < 150) | (rgb.max(axis=2) - rgb.min(axis=2) > 60)).sum())
 
 
 def inked(page, what: str) -> None:
     """Wait until the lesson chart is drawn (plotly paints after the script finishes)."""
-    eventually(page, lambda: inked_pixels(page, CHART), lambda n: n > 3000,
+    chart = wait_for_chart(page, CHART)
+    eventually(page, lambda: inked_pixels(chart), lambda n: n > 3000,
                f"{what}: inked pixels of the chart")
 
 
@@ -61,7 +63,7 @@ def test_walk_every_screen_with_next(page, app_url):
         if screen.number < len(SCREENS):
             with rerun(page):
                 page.locator(".st-key-learn_next button").click()
-            page.wait_for_selector(CHART)
+            wait_for_chart(page, CHART)
     assert page.locator(".st-key-learn_next button").is_disabled()
 
 
@@ -82,7 +84,7 @@ def test_farthest_start_on_iris_draws_the_why(page, app_url):
     open_learn(page, app_url, "?screen=2")
     with rerun(page):
         page.locator(".st-key-learn_dataset [role=radiogroup] label").nth(1).click()
-    page.wait_for_selector(f"{CHART} .xtitle:has-text('petal length')")
+    expect(wait_for_chart(page, CHART).locator(".xtitle").first).to_contain_text("petal length")
     with rerun(page):
         page.locator(".st-key-learn_init [role=combobox]").click()
         page.get_by_role("option", name="Farthest point", exact=True).click()
@@ -101,7 +103,7 @@ def test_lesson_survives_a_visit_to_another_page(page, app_url):
     page.wait_for_selector(".st-key-explore_run_chart")
     wait_for_app(page)
     page.locator("[data-testid=stSidebarNav] a", has_text="Learn").click()
-    page.wait_for_selector(CHART)
+    wait_for_chart(page, CHART)
     wait_for_app(page)
     assert header(page).startswith("4. ")
     assert "screen=4" in page.url

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import screenshot, settle, sized_page, wait_for_app
+from tests.browser.conftest import screenshot, settle, sized_page, wait_for_app, wait_for_chart
 
 BODY_FONT_SIZE = """() => {
   const p = document.querySelector('[data-testid=stAlertContentSuccess] p')
@@ -41,7 +41,7 @@ def test_explore_in_presentation_mode(context, app_url, size):
     page = sized_page(context, width, height)
     try:
         page.goto(f"{app_url}/Explore?present=1")
-        page.wait_for_selector(".st-key-explore_run_chart .js-plotly-plot")
+        wait_for_chart(page, "explore_run_chart")
         wait_for_app(page)
         settle(page)  # laid out with its fonts: boxes are final
         assert page.evaluate(BODY_FONT_SIZE) >= 18

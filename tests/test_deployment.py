@@ -35,7 +35,7 @@ def test_the_favicon_is_a_file_the_app_serves():
     assert layout.FAVICON.is_file()
     with Image.open(layout.FAVICON) as icon:
         assert icon.format == "PNG" and icon.size == (64, 64)
-    for page in [REPO / "app.py", *sorted((REPO / "pages").glob("*.py"))]:
+    for page in [REPO / "Home.py", *sorted((REPO / "pages").glob("*.py"))]:
         text = page.read_text(encoding="utf-8")
         assert "page_icon" not in text and "icon=" not in text.split("setup_page(")[-1][:80], page
 

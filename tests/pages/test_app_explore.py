@@ -52,11 +52,29 @@ def explore():
 
 
 def test_landing_page_links_to_explore():
-    at = page("app.py").run()
+    at = page("Home.py").run()
     assert not at.exception
     assert at.title[0].value == "Cluster Explorer"
     links = [link.proto.page for link in at.get("page_link")]
     assert "Explore" in links
+
+
+def test_landing_page_is_home_with_one_start_button_and_a_true_caption():
+    """Defect 6: the first sidebar entry read "app", the picture's caption said K=5 while
+    the default is 3, and there was no clear place to start."""
+    from streamlit.source_util import page_icon_and_name
+
+    from ui.state import SETTINGS
+
+    assert page_icon_and_name(REPO / "Home.py")[1] == "Home"  # the sidebar's first entry
+    at = page("Home.py").run()
+    starts = [b for b in at.button if b.key == "home_start"]
+    assert len(starts) == 1 and starts[0].label.startswith("Start here")
+    (caption,) = [img.proto.imgs[0].caption for img in at.get("image")]
+    assert f"K={SETTINGS['sb_k'].default}" in caption
+    starts[0].click().run()
+    assert not at.exception
+    assert at.title[0].value == "Explore k-means"
 
 
 def test_explore_opens_on_iris_with_k3(explore):
@@ -257,7 +275,7 @@ def test_html_in_names_is_escaped_everywhere():
 
 
 def test_no_page_file_is_too_long():
-    for path in [REPO / "app.py", *sorted((REPO / "pages").glob("*.py"))]:
+    for path in [REPO / "Home.py", *sorted((REPO / "pages").glob("*.py"))]:
         assert len(path.read_text().splitlines()) <= 200, path
 
 

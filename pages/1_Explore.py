@@ -8,7 +8,7 @@ from ui import analyst, cache
 from ui.data import data_and_knobs
 from ui.downloads import download_buttons
 from ui.errors import page_guard
-from ui.layout import setup_page
+from ui.layout import setup_page, show_table
 from ui.manual import manual_rows
 from ui.metrics_panel import headline_metrics, metrics_panel
 from ui.run_file import open_run_section
@@ -56,7 +56,7 @@ with page_guard():
             compare_tab(active, result, evaluation, view)
         with profile_tab:
             st.caption(profile_caption(active))
-            st.dataframe(cache.profiles(spec), key="explore_profiles", width="stretch")
+            show_table(cache.profiles(spec), key="explore_profiles")
         # The analyst's tabs run only while open (the tab state makes a click rerun the page).
         if outlier_tab.open:
             with outlier_tab:

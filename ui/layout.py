@@ -30,13 +30,13 @@ _PRESENTATION_CSS = """
 .stApp h1 { font-size: 2rem !important; padding: 0.2rem 0 0.4rem !important; }
 /* One projector screen: less empty space above the page (the header keeps its menu). */
 .stApp [data-testid="stMainBlockContainer"] { padding-top: 3.4rem !important; }
-/* Tables are drawn on a canvas (no CSS font sizes): zoomed as a whole instead. */
-.stApp [data-testid="stDataFrame"], .stApp [data-testid="stDataFrameResizable"] {
-  zoom: 1.4;
-}
+/* Multiselect chips (about 14 px by default). */
+.stApp [data-testid="stMultiSelectTagsContainer"] [data-tag],
+.stApp [data-testid="stMultiSelectTagsContainer"] [data-tag] span,
 .stApp [data-baseweb="tag"], .stApp [data-baseweb="tag"] span {
   font-size: 20px !important; height: auto !important; line-height: 1.3 !important;
 }
+.stApp [data-testid="stMultiSelectTagsContainer"] [data-tag],
 .stApp [data-baseweb="tag"] { padding: 4px 8px !important; }
 .stApp h2, .stApp h3 { font-size: 2rem !important; }
 .stApp [data-testid="stMetricValue"], .stApp [data-testid="stMetricValue"] *,
@@ -81,6 +81,18 @@ def setup_page(title: str) -> None:
     if presentation():
         # Style-only HTML goes to the event container, so it takes no room on the page.
         st.html(_PRESENTATION_CSS)
+
+
+def show_table(frame, key: str, **kwargs) -> None:
+    """A table: ``st.dataframe`` (sortable, scrollable), or on a projector ``st.table``.
+
+    ``st.dataframe`` draws on a canvas whose text size CSS cannot reach (about 14 px); an
+    HTML table takes presentation mode's 20 px type.
+    """
+    if presentation():
+        st.table(frame)
+    else:
+        st.dataframe(frame, key=key, width="stretch", **kwargs)
 
 
 def style_name() -> str:

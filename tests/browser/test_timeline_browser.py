@@ -219,3 +219,20 @@ def test_a_dropped_centre_continues_the_run_from_there(page, app_url):
                             timeout=WAIT)
     assert frame.evaluate("window.timeline.step()") == 3  # the move, right after step 2
     assert "You moved 1 centre" in page.locator("[data-testid=stAlertContentSuccess]").inner_text()
+
+
+def test_tables_and_chips_are_projector_sized(context, app_url):
+    page = sized_page(context, *SIZES[0])
+    try:
+        page.goto(f"{app_url}/Explore?present=1&tab=Cluster+profiles")
+        wait_for_app(page)
+        cell = page.locator("[data-testid=stTable] td >> visible=true").first
+        cell.wait_for(timeout=WAIT)
+        assert float(cell.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 18
+        page.goto(f"{app_url}/Compare?present=1")
+        wait_for_app(page)
+        chip = page.locator("[data-testid=stMultiSelectTagsContainer] [data-tag] span").first
+        chip.wait_for(state="attached", timeout=WAIT)  # maybe in the folded sidebar
+        assert float(chip.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 18
+    finally:
+        page.close()

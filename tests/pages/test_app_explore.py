@@ -478,3 +478,11 @@ def test_na_markers_keep_their_original_text_in_the_labelled_table():
     out = labeled_csv(table.frame, prepared.row_index, np.zeros(n, int), np.zeros(n)).decode(
         "utf-8-sig")
     assert out.splitlines()[1].startswith('"n/a",0.5,')
+
+
+def test_presentation_shows_profiles_as_a_large_html_table():
+    """On a projector a table is HTML (20 px type), not the canvas grid (about 14 px)."""
+    at = page("pages/1_Explore.py", {"present": "1", "tab": "Cluster profiles"}).run()
+    assert not at.exception
+    assert not [d for d in at.dataframe if "explore_profiles" in d.proto.id]
+    assert any(list(t.value.index) == ["Cluster 0", "Cluster 1", "Cluster 2"] for t in at.table)

@@ -55,9 +55,8 @@ from clustering.data import (
     settings_json,
 )
 from clustering.engine import apply_moves, kmeans, pairwise
-from clustering.evaluation import METRICS, Evaluation, cluster_profiles, evaluate, hover_lines
-from clustering.figures import contingency_heatmap, objective_figure
-from clustering.figures import run_figure as build_run_figure
+from clustering.evaluation import Evaluation, cluster_profiles, evaluate, hover_lines
+from clustering.figures import contingency_heatmap
 from clustering.io import Table, load_table
 from clustering.view import (
     DrawableRun,
@@ -124,11 +123,6 @@ CACHE_POLICY: dict[str, Policy] = {
         "the same for every view and for every K, so neither rebuilds them."),
     "ui.cache.replay": Policy(
         16, 64, "1h", "The drawn rows and centres in plot coordinates (+ region grids)."),
-    "ui.cache.run_figure": Policy(
-        32, 128, "1h", "Run figures as plotly dicts (5,000 points x frames, up to a few MB); "
-        "one per (run, view, step)."),
-    "ui.cache.objective_chart": Policy(
-        32, 16, "1h", "Objective curves: one point per step."),
     "ui.cache.contingency_figure": Policy(
         16, 8, "1h", "Contingency heatmaps (Explore, Documents): k x classes cells."),
     "ui.cache.profiles": Policy(
@@ -567,28 +561,6 @@ def replay(spec: RunSpec, view_key: tuple) -> ReplayInputs:
                          distance=spec.settings.distance, regions=regions)
 
 
-# Figures are cached as plain dicts: unpickling a go.Figure re-validates it (~35 ms for a
-# run figure), a dict costs next to nothing.
-@cached
-def run_figure(spec: RunSpec, view_key: tuple, step: int, style_name: str,
-               rings: Keyed[np.ndarray] | None = None) -> dict:
-    """``rings``: positions among the drawn points to ring (flagged outliers), or None."""
-    dims, method, feature_idx, _ = view_key
-    inputs = replay(spec, view_key)
-    drawn = run(spec)
-    axis_titles = projection(spec.data, method, dims, feature_idx).axis_titles
-    return build_run_figure(
-        **inputs.figure_kwargs(drawn),
-        axis_titles=list(axis_titles),
-        start_step=step,
-        style=STYLES[style_name],
-        center_rule=drawn.center,
-        equal_aspect=inputs.regions is not None,
-        uirevision=f"{spec.key}-{view_key}",
-        rings=None if rings is None else rings.value,
-    ).to_dict()
-
-
 @cached
 def export_file(spec: RunSpec, which: str, run_settings: dict) -> bytes:
     """One download of a run ("labelled", "centroids" or "settings"), built when first asked."""
@@ -610,14 +582,6 @@ def contingency_figure(table: Keyed[pd.DataFrame], style_name: str,
     """An evaluation's contingency table as a heatmap; ``table.key`` identifies the run."""
     return contingency_heatmap(table.value, style=STYLES[style_name],
                                row_title=row_title).to_dict()
-
-
-@cached
-def objective_chart(spec: RunSpec, step: int, style_name: str) -> dict:
-    drawn = run(spec)
-    return objective_figure(drawn.objective, drawn.phase, drawn.iteration, current_step=step,
-                            metric_label=METRICS["objective"].label,
-                            style=STYLES[style_name]).to_dict()
 
 
 @cached

@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 run: $(VENV)/.installed
-	$(BIN)/streamlit run Home.py --server.port $(PORT)
+	$(BIN)/streamlit run app.py --server.port $(PORT)
 
 # Browser tests need Chromium: this step finds it or says what to install, before pytest starts.
 browser: $(VENV)/.installed

@@ -76,7 +76,7 @@ def apptest_page() -> None:
     from streamlit.testing.v1 import AppTest
 
     st.cache_data.clear()
-    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "Home.py"),
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"),
                            default_timeout=120)
     at.run()
     at.switch_page("pages/2_Choose_K.py")

@@ -1,6 +1,6 @@
 """The package's shape, checked: who may import what.
 
-- ``ui/``, ``pages/`` and ``Home.py`` import only public names: from a feature package's
+- ``ui/``, ``pages/`` and ``app.py`` import only public names: from a feature package's
   ``__init__`` (``clustering.engine``...) or a public top-level module, never a ``_private``
   module, and only names listed in that package's ``__all__``.
 - Only ``clustering/figures/`` imports plotly (``ui/`` hands figures to Streamlit unopened).
@@ -23,7 +23,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "clustering"
 FEATURES = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists())
-GLUE = sorted([*REPO.glob("ui/*.py"), *REPO.glob("pages/*.py"), REPO / "Home.py"])
+GLUE = sorted([*REPO.glob("ui/*.py"), *REPO.glob("pages/*.py"), REPO / "app.py"])
 ENGINE = sorted(PACKAGE.rglob("*.py"))
 
 

@@ -31,11 +31,18 @@ def test_error_boxes_offer_no_links_to_search_engines_or_chatbots(monkeypatch):
     assert app_session._get_show_error_links() == Config.ShowErrorLinks.SHOW_ERROR_LINKS_FALSE
 
 
+def test_the_sidebar_lists_the_pages_from_one_place():
+    # Streamlit's own list would name the landing page after its file ("app").
+    assert CONFIG["client"]["showSidebarNavigation"] is False
+    listed = [page.path for page in layout.PAGES]
+    assert listed == ["app.py", *sorted(f"pages/{p.name}" for p in (REPO / "pages").glob("*.py"))]
+
+
 def test_the_favicon_is_a_file_the_app_serves():
     assert layout.FAVICON.is_file()
     with Image.open(layout.FAVICON) as icon:
         assert icon.format == "PNG" and icon.size == (64, 64)
-    for page in [REPO / "Home.py", *sorted((REPO / "pages").glob("*.py"))]:
+    for page in [REPO / "app.py", *sorted((REPO / "pages").glob("*.py"))]:
         text = page.read_text(encoding="utf-8")
         assert "page_icon" not in text and "icon=" not in text.split("setup_page(")[-1][:80], page
 

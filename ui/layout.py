@@ -8,6 +8,7 @@ figures drawn with ``PRESENTATION_STYLE`` (bigger fonts, markers and lines; same
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import streamlit as st
 
@@ -15,6 +16,36 @@ from clustering.figures import DEFAULT_STYLE, PRESENTATION_STYLE, FigureStyle
 from ui.state import get, setting, show_notices, start_run
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+class Page(NamedTuple):
+    path: str
+    label: str
+    icon: str
+    blurb: str
+
+
+#: The app's pages in sidebar order. Streamlit's own sidebar list would name the landing page
+#: after its file ("app"), so it is switched off in .streamlit/config.toml
+#: (``client.showSidebarNavigation``) and every page draws this list instead.
+PAGES = (
+    Page("app.py", "Home", ":material/home:", "Where to start."),
+    Page("pages/1_Explore.py", "Explore", ":material/scatter_plot:",
+         "Run k-means on Iris, a synthetic set or your own table and replay it step by step: "
+         "*assign* recolours the points, *update* moves the centres. Pin a run and compare."),
+    Page("pages/2_Choose_K.py", "Choose K", ":material/tune:",
+         "Elbow, silhouette and friends across K, with a knee, a silhouette plot and a study "
+         "of how much the initialisation matters."),
+    Page("pages/3_Compare.py", "Compare", ":material/grid_view:",
+         "k-means against ten other algorithms on the gallery's toy sets and on your data."),
+    Page("pages/4_Image.py", "Image", ":material/palette:",
+         "Colour quantization: an image reduced to its K most representative colours."),
+    Page("pages/5_Learn.py", "Learn", ":material/school:",
+         "A guided lesson, one screen at a time: init, assign, update, converge, evaluate."),
+    Page("pages/6_Documents.py", "Documents", ":material/article:",
+         "Cluster a text corpus into topics (20 Newsgroups, or your own files), read each "
+         "topic's top terms and find the documents relevant to a question."),
+)
 STYLES = {"default": DEFAULT_STYLE, "presentation": PRESENTATION_STYLE}
 
 # Our own static CSS (no user text ever goes in here).
@@ -73,6 +104,8 @@ def setup_page(title: str) -> None:
     present = presentation()
     st.set_page_config(page_title=f"{title} · Cluster Explorer", page_icon=FAVICON, layout="wide",
                        initial_sidebar_state="collapsed" if present else "auto")
+    for page in PAGES:
+        st.sidebar.page_link(page.path, label=page.label, icon=page.icon)
     setting(
         st.sidebar.toggle, "sb_present", "Presentation mode",
         help="For a projector: larger text, high contrast, bigger markers; the sidebar folds "

@@ -82,13 +82,13 @@ def _copy_until_ready(stream, log, ready: threading.Event) -> None:
 
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
-    """Start `streamlit run Home.py` on a free port and yield its base URL."""
+    """Start `streamlit run app.py` on a free port and yield its base URL."""
     port = _free_port()
     (REPO / "test-artifacts").mkdir(exist_ok=True)
     log = open(REPO / "test-artifacts" / "streamlit.log", "w")  # closed after the server stops
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", str(REPO / "Home.py"),
+            sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
             "--server.port", str(port),
             "--server.address", "127.0.0.1",
             "--server.headless", "true",
@@ -300,6 +300,12 @@ def drawn(page, chart, minimum: int, saturation: int = 60) -> int:
     """Wait until ``chart`` (locator or selector) shows more than ``minimum`` colored pixels."""
     return eventually(page, lambda: chart_pixels(page, chart, saturation),
                       lambda n: n > minimum, f"colored pixels of {chart}")
+
+
+def sidebar_link(page, label: str):
+    """The sidebar's link to the page labelled ``label`` (ui.layout.PAGES draws the list)."""
+    return page.locator("[data-testid=stSidebar] a[data-testid=stPageLink-NavLink]",
+                        has_text=label)
 
 
 # --- charts drawn by a component ------------------------------------------------------------

@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import plotly_chart, screenshot, wait_for_app, wait_for_chart
 
-RUN_CHART = ".st-key-explore_run_chart .js-plotly-plot"
+RUN = "explore_run_chart"
 SUMMARY = "[data-testid=stAlertContentSuccess]"
 
 
@@ -42,7 +42,7 @@ def test_categorical_feature_outliers_and_the_script(page, app_url, tmp_path):
     data = tmp_path / "customers.csv"
     customers(data)
     page.goto(f"{app_url}/Explore")
-    page.wait_for_selector(RUN_CHART)
+    wait_for_chart(page, RUN)
     wait_for_app(page)
 
     page.locator(".st-key-sb_upload input[type=file]").set_input_files(str(data))
@@ -64,10 +64,10 @@ def test_categorical_feature_outliers_and_the_script(page, app_url, tmp_path):
     expect(page.get_by_text(re.compile(r"rows flagged \(score at least 3"))).to_be_visible()
     wait_for_app(page)
     page.locator(".st-key-explore_rings label").click()
-    legend = page.locator(RUN_CHART).locator(".legendtext", has_text="flagged outliers")
+    legend = plotly_chart(page, RUN).locator(".legendtext", has_text="flagged outliers")
     expect(legend).to_have_count(1)
     wait_for_app(page)
-    flagged = page.locator(RUN_CHART).evaluate(
+    flagged = plotly_chart(page, RUN).evaluate(
         "gd => gd._fullData.filter(t => String(t.name).startsWith('flagged outliers'))[0]"
         ".x.length")
     assert legend.text_content() == f"flagged outliers ({flagged})"

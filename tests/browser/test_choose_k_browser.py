@@ -89,7 +89,7 @@ def test_k_button_opens_explore_with_that_k(page, app_url):
     page.get_by_role("button", name="K=4", exact=True).click()
     assert explore_k(page) == "4"
     assert "k=4" in page.url
-    legend = page.locator(".st-key-explore_run_chart .legendtext").all_text_contents()
+    legend = wait_for_chart(page, "explore_run_chart").locator(".legendtext").all_text_contents()
     assert [t for t in legend if t.startswith("Cluster ")] == [f"Cluster {j}" for j in range(4)]
     # The other settings came along: Iris with its four features (a reset would leave none).
     assert "150 rows × 4 features" in page.locator("[data-testid=stMain]").inner_text()

@@ -19,6 +19,7 @@ from tests.browser.conftest import (
     press,
     rerun,
     screenshot,
+    sidebar_link,
     settle,
     wait_for_app,
     wait_for_chart,
@@ -184,12 +185,12 @@ def test_settings_survive_switching_pages_through_the_menu(page, app_url):
     open_explore(page, app_url, "?k=5&scaling=minmax&present=1")
     page.locator("[data-testid=stSidebarCollapsedControl] button, "
                  "[data-testid=stExpandSidebarButton]").first.click()
-    page.locator("[data-testid=stSidebarNav] a", has_text="Choose K").click()
+    sidebar_link(page, "Choose K").click()
     page.wait_for_url("**/Choose_K**")
     page.wait_for_selector(".js-plotly-plot")
     wait_for_app(page)
     assert page.locator(".st-key-sb_k input[type=range]").get_attribute("value") == "5"
-    page.locator("[data-testid=stSidebarNav] a", has_text="Explore").click()
+    sidebar_link(page, "Explore").click()
     wait_for_chart(page, RUN)
     wait_for_summary(page, "K=5")
     assert page.locator(".st-key-sb_present input").is_checked()

@@ -17,10 +17,9 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import screenshot, wait_for_app, wait_for_chart
 from tests.io.hostile import empty_rows_xlsx
 
-RUN_CHART = ".st-key-explore_run_chart .js-plotly-plot"
 SUMMARY = "[data-testid=stAlertContentSuccess]"
 SIDEBAR_ERROR = "[data-testid=stSidebar] [data-testid=stAlertContentError]"
 #: Most the server's resident memory may grow (MB) while the bomb is read elsewhere. The
@@ -72,7 +71,7 @@ class RssWatch:
 
 def open_explore(page, app_url: str) -> None:
     page.goto(f"{app_url}/Explore")
-    page.wait_for_selector(RUN_CHART)
+    wait_for_chart(page, "explore_run_chart")
     wait_for_app(page)
 
 

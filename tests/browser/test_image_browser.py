@@ -13,7 +13,14 @@ import numpy as np
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.browser.conftest import drawn, press, screenshot, wait_for_app, wait_for_chart
+from tests.browser.conftest import (
+    drawn,
+    press,
+    screenshot,
+    sidebar_link,
+    wait_for_app,
+    wait_for_chart,
+)
 from tests.conftest import corpus_file
 
 PALETTE = ".st-key-image_palette_chart .js-plotly-plot"
@@ -172,10 +179,10 @@ def test_settings_survive_a_visit_to_another_page(page, app_url):
     slider.focus()
     press(page, slider, "ArrowLeft", 3)  # 16 -> 13
     wait_for_summary(page, "13 colours for")
-    page.locator("[data-testid=stSidebarNav] a", has_text="Explore").click()
+    sidebar_link(page, "Explore").click()
     wait_for_chart(page, "explore_run_chart")
     wait_for_app(page)
-    page.locator("[data-testid=stSidebarNav] a", has_text="Image").click()
+    sidebar_link(page, "Image").click()
     wait_for_summary(page, "colours for")
     assert "13 colours for" in page.locator(SUMMARY).inner_text()
     assert page.locator(".st-key-image_k input[type=range]").get_attribute("value") == "13"

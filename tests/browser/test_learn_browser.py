@@ -19,6 +19,7 @@ from tests.browser.conftest import (
     press,
     rerun,
     screenshot,
+    sidebar_link,
     sized_page,
     wait_for_app,
     wait_for_chart,
@@ -99,10 +100,10 @@ def test_lesson_survives_a_visit_to_another_page(page, app_url):
     slider = page.locator(".st-key-learn_k input[type=range]")
     slider.focus()
     press(page, slider, "ArrowRight")
-    page.locator("[data-testid=stSidebarNav] a", has_text="Explore").click()
+    sidebar_link(page, "Explore").click()
     page.wait_for_selector(".st-key-explore_run_chart")
     wait_for_app(page)
-    page.locator("[data-testid=stSidebarNav] a", has_text="Learn").click()
+    sidebar_link(page, "Learn").click()
     wait_for_chart(page, CHART)
     wait_for_app(page)
     assert header(page).startswith("4. ")

@@ -96,7 +96,10 @@ def test_explore_fits_one_projector_screen(context, app_url, size):
         boxes = _fits(frame, height, width)
         assert boxes["steps"] > 2 and boxes["caption"] and boxes["controls"]
         assert boxes["objective"], "the objective panel is part of the timeline"
-        assert boxes["chart"]["bottom"] - boxes["chart"]["top"] > 300
+        # The chart takes most of the screen below the banner, whatever the fonts make of the
+        # caption's line breaks (CI's fonts wrap it one line more than a desktop's).
+        chart_height = boxes["chart"]["bottom"] - boxes["chart"]["top"]
+        assert chart_height > 250 and chart_height > 0.55 * (height - boxes["frameTop"])
         _shot(page, f"timeline_explore_present_{width}x{height}")
     finally:
         page.close()

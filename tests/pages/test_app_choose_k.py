@@ -27,7 +27,7 @@ def values(array) -> list:
 
 def choose_k(query: dict | None = None):
     """Start at the app's entry point, so st.switch_page resolves pages as in the real app."""
-    at = page("Home.py", query)
+    at = page("app.py", query)
     at.run()
     at.switch_page("pages/2_Choose_K.py")
     at.run()

@@ -286,7 +286,7 @@ def test_a_copied_link_reopens_the_same_page(page_name, given, batches):
 
 def test_restoring_a_pin_leaves_other_pages_and_presentation_mode_alone():
     st.cache_data.clear()
-    at = AppTest.from_file(str(REPO / "Home.py"), default_timeout=120).run()
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
     at.switch_page(PAGES["learn"]).run()
     at.selectbox(key="learn_screen").set_value(4).run()
     at.switch_page(PAGES["compare"]).run()

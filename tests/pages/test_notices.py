@@ -37,7 +37,7 @@ HOSTILE = [
 # Never our own formatting either, so never allowed on a page.
 DANGEROUS = {"link", "image", "html", "directive", "autolink", "material icon",
              "streamlit logo", "emoji shortcode", "math", "table"}
-PAGES = ["Home.py", "pages/1_Explore.py", "pages/2_Choose_K.py", "pages/3_Compare.py",
+PAGES = ["app.py", "pages/1_Explore.py", "pages/2_Choose_K.py", "pages/3_Compare.py",
          "pages/4_Image.py", "pages/5_Learn.py"]
 # Without "/" (an upload keeps the last part of a path) and short enough to show whole.
 FILE_NAME = "![x](javascript:alert(1)) **b** :red[x] :material_home: <b>i<i> .csv"
@@ -117,7 +117,7 @@ def _hostile_table() -> bytes:
 
 def test_upload_names_columns_and_cells_show_literally_everywhere():
     st.cache_data.clear()
-    at = _open("Home.py")  # so that switch_page finds the other pages
+    at = _open("app.py")  # so that switch_page finds the other pages
     at.switch_page("pages/1_Explore.py").run()
     at.file_uploader(key="sb_upload").set_value((FILE_NAME, _hostile_table(), "text/csv")).run()
     assert not at.exception, at.exception

@@ -207,7 +207,7 @@ def test_the_policy_table_covers_every_cached_function_in_ui():
     assert not direct, f"decorated with st.cache_data directly, bypassing the policy: {direct}"
 
 
-@pytest.mark.parametrize("path", [*sorted((REPO / "pages").glob("*.py")), REPO / "Home.py"],
+@pytest.mark.parametrize("path", [*sorted((REPO / "pages").glob("*.py")), REPO / "app.py"],
                          ids=lambda p: p.name)
 def test_pages_cache_nothing_themselves(path):
     assert "cache_data" not in path.read_text(encoding="utf-8")

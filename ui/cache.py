@@ -224,7 +224,8 @@ CACHE_POLICY: dict[str, Policy] = {
     "ui.documents.doc_search": Policy(
         64, 8, "1h", "The hits of one query: at most 50 rows, similarities, matching terms."),
     "ui.documents.doc_map": Policy(
-        16, 128, "1h", "The document map as a plotly dict: <= 5,000 points x replay steps."),
+        16, 128, "1h", "The document map's timeline figure as plotly JSON: <= 5,000 points x "
+        "replay steps (one label array per step, as typed arrays)."),
     "ui.documents.doc_chart": Policy(
         64, 32, "1h", "Top-terms bars, term shares and length boxes as plotly dicts (box "
         "plots carry one length per document)."),

@@ -58,19 +58,21 @@ from clustering.documents import (
 from clustering.evaluation import METRICS, Evaluation, evaluate, hover_lines
 from clustering.figures import (
     document_lengths_figure,
-    run_figure,
+    figure_json,
     term_frequency_figure,
+    timeline_figure,
     top_terms_figure,
 )
 from clustering.io import TableError
 from clustering.text import cluster_name
-from clustering.view import Projection, fit_projection, replay_inputs
+from clustering.view import Projection, axis_titles, fit_projection, replay_inputs
 from ui import cache
 from ui.cache import Keyed, cached
 from ui.charts import show_chart
 from ui.choose_k import recommendation, score_charts, sweep_controls
 from ui.layout import STYLES, style_name
 from ui.metrics_panel import metrics_panel
+from ui.run_view import show_timeline
 from ui.state import MAX_K, UPLOAD, notice, peek, set_data_default, set_value, setting
 from ui.text import md_escape
 
@@ -376,14 +378,26 @@ def doc_search(data: Keyed[DocData], knobs: Knobs, query: str, n_results: int) -
 
 
 @cached
-def doc_map(data: Keyed[DocData], knobs: Knobs, style: str) -> dict:
+def doc_map(data: Keyed[DocData], knobs: Knobs, style: str) -> str:
+    """The document map: the run's timeline (as Explore draws a run), as plotly JSON.
+
+    Points are shaped by the known topic when there is one; hover shows each document's
+    title and first words. Centres cannot be moved here (a moved centre is Explore's).
+    """
     run, d, projection = doc_run(data, knobs), data.value, doc_projection(data)
     hover = hover_lines(doc_hover(data), run.drawn.rows)
     inputs = replay_inputs(d.space.X, run.drawn, projection, hover_text=hover,
                            true_labels=d.truth, distance=knobs.distance)
-    return run_figure(**inputs.figure_kwargs(run.drawn), axis_titles=projection.axis_titles,
-                      style=STYLES[style], center_rule=run.center_rule,
-                      uirevision=data.key).to_dict()
+    figure = timeline_figure(
+        **inputs.timeline_kwargs(run.drawn),
+        axis_titles=axis_titles(projection),
+        metric_label=METRICS["objective"].label,
+        shapes="class",
+        style=STYLES[style],
+        movable=False,
+        uirevision=data.key,  # same documents, same axes: zoom survives a change of K
+    )
+    return figure_json(figure)
 
 
 @cached
@@ -506,11 +520,11 @@ def topics_section(data: Keyed[DocData], knobs: Knobs) -> int:
 
 
 def map_section(data: Keyed[DocData], run: DocumentRun, knobs: Knobs) -> None:
-    show_chart(doc_map(data, knobs, style_name()), key="documents_map")
+    show_timeline(doc_map(data, knobs, style_name()), key="documents_map")
     if run.replayable:
-        st.caption("Press ▶ to replay the run: *assign* recolours the documents, *update* moves "
-                   "the centres. Axes: the two main directions (PCA) of the document vectors; "
-                   "hover a point for its title and first words.")
+        st.caption("Step through the run (▶ plays, ← → step): *assign* recolours the "
+                   "documents, *update* moves the centres. Axes: the two main directions (PCA) "
+                   "of the document vectors; hover a point for its title and first words.")
     drawn, n = len(run.drawn.rows), len(run.labels)
     if drawn < n:
         st.caption(f"Showing a fixed sample of {drawn:,} of {n:,} documents; k-means and the "

@@ -22,9 +22,7 @@ from clustering.figures import figure_json, timeline_figure
 from clustering.view import (
     DrawableRun,
     axis_titles,
-    display_steps,
     lift_point,
-    member_means,
 )
 from ui import cache
 from ui.data import ActiveData
@@ -301,22 +299,17 @@ def timeline_json(spec: cache.RunSpec, view_key: tuple, style: str, shapes: str,
     inputs = cache.replay(spec, view_key)
     drawn = cache.run(spec)
     projection = cache.projection(spec.data, method, dims, feature_idx)
-    phases, iterations = display_steps(drawn.phase, drawn.iteration, drawn.n_iter)
-    # A cosine centre is a unit-length direction, away from its points: draw the cluster at
-    # its members' mean and the centre as computed apart.
-    means = (member_means(inputs.points, drawn.step_labels, drawn.n_clusters)
-             if drawn.center == "normalized-mean" else None)
+    # Display steps, centre rule and (cosine) member means: shared with the Documents map.
+    kwargs = inputs.timeline_kwargs(drawn)
     # After a move the timeline opens on it (where the run goes on); otherwise at the end.
-    moved = [s for s, phase in enumerate(phases) if phase == MOVE_PHASE]
+    moved = [s for s, phase in enumerate(kwargs["phases"]) if phase == MOVE_PHASE]
     figure = timeline_figure(
-        **{**inputs.figure_kwargs(drawn), "phases": phases, "iterations": iterations},
+        **kwargs,
         axis_titles=axis_titles(projection, spec.data.prepared.scaling),
         metric_label=METRICS["objective"].label,
         shapes=shapes,
-        member_means=means,
         start_step=moved[-1] if moved else None,
         style=STYLES[style],
-        center_rule=drawn.center,
         last_note=_stop_note(drawn, spec.settings),
         equal_aspect=inputs.regions is not None,
         movable=dims == 2,
@@ -326,14 +319,33 @@ def timeline_json(spec: cache.RunSpec, view_key: tuple, style: str, shapes: str,
     return figure_json(figure)
 
 
+def show_timeline(figure: str, key: str) -> dict | None:
+    """Draw a run's timeline figure the way every page does (Explore, the Documents map).
+
+    Parameters
+    ----------
+    figure : str
+        :func:`clustering.figures.timeline_figure` as plotly JSON.
+    key : str
+        The component's widget key.
+
+    Returns
+    -------
+    dict or None
+        The component's last event (a moved centre), as :func:`ui.timeline.timeline`.
+    """
+    present = presentation()
+    # Room for the caption above the chart and the step controls below it; on a projector
+    # the timeline shrinks to the window (``fit``) so chart and controls share one screen.
+    height = STYLES[style_name()].height + (150 if present else 110)
+    return timeline(figure, key=key, height=height, fit=present, present=present)
+
+
 def replay(spec: cache.RunSpec, result: DrawableRun, view: View, key: str,
            rings: cache.Keyed | None = None) -> None:
     """The run's timeline, with notes on what is drawn; a dropped centre reruns the page."""
-    present = presentation()
     figure = timeline_json(spec, view.key, style_name(), view.shapes, rings)
-    height = STYLES[style_name()].height + (150 if present else 110)
-    event = timeline(figure, key=f"{key}_run_chart", height=height, fit=present,
-                     present=present)
+    event = show_timeline(figure, key=f"{key}_run_chart")
     handled = f"{key}_move_nonce"
     if isinstance(event, dict) and event.get("type") == "move" and \
             event.get("nonce") != st.session_state.get(handled):

@@ -18,12 +18,12 @@ import numpy as np
 from clustering.view._drawable import DrawableRun
 from clustering.view._projection import Projection, data_bounds
 from clustering.view._regions import RegionGrid, region_grids
-from clustering.view._timeline import is_strip, strip_offsets
+from clustering.view._timeline import display_steps, is_strip, member_means, strip_offsets
 
 
 @dataclass(frozen=True)
 class ReplayInputs:
-    """Arguments of :func:`clustering.figures.run_figure` for one run and one view.
+    """Arguments of :func:`clustering.figures.timeline_figure` for one run and one view.
 
     Attributes
     ----------
@@ -56,7 +56,8 @@ class ReplayInputs:
     strip: bool = False
 
     def figure_kwargs(self, run: DrawableRun) -> dict:
-        """Keyword arguments for ``run_figure`` (positional data first, as it expects)."""
+        """The run's data for ``timeline_figure``, as recorded (phases and iterations as the
+        engine counts them; :meth:`timeline_kwargs` is what a page draws)."""
         return {
             "points": self.points,
             "step_labels": run.step_labels,
@@ -69,6 +70,33 @@ class ReplayInputs:
             "true_labels": self.true_labels,
             "regions": self.regions,
         }
+
+    def timeline_kwargs(self, run: DrawableRun) -> dict:
+        """Keyword arguments for ``timeline_figure`` as every page draws a run.
+
+        :meth:`figure_kwargs` with the timeline's display steps
+        (:func:`clustering.view.display_steps`: the run's last step is in its last
+        iteration), the run's centre rule for the caption, and, for the normalised-mean
+        rule (cosine), the members' mean positions: a cosine centre is a unit-length
+        direction, away from its points, so the cluster is drawn at its members' mean and
+        the centre as computed apart. Explore's replay and the Documents map both take it
+        from here, so a run is drawn the same way on both pages.
+
+        Parameters
+        ----------
+        run : DrawableRun
+            The run these inputs were projected from.
+
+        Returns
+        -------
+        dict
+            Pass as ``timeline_figure(**kwargs, axis_titles=..., ...)``.
+        """
+        phases, iterations = display_steps(run.phase, run.iteration, run.n_iter)
+        means = (member_means(self.points, run.step_labels, run.n_clusters)
+                 if run.center == "normalized-mean" else None)
+        return {**self.figure_kwargs(run), "phases": phases, "iterations": iterations,
+                "member_means": means, "center_rule": run.center}
 
 
 def replay_inputs(

@@ -1,11 +1,12 @@
 """The Documents page in Chromium, served by the real `streamlit run`: the labelled 20 Newsgroups
-corpus clustered into topics, and a search whose matches are marked and whose text is never
-rendered as HTML. Screenshots go to test-artifacts/screenshots/documents_*.png.
+corpus clustered into topics, its document map stepped in the run's timeline (as on
+Explore), and a search whose matches are marked and whose text is never rendered as HTML.
+Screenshots go to test-artifacts/screenshots/documents_*.png.
 """
 
 from __future__ import annotations
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import screenshot, wait_for_app, wait_for_chart
 
 TERMS = ".st-key-documents_terms .js-plotly-plot"
 QUERY = ".st-key-documents_query input"
@@ -43,8 +44,23 @@ def test_the_labelled_corpus_is_clustered_into_topics(page, app_url):
     for word in ("space", "god", "graphics"):
         assert word in terms
     tab(page, "Document map")
-    page.wait_for_selector(".st-key-documents_map .js-plotly-plot .updatemenu-container",
-                           timeout=WAIT)  # the replay's play button
+    # The map is the timeline component (its chart inside the component's frame), with the
+    # timeline's own controls instead of plotly's Play button.
+    chart = wait_for_chart(page, "documents_map")
+    chart.locator(".scatterlayer .trace .point").first.wait_for(timeout=WAIT)
+    frame = page.frame_locator(".st-key-documents_map iframe")
+    for control in ("#first", "#back", "#play", "#forward", "#last", "#scrub"):
+        assert frame.locator(control).is_visible(), control
+    assert not frame.locator("#move").is_visible()  # moving centres is Explore's
+    assert chart.locator(".updatemenu-container").count() == 0
+    steps = int(frame.locator("#scrub").get_attribute("max"))
+    assert steps >= 2  # init, assign, update, ...
+    assert frame.locator("#caption").inner_text().startswith(f"Step {steps} of {steps}")
+    frame.locator("#first").click()
+    frame.locator("#caption", has_text=f"Step 0 of {steps}").wait_for(timeout=WAIT)
+    assert frame.locator("#scrub").input_value() == "0"
+    frame.locator("#last").click()
+    frame.locator("#caption", has_text=f"Step {steps} of {steps}").wait_for(timeout=WAIT)
     screenshot(page, "documents_newsgroups")
 
 

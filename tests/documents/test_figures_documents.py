@@ -1,5 +1,5 @@
 """Figures of the Documents page: structure, escaping of corpus text, valid plotly, and the
-document map built with the run figure's replay inputs."""
+document map built as Explore draws a run (the timeline figure, from the same replay inputs)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from clustering.evaluation import hover_lines
 from clustering.figures import (
     PRESENTATION_STYLE,
     document_lengths_figure,
-    run_figure,
     term_frequency_figure,
+    timeline_figure,
     top_terms_figure,
 )
 from clustering.view import fit_projection, replay_inputs
@@ -89,17 +89,26 @@ def test_document_lengths_per_cluster_and_corpus(result):
     assert sum(len(t["x"]) for t in spec["data"][:3]) == 60
 
 
-def test_the_document_map_is_the_run_figure_with_escaped_hover(result):
+def test_the_document_map_is_the_timeline_with_escaped_hover(result):
     corpus, res = result
     projection = fit_projection(res.space.X, method="pca", n_components=2)
     drawn = res.run.drawn
     hover = hover_lines(hover_frame(corpus, res.matrix), drawn.rows)
     inputs = replay_inputs(res.space.X, drawn, projection, hover_text=hover,
                            true_labels=corpus.labels[res.matrix.rows], distance="cosine")
-    fig = run_figure(**inputs.figure_kwargs(drawn), axis_titles=projection.axis_titles,
-                     center_rule=res.run.center_rule)
+    fig = timeline_figure(**inputs.timeline_kwargs(drawn), axis_titles=projection.axis_titles,
+                          movable=False)
     spec = valid(fig)
     assert len(spec["frames"]) == res.run.history.n_steps
-    hover = spec["data"][0]["text"][0]
+    meta = spec["layout"]["meta"]["timeline"]
+    assert meta["movable"] is False
+    points = spec["data"][meta["points"]]
+    assert points["name"] == "points"
+    hover = points["text"][0]
     assert "title: &lt;img src=x onerror=alert(1)&gt; &#34;quoted&#34;" in hover
     assert "<img" not in hover
+    # Cosine centres are directions: drawn at their members' mean, the centre as computed
+    # apart, and the update caption names the normalised-mean rule.
+    names = [t.get("name") for t in spec["data"]]
+    assert "centres as computed" in names
+    assert any("mean direction" in f["layout"]["title"]["text"] for f in spec["frames"])

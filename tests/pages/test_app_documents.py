@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 import ui.documents
-from tests.apptest_helpers import figure_by_key, figures, page, texts
+from tests.apptest_helpers import figure_by_key, figures, page, texts, timelines
 from tests.pages.shown import literal, shown
 
 pytestmark = pytest.mark.timeout(300)
@@ -96,8 +96,14 @@ def test_the_default_page_clusters_the_labelled_corpus(newsgroups):
     assert at.dataframe  # the cluster's documents, closest first
     assert not at.error
     open_tab(at, "Document map")
+    # The map is the run's timeline component, as on Explore (not a plotly chart with
+    # plotly's own Play button); centres cannot be moved here.
+    assert [t.key for t in timelines(at)] == ["documents_map"]
+    assert "documents_map" not in figures(at)
     spec = figure_by_key(at, "documents_map")
     assert len(spec["frames"]) > 2  # the replay: init, then assign/update steps
+    assert "updatemenus" not in spec["layout"] and "sliders" not in spec["layout"]
+    assert spec["layout"]["meta"]["timeline"]["movable"] is False
     assert "sci.space" in str(spec["data"])  # true topics shape the points
     open_tab(at, "Topics")
 

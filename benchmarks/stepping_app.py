@@ -17,9 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from clustering.data import load_dataset, prepare  # noqa: E402
 from clustering.engine import kmeans  # noqa: E402
-from clustering.figures import figure_json, run_figure, timeline_figure  # noqa: E402
+from clustering.figures import figure_json, timeline_figure  # noqa: E402
 from clustering.view import (  # noqa: E402
-    display_steps,
     drawable_run,
     fit_projection,
     replay_inputs,
@@ -49,12 +48,10 @@ def inputs(points: int):
 
 
 run, replay, titles = inputs(points)
-kwargs = replay.figure_kwargs(run)
+kwargs = replay.timeline_kwargs(run)
 
 if mode == "browser":
-    phase, iteration = display_steps(run.phase, run.iteration, run.n_iter)
-    fig = timeline_figure(**{**kwargs, "phases": phase, "iterations": iteration},
-                          axis_titles=titles, start_step=0)
+    fig = timeline_figure(**kwargs, axis_titles=titles, start_step=0)
     timeline(figure_json(fig), key="bench_timeline", height=640)
 else:
     st.session_state.setdefault("bench_step", 0)
@@ -62,7 +59,8 @@ else:
     @st.fragment
     def stepper():
         step = st.session_state["bench_step"]
-        fig = run_figure(**kwargs, axis_titles=titles, start_step=step)
+        # The same figure the browser mode steps, drawn at one step and sent whole per step.
+        fig = timeline_figure(**kwargs, axis_titles=titles, start_step=step)
         if st.button("Step ▶", key="bench_forward"):
             st.session_state["bench_step"] = (step + 1) % run.n_steps
             st.rerun(scope="fragment")

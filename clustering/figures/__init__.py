@@ -46,9 +46,8 @@ from clustering.figures._lesson import (
     update_timeline,
 )
 from clustering.figures._metrics import contingency_heatmap
-from clustering.figures._objective import objective_figure
 from clustering.figures._pick import pick_figure
-from clustering.figures._run import SCATTER_WIDTH, run_figure, timeline_figure
+from clustering.figures._run import SCATTER_WIDTH, timeline_figure
 from clustering.figures._separation import MAX_BARS, separation_figure
 from clustering.figures._style import (
     DEFAULT_STYLE,
@@ -87,13 +86,11 @@ __all__ = [
     "k_distance_figure",
     "lesson_ranges",
     "metric_bars_figure",
-    "objective_figure",
     "ordinal",
     "palette_figure",
     "pick_figure",
     "points_figure",
     "residuals_figure",
-    "run_figure",
     "score_vs_k_figure",
     "separation_figure",
     "silhouette_figure",

@@ -1,4 +1,5 @@
-"""Layout pieces of the animated run figure: legend key, fixed axes, play button and scrubber.
+"""Layout pieces of the run's timeline figure: legend key, fixed axes and the step caption
+(the timeline component draws the step controls).
 
 Split from :mod:`clustering.figures` so that module holds only the per-step traces.
 """
@@ -8,7 +9,6 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from clustering.figures._style import (
-    CLUSTER_COLORS,
     CLUSTER_SYMBOLS,
     MAX_LABEL_LENGTH,
     OUTLINE_COLOR,
@@ -16,26 +16,9 @@ from clustering.figures._style import (
     class_symbol,
     cluster_color,
     cluster_name,
-    cluster_symbol,
     escape_gl_text,
     escape_text,
 )
-
-PLAY_ARGS = {
-    "frame": {"duration": 600, "redraw": True},
-    "fromcurrent": True,
-    "transition": {"duration": 0},
-    "mode": "immediate",
-}
-"""Play settings. ``redraw`` must be True: scattergl, scatter3d and heatmap traces do not
-update on a redraw-free animation (plotly.js issue #5688, checked in Chromium); only SVG
-scatter can tween, so a transition would only add a delay."""
-
-PAUSE_ARGS = {
-    "frame": {"duration": 0, "redraw": False},
-    "mode": "immediate",
-    "transition": {"duration": 0},
-}
 
 
 def centroid_symbol(d: int) -> str:
@@ -47,23 +30,6 @@ def centroid_symbol(d: int) -> str:
 # Markers scatter3d can draw; the 2-D symbol lists include shapes it cannot.
 # No filled diamond (the 3-D centroid marker) and no "x" (drawn broken with an outline).
 SYMBOLS_3D = ("circle", "square", "cross", "circle-open", "square-open", "diamond-open")
-
-# Slider tick labels are hidden when they would not fit side by side (px, a typical width
-# of the scrubber); the current-value text above the rail still names the step.
-_SLIDER_WIDTH_PX = 650
-
-
-def frame_name(iteration: int, phase: str) -> str:
-    """Name of the frame for a step, e.g. ``"3 · update"`` (also its slider label)."""
-    return f"{int(iteration)} \u00b7 {phase}"
-
-
-def point_symbol(j: int, d: int) -> str:
-    """Symbol of cluster ``j``'s points in a ``d``-D plot (see ``cluster_symbol``)."""
-    if d == 2:
-        return cluster_symbol(j)
-    rounds = max(j, 0) // len(CLUSTER_COLORS)
-    return SYMBOLS_3D[rounds % len(SYMBOLS_3D)]
 
 
 def cluster_shape(j: int, d: int) -> str:
@@ -97,8 +63,8 @@ def legend_key(
     size = style.marker_size * 1.4
     key = []
     for j in range(k):
-        sym = (cluster_shape(j, d) if cluster_shapes
-               else point_symbol(j, d) if classes is None else "circle")
+        # With true classes, shape is the class: the cluster key shows colour alone.
+        sym = cluster_shape(j, d) if cluster_shapes else "circle"
         key.append(
             scatter(
                 **empty,
@@ -190,75 +156,6 @@ def axes_layout(axis_titles, ranges, equal_aspect: bool, style: FigureStyle) -> 
             "camera": {"eye": {"x": 1.7, "y": -1.5, "z": 0.9}},
         }
     }
-
-
-def controls_layout(frame_names: list[str], active: int, style: FigureStyle, d: int) -> dict:
-    """Layout for Play/Pause buttons and, under them, a scrubber with one step per frame.
-
-    Buttons and scrubber sit on separate rows below the x-axis title, each spanning from
-    the left edge, so they never overlap however narrow the chart is; spacing is in
-    pixels from the style's font sizes.
-    """
-    font = {"size": style.font_size, "color": style.font_color}
-    widest = max(len(n) for n in frame_names)
-    show_ticks = len(frame_names) * widest * style.font_size * 0.6 <= _SLIDER_WIDTH_PX
-    # 2-D: tick labels and the x-axis title sit between the plot and the controls.
-    axis_block = (style.font_size * 1.6 + style.title_size * 1.8 + 12) if d == 2 else 8
-    button_h = style.font_size * 1.3 + 14
-    current_h = style.font_size * 1.6
-    ticks_h = style.font_size * 1.6 if show_ticks else 10
-    steps = [
-        {
-            "label": name,
-            "method": "animate",
-            "args": [
-                [name],
-                {
-                    "frame": {"duration": 0, "redraw": True},
-                    "mode": "immediate",
-                    "transition": {"duration": 0},
-                },
-            ],
-        }
-        for name in frame_names
-    ]
-    return dict(
-        updatemenus=[
-            {
-                "type": "buttons",
-                "direction": "left",
-                "showactive": False,
-                "x": 0,
-                "xanchor": "left",
-                "y": 0,
-                "yanchor": "top",
-                "pad": {"t": axis_block, "r": 10},
-                "font": font,
-                "buttons": [
-                    {"label": "\u25b6 Play", "method": "animate", "args": [None, PLAY_ARGS]},
-                    {
-                        "label": "\u275a\u275a Pause",
-                        "method": "animate",
-                        "args": [[None], PAUSE_ARGS],
-                    },
-                ],
-            }
-        ],
-        sliders=[
-            {
-                "active": active,
-                "steps": steps,
-                "x": 0,
-                "len": 1,
-                "y": 0,
-                "yanchor": "top",
-                "pad": {"t": axis_block + button_h + 6, "b": 0},
-                "font": {**font, "color": style.font_color if show_ticks else "rgba(0,0,0,0)"},
-                "currentvalue": {"prefix": "Step ", "font": font, "xanchor": "left"},
-            }
-        ],
-        margin={"b": axis_block + button_h + 6 + current_h + 16 + ticks_h + 16},
-    )
 
 
 # --- the timeline's caption ------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Figures of the Documents page: top terms per cluster, term frequencies against the corpus,
-and document lengths. The document map is the run figure (:func:`run_figure`).
+and document lengths. The document map is the run's timeline (:func:`timeline_figure`).
 
 Builders take computed values (:mod:`clustering.documents`) and only draw them; every term,
 title and label comes from the user's text and is escaped here.

@@ -1,4 +1,4 @@
-"""The k-means run as an animated scatter: one frame per history step.
+"""The k-means run as one timeline: one frame per history step.
 
 The builder takes a computed run (labels and centres per step, already projected to the
 plot space) and only draws it. Frame structure is fixed so plotly can animate in the
@@ -26,11 +26,8 @@ from clustering.figures._animation import (
     centroid_symbol,
     class_marker,
     cluster_shape,
-    controls_layout,
     direction_key,
-    frame_name,
     legend_key,
-    point_symbol,
     step_caption,
 )
 from clustering.figures._objective import objective_cursor, objective_panel
@@ -50,18 +47,6 @@ from clustering.figures._style import (
     style_layout,
 )
 from clustering.view import RegionGrid
-
-UPDATE_TEXT = {
-    "mean": "update: centres move to the mean of their points",
-    "median": "update: centres move to the median of their points",
-    "normalized-mean": "update: centres move to the mean direction of their points",
-    "medoid": "update: centres move to their most central point",
-}
-PHASE_TEXT = {
-    "init": "init: centres placed, no point assigned yet",
-    "assign": "assign: points join their nearest centre",
-    "update": UPDATE_TEXT["mean"],
-}
 
 
 def _check_run(points, step_labels, centers, phases, iterations, objective):
@@ -132,25 +117,16 @@ def _centroid_hover(c: np.ndarray, names: list[str], what: str = "centroid") -> 
     ]
 
 
-def _step_title(title, phase, iteration, objective_value, phase_text) -> str:
-    text = f"Iteration {int(iteration)} \u00b7 {escape_text(phase_text.get(phase, phase))}"
-    if objective_value is not None and np.isfinite(objective_value):
-        text += f" \u00b7 objective {objective_value:.4g}"
-    return f"<b>{escape_text(title)}</b><br>{text}" if title else text
-
-
 class _Scatter:
     """The run's scatter, step by step: the traces every frame updates and the legend key.
 
-    Shared by :func:`run_figure` (scatter alone, plotly's own controls) and
-    :func:`timeline_figure` (scatter, objective panel and caption moving together).
-    ``shapes``: ``"auto"`` (by true class when given, else by palette round once K outgrows
-    the palette), ``"class"`` (by true class; needs ``true_labels``) or ``"cluster"`` (every
+    Drawn by :func:`timeline_figure` (scatter, objective panel and caption moving together).
+    ``shapes``: ``"class"`` (by true class; needs ``true_labels``) or ``"cluster"`` (every
     cluster its own shape, so identity never rests on colour alone).
     """
 
     def __init__(self, points, step_labels, centers, *, axis_titles, hover_text, true_labels,
-                 regions, style, shapes="auto", member_means=None, gl=True):
+                 regions, style, shapes="cluster", member_means=None, gl=True):
         self.points, self.step_labels, self.centers = points, step_labels, centers
         self.style, self.regions = style, regions
         m, d = points.shape
@@ -163,8 +139,8 @@ class _Scatter:
             )
         if true_labels is not None and len(true_labels) != m:
             raise ValueError(f"true_labels has {len(true_labels)} entries; expected m={m}")
-        if shapes not in ("auto", "class", "cluster"):
-            raise ValueError(f"shapes={shapes!r} must be 'auto', 'class' or 'cluster'")
+        if shapes not in ("class", "cluster"):
+            raise ValueError(f"shapes={shapes!r} must be 'class' or 'cluster'")
         self.names = [escape_text(t, MAX_LABEL_LENGTH) for t in axis_titles]
         self.hover = _point_hover(points, hover_text, axis_titles)
         # Traces are plain dicts, validated once when the figure is built: building graph
@@ -190,16 +166,15 @@ class _Scatter:
         self.label_symbols = None
         self.point_symbols = None
         self.cluster_shapes = False
-        by_class = true_labels is not None and shapes in ("auto", "class")
-        if by_class:
+        if true_labels is not None and shapes == "class":
             cls_text = np.array([str(v) for v in true_labels], dtype=object)
             self.classes = sorted(set(cls_text), key=_class_order)
             sym_of = {c: class_marker(i, d) for i, c in enumerate(self.classes)}
             self.point_symbols = [sym_of[c] for c in cls_text]
-        elif shapes == "cluster" or point_symbol(k - 1, d) != point_symbol(0, d):
-            self.cluster_shapes = shapes == "cluster"
-            shape = cluster_shape if self.cluster_shapes else point_symbol
-            sym = np.array([shape(j, d) for j in range(-1, k)], dtype=object)
+        else:
+            # Shape follows the cluster, so cluster identity never rests on colour alone.
+            self.cluster_shapes = True
+            sym = np.array([cluster_shape(j, d) for j in range(-1, k)], dtype=object)
             self.label_symbols = list(sym)  # for labels -1 .. k-1
             self.symbols_by_step = [list(sym[lab + 1]) for lab in step_labels]
 
@@ -332,128 +307,6 @@ def _start(start_step, n_steps: int) -> int:
     return s0
 
 
-def run_figure(
-    points: np.ndarray,
-    step_labels: np.ndarray,
-    centers: np.ndarray,
-    phases: Sequence[str],
-    iterations: Sequence[int],
-    objective: Sequence[float],
-    *,
-    axis_titles: Sequence[str],
-    ranges: Sequence[tuple[float, float]],
-    hover_text: Sequence[str | Sequence[str]] | None = None,
-    true_labels: Sequence | None = None,
-    regions: Sequence[RegionGrid] | None = None,
-    start_step: int | None = None,
-    style: FigureStyle = DEFAULT_STYLE,
-    title: str | None = None,
-    center_rule: str = "mean",
-    equal_aspect: bool = False,
-    uirevision: str | None = None,
-    rings: Sequence[int] | None = None,
-    ring_name: str = "flagged outliers",
-) -> go.Figure:
-    """Animated scatter of a k-means run: one frame per history step.
-
-    The scatter alone with plotly's own Play button and scrubber; the pages' replay is
-    :func:`timeline_figure` (scatter, objective and caption on one cursor).
-
-    Parameters
-    ----------
-    points : ndarray of shape (m, 2) or (m, 3)
-        Drawn points in plot coordinates (already sampled and projected).
-    step_labels : ndarray of shape (n_steps, m) int
-        Cluster of each drawn point at each step; -1 for unassigned (the init step).
-    centers : ndarray of shape (n_steps, k, 2) or (n_steps, k, 3)
-        Centres at each step, in the same plot coordinates.
-    phases : sequence of str, length n_steps
-        ``"init"``, ``"assign"`` or ``"update"`` (``History.phase``).
-    iterations : sequence of int, length n_steps
-    objective : sequence of float, length n_steps
-        Shown in each frame's title; NaN is left out.
-    axis_titles : sequence of str, length 2 or 3
-        Raw names (escaped here).
-    ranges : sequence of (low, high), one per axis
-        Fixed for all frames, so points do not jump when the view would rescale.
-    hover_text : sequence, length m, optional
-        Per point: a str (lines separated by ``"\\n"``) or a list of lines; raw text,
-        escaped here. Default: the point's coordinates.
-    true_labels : sequence, length m, optional
-        True class of each drawn point: points are then shaped by class, with a legend of
-        class names (escaped).
-    regions : sequence of RegionGrid, length n_steps, optional
-        Voronoi shading per step (2-D only), from :func:`clustering.view._regions.region_grids`.
-    start_step : int, optional
-        Step shown before the animation plays; default the last.
-    style : FigureStyle
-    title : str, optional
-        Raw text (escaped here), shown above the per-step phase line.
-    center_rule : str, default="mean"
-        The run's centre rule, so the update caption says what the centres move to.
-    equal_aspect : bool, default=False
-        One unit is the same length on both axes (honest distances; good with regions).
-    uirevision : str, optional
-        Zoom and legend state survive reruns while this stays the same; default derived
-        from the axis titles, so picking other axes resets the zoom.
-    rings : sequence of int, optional
-        Positions (into ``points``) of points to ring, e.g. flagged outliers: one static
-        trace after the legend key (points never move between frames, so frames leave it
-        alone and the axis ranges stay fixed).
-    ring_name : str
-        Legend entry of the rings (raw text, escaped here), followed by their count.
-
-    Returns
-    -------
-    go.Figure
-        ``len(fig.frames) == n_steps``; frame ``s`` is named ``frame_name(iterations[s],
-        phases[s])``.
-    """
-    points, step_labels, centers = _check_run(
-        points, step_labels, centers, phases, iterations, objective
-    )
-    d = points.shape[1]
-    n_steps = centers.shape[0]
-    _check_axes(d, axis_titles, ranges)
-    scatter = _Scatter(points, step_labels, centers, axis_titles=axis_titles,
-                       hover_text=hover_text, true_labels=true_labels, regions=regions,
-                       style=style)
-    s0 = _start(start_step, n_steps)
-    phase_text = {**PHASE_TEXT, "update": UPDATE_TEXT.get(center_rule, UPDATE_TEXT["mean"])}
-    frame_names = [frame_name(iterations[s], phases[s]) for s in range(n_steps)]
-    frames = []
-    # Frames list only the animated traces (all but the legend key, which comes last), so
-    # the key is not rebuilt in every frame; plotly leaves unlisted traces as they are.
-    animated = list(range(len(scatter.step_traces(s0, full=False))))
-    for s in range(n_steps):
-        obj = float(objective[s]) if objective[s] is not None else None
-        text = _step_title(title, phases[s], iterations[s], obj, phase_text)
-        frames.append(
-            {
-                "name": frame_names[s],
-                "data": scatter.step_traces(s, full=False),
-                "traces": animated,
-                "layout": {"title": {"text": text}},
-            }
-        )
-    obj0 = float(objective[s0]) if objective[s0] is not None else None
-    layout = merge(
-        style_layout(
-            style, _step_title(title, phases[s0], iterations[s0], obj0, phase_text), axes=d == 2
-        ),
-        axes_layout(axis_titles, ranges, equal_aspect, style),
-        controls_layout(frame_names, s0, style, d),
-        {
-            "uirevision": uirevision if uirevision is not None else "|".join(scatter.names),
-            "legend": {"itemclick": False, "itemdoubleclick": False},
-            "margin": {"t": style.title_size * 4 + 10},
-        },
-    )
-    extra = [] if rings is None else [_ring_trace(points, rings, ring_name, style, d)]
-    return new_figure(style, scatter.step_traces(s0, full=True) + scatter.key() + extra,
-                      frames, layout)
-
-
 #: Share of the width the scatter takes in a timeline; the objective panel and the legend
 #: share the rest.
 SCATTER_WIDTH = 0.64
@@ -505,12 +358,44 @@ def timeline_figure(
 
     Parameters
     ----------
-    points, step_labels, centers, phases, iterations, objective, axis_titles, ranges
-        As :func:`run_figure`; ``phases`` may also hold ``"final"`` and ``"move"``.
+    points : ndarray of shape (m, 2) or (m, 3)
+        Drawn points in plot coordinates (already sampled and projected).
+    step_labels : ndarray of shape (n_steps, m) int
+        Cluster of each drawn point at each step; -1 for unassigned (the init step).
+    centers : ndarray of shape (n_steps, k, 2) or (n_steps, k, 3)
+        Centres at each step, in the same plot coordinates.
+    phases : sequence of str, length n_steps
+        ``"init"``, ``"assign"``, ``"update"``, ``"final"`` or ``"move"``.
+    iterations : sequence of int, length n_steps
+    objective : sequence of float, length n_steps
+        Drawn on the objective panel; NaN (the init step) is left out.
+    axis_titles : sequence of str, length 2 or 3
+        Raw names (escaped here).
+    ranges : sequence of (low, high), one per axis
+        Fixed for all frames, so points do not jump when the view would rescale.
     metric_label : str
         What the objective is (raw text, escaped here): the panel's y title.
-    hover_text, true_labels, regions, style, equal_aspect, uirevision, rings, ring_name
-        As :func:`run_figure`.
+    hover_text : sequence, length m, optional
+        Per point: a str (lines separated by ``"\\n"``) or a list of lines; raw text,
+        escaped here. Default: the point's coordinates.
+    true_labels : sequence, length m, optional
+        True class of each drawn point: with ``shapes="class"`` points are shaped by class,
+        with a legend of class names (escaped).
+    regions : sequence of RegionGrid, length n_steps, optional
+        Nearest-centre shading per step (2-D only), from
+        :func:`clustering.view._regions.region_grids`.
+    style : FigureStyle
+    equal_aspect : bool, default=False
+        One unit is the same length on both axes (honest distances; good with regions).
+    uirevision : str, optional
+        Zoom and legend state survive reruns while this stays the same; default derived
+        from the axis titles, so picking other axes resets the zoom.
+    rings : sequence of int, optional
+        Positions (into ``points``) of points to ring, e.g. flagged outliers: one static
+        trace after the legend key (points never move between frames, so frames leave it
+        alone and the axis ranges stay fixed).
+    ring_name : str
+        Legend entry of the rings (raw text, escaped here), followed by their count.
     shapes : {"class", "cluster"}
         Marker shape by true class (when ``true_labels`` is given), else by cluster, so
         cluster identity is carried by shape as well as colour.
@@ -675,5 +560,4 @@ def _ring_trace(points: np.ndarray, rings, name: str, style: FigureStyle, d: int
     }
 
 
-__all__ = ["PHASE_TEXT", "SCATTER_WIDTH", "UPDATE_TEXT", "frame_name", "run_figure",
-           "timeline_figure"]
+__all__ = ["SCATTER_WIDTH", "timeline_figure"]

@@ -1,4 +1,9 @@
-"""Structure of the run figure: frames, traces, fixed axes, escaping, controls, 3-D."""
+"""Structure of the run's timeline figure (:func:`clustering.figures.timeline_figure`, the one
+way every page draws a k-means run): frames, traces, fixed axes, escaping, palette, 3-D.
+
+The timeline's own behaviour (caption, objective cursor, member means, shapes) is in
+``test_timeline_figure.py``; this module checks what any drawing of a run must keep.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clustering.figures import DEFAULT_STYLE, PRESENTATION_STYLE, run_figure
-from clustering.figures._animation import PLAY_ARGS, frame_name
+from clustering.figures import DEFAULT_STYLE, PRESENTATION_STYLE, timeline_figure
 from clustering.figures._style import CLUSTER_COLORS, cluster_color, label_colorscale
 from clustering.view._regions import region_grids
 
@@ -41,7 +45,7 @@ def build(d=2, k=3, m=12, **kw):
     points, labels, centers, phases, iterations, objective, titles, ranges = make_run(d, k, m)
     kw.setdefault("axis_titles", titles)
     kw.setdefault("ranges", ranges)
-    return run_figure(points, labels, centers, phases, iterations, objective, **kw)
+    return timeline_figure(points, labels, centers, phases, iterations, objective, **kw)
 
 
 def all_strings(obj):
@@ -72,21 +76,26 @@ def points_trace_index(fig) -> int:
     return next(i for i, t in enumerate(fig.data) if t.name == "points")
 
 
+def meta(fig) -> dict:
+    return fig.layout.meta["timeline"]
+
+
 # --- frames and traces -------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("d", [2, 3], ids=["2d", "3d"])
 def test_one_frame_per_step_with_fixed_trace_structure(d):
     fig = build(d=d)
-    assert len(fig.frames) == 5
-    names = [f.name for f in fig.frames]
-    assert names == ["0 · init", "1 · assign", "1 · update", "2 · assign", "2 · update"]
-    assert len(set(names)) == len(names)
+    assert [f.name for f in fig.frames] == ["0", "1", "2", "3", "4"]  # steps count from 0
+    info = meta(fig)
+    n_scatter = info["centroids"] + 1
     animated = list(fig.frames[0].traces)
-    assert animated == list(range(len(animated)))
-    # Everything but the legend-only key (x = [None]) is animated, in figure order.
-    assert all(list(t.x) != [None] for t in fig.data[: len(animated)])
-    assert all(list(t.x) == [None] for t in fig.data[len(animated) :])
+    # The scatter's traces, then the objective cursor; the panel's curve in between and the
+    # legend-only key (x = [None]) after it are static.
+    assert animated == [*range(n_scatter), *info["cursor"]]
+    assert all(list(t.x) != [None] for t in fig.data[: info["cursor"][1] + 1])
+    assert all(list(t.x) == [None] for t in fig.data[info["cursor"][1] + 1:])
+    assert {t.xaxis for t in fig.data[n_scatter: info["cursor"][0]]} == {"x2"}
     for f in fig.frames:
         assert list(f.traces) == animated
         assert [t.type for t in f.data] == [fig.data[i].type for i in animated]
@@ -105,6 +114,7 @@ def test_centroids_and_trajectories_follow_the_history():
     _, _, centers, *_ = make_run()
     fig = build()
     cen = next(i for i, t in enumerate(fig.data) if t.name == "centroids")
+    assert cen == meta(fig)["centroids"]
     paths = [i for i, t in enumerate(fig.data) if (t.name or "").endswith(" path")]
     assert len(paths) == 3
     for s, f in enumerate(fig.frames):
@@ -127,6 +137,11 @@ def test_points_colored_by_cluster_through_a_stepped_colorscale():
             c for (lo, c), (hi, _) in zip(scale[::2], scale[1::2], strict=True) if lo < pos < hi
         ]
         assert band == [cluster_color(v)]
+    fig = build(k=k, m=12)
+    marker = fig.data[points_trace_index(fig)].marker
+    assert (marker.cmin, marker.cmax) == (cmin, cmax)
+    # A page recolouring the points itself uses the same palette (labels -1 .. k-1).
+    assert meta(fig)["colors"] == [cluster_color(j) for j in range(-1, k)]
 
 
 def test_start_step_defaults_to_last_and_can_be_set():
@@ -134,55 +149,43 @@ def test_start_step_defaults_to_last_and_can_be_set():
     fig = build()
     p = points_trace_index(fig)
     np.testing.assert_array_equal(np.asarray(fig.data[p].marker.color), labels[-1])
-    assert fig.layout.sliders[0].active == 4
+    assert meta(fig)["start"] == 4
     fig0 = build(start_step=0)
     np.testing.assert_array_equal(np.asarray(fig0.data[p].marker.color), labels[0])
-    assert fig0.layout.sliders[0].active == 0
-    assert "init" in fig0.layout.title.text
+    assert meta(fig0)["start"] == 0
+    assert fig0.layout.title.text.startswith("<b>Step 0 of 4</b>")
+    assert "start" in fig0.layout.title.text
 
 
 def test_axis_ranges_fixed_and_frames_do_not_touch_axes():
     fig = build()
     assert tuple(fig.layout.xaxis.range) == (-4.0, 4.0)
+    assert tuple(fig.layout.yaxis.range) == (-4.0, 4.0)
     assert fig.layout.xaxis.autorange is False
     assert fig.layout.yaxis.autorange is False
     for f in fig.frames:
-        assert f.layout.xaxis.range is None and f.layout.yaxis.range is None
+        # A frame changes only the caption: no axis of the scatter or the panel rescales.
+        assert set(f.layout.to_plotly_json()) == {"title"}
 
 
 def test_3d_uses_scatter3d_and_a_fixed_scene():
     fig = build(d=3)
-    assert {t.type for t in fig.data} == {"scatter3d"}
+    assert {t.type for t in fig.data} == {"scatter3d", "scatter"}
+    # Only the objective panel (curve and cursor) is 2-D, on its own axes.
+    assert all(t.xaxis == "x2" for t in fig.data if t.type == "scatter")
     assert next(t for t in fig.data if t.name == "centroids").marker.symbol == "diamond"
     assert tuple(fig.layout.scene.zaxis.range) == (-4.0, 4.0)
     assert fig.layout.scene.zaxis.autorange is False
     assert fig.layout.scene.zaxis.title.text == "feature c"
+    for f in fig.frames:
+        assert set(f.layout.to_plotly_json()) == {"title"}
 
 
-def test_frame_titles_say_the_phase():
+def test_the_timeline_has_no_plotly_controls():
+    # The timeline component draws the buttons and scrubber; plotly's own would be a second,
+    # unsynchronised set.
     fig = build()
-    texts = [f.layout.title.text for f in fig.frames]
-    assert "assign: points join their nearest centre" in texts[1]
-    assert "update: centres move to the mean of their points" in texts[2]
-    assert "objective 8" in texts[2]
-    assert "objective" not in texts[0]  # NaN at init is left out
-    median = build(center_rule="median")
-    assert "median" in median.frames[2].layout.title.text
-
-
-# --- controls ----------------------------------------------------------------------------
-
-
-def test_play_pause_and_scrubber():
-    fig = build()
-    buttons = fig.layout.updatemenus[0].buttons
-    assert [b.label.split()[-1] for b in buttons] == ["Play", "Pause"]
-    assert buttons[0].args == (None, PLAY_ARGS) or list(buttons[0].args) == [None, PLAY_ARGS]
-    # scattergl and heatmap only update on redraw (checked in Chromium).
-    assert PLAY_ARGS["frame"]["redraw"] is True and PLAY_ARGS["fromcurrent"] is True
-    steps = fig.layout.sliders[0].steps
-    assert [s.label for s in steps] == [f.name for f in fig.frames]
-    assert all(s.method == "animate" and list(s.args[0]) == [s.label] for s in steps)
+    assert not fig.layout.updatemenus and not fig.layout.sliders
 
 
 def test_uirevision_survives_reruns_and_changes_with_the_axes():
@@ -190,11 +193,7 @@ def test_uirevision_survives_reruns_and_changes_with_the_axes():
     assert a.layout.uirevision == b.layout.uirevision is not None
     other = build(axis_titles=["feature x", "feature y"])
     assert other.layout.uirevision != a.layout.uirevision
-
-
-def test_frame_name():
-    assert frame_name(3, "update") == "3 · update"
-    assert frame_name(np.int64(0), "init") == "0 · init"
+    assert build(uirevision="run-1").layout.uirevision == "run-1"
 
 
 # --- escaping ----------------------------------------------------------------------------
@@ -204,12 +203,13 @@ def test_user_text_is_escaped_everywhere():
     m = 12
     fig = build(
         axis_titles=[HOSTILE, LINK],
-        title=HOSTILE,
+        metric_label=HOSTILE,
         hover_text=[[f"name: {HOSTILE}", "x: 1"]] * m,
         true_labels=[HOSTILE, LINK, "plain"] * 4,
     )
     assert fig.layout.xaxis.title.text == ESCAPED
     assert fig.layout.yaxis.title.text.startswith("&lt;a href=&#34;")
+    assert fig.layout.yaxis2.title.text == ESCAPED
     legend = [t.name for t in fig.data if t.showlegend is not False]
     assert ESCAPED in legend
     p = points_trace_index(fig)
@@ -225,8 +225,10 @@ def test_3d_axis_titles_cannot_form_tags():
     assert scene.xaxis.title.text == "\u2039script\u203aalert(1)\u2039/script\u203a"
     assert scene.yaxis.title.text == "a & b"
     assert ESCAPED in [t.name for t in fig.data]  # the legend is SVG: entities work there
+    assert "<b>c</b>" not in str(fig.layout.scene.zaxis.title.text)
     for s in all_strings(fig.to_plotly_json()):
-        assert "<script" not in s and "<b>" not in s, s
+        # The caption's own bold step count is markup of ours; no user text forms a tag.
+        assert "<script" not in s and "<b>c" not in s, s
 
 
 def test_default_hover_shows_escaped_coordinates():
@@ -276,11 +278,12 @@ def test_legend_is_a_key_not_toggles():
 def test_regions_drawn_under_points_and_animated():
     points, labels, centers, phases, iterations, objective, titles, ranges = make_run()
     grids = region_grids(centers, "euclidean", ranges[0], ranges[1], resolution=20)
-    fig = run_figure(
+    fig = timeline_figure(
         points, labels, centers, phases, iterations, objective,
         axis_titles=titles, ranges=ranges, regions=grids,
     )  # fmt: skip
     assert fig.data[0].type == "heatmap" and points_trace_index(fig) == 1
+    assert meta(fig)["points"] == 1 and meta(fig)["redraw"] is True
     assert fig.data[0].hoverinfo == "skip"
     for s, f in enumerate(fig.frames):
         np.testing.assert_array_equal(np.asarray(f.data[0].z), grids[s].z)
@@ -290,7 +293,7 @@ def test_regions_refused_in_3d():
     points, labels, centers, phases, iterations, objective, titles, ranges = make_run(d=3)
     grids = region_grids(centers[:, :, :2], "euclidean", ranges[0], ranges[1], resolution=10)
     with pytest.raises(ValueError, match="2-D"):
-        run_figure(
+        timeline_figure(
             points, labels, centers, phases, iterations, objective,
             axis_titles=titles, ranges=ranges, regions=grids,
         )  # fmt: skip
@@ -321,7 +324,7 @@ def test_bad_inputs_raise_with_values(change, message):
     for key, value in change.items():
         (args if key in args else kw)[key] = value
     with pytest.raises(ValueError, match=message):
-        run_figure(*args.values(), **kw)
+        timeline_figure(*args.values(), **kw)
 
 
 # --- styles ------------------------------------------------------------------------------
@@ -329,25 +332,30 @@ def test_bad_inputs_raise_with_values(change, message):
 
 @pytest.mark.parametrize("d", [2, 3], ids=["2d", "3d"])
 def test_presentation_style_is_big(d):
-    fig = build(d=d, style=PRESENTATION_STYLE, title="t", true_labels=["a", "b", "c"] * 4)
+    fig = build(d=d, style=PRESENTATION_STYLE, true_labels=["a", "b", "c"] * 4)
     layout = fig.to_plotly_json()["layout"]
     layout.pop("template")
     sizes = list(font_sizes(layout))
-    assert sizes and all(size >= 18 for _, size in sizes), sizes
-    assert layout["font"]["size"] >= 18
+    assert layout["font"]["size"] >= 18 and layout["title"]["font"]["size"] >= 18
+    # The legend and a rotated scene's ticks are a step smaller, so the key stays whole and
+    # the ticks inside the scene; still projector-sized, and each larger than on a laptop.
+    assert sizes and all(size >= 14 for _, size in sizes), sizes
+    small = build(d=d, true_labels=["a", "b", "c"] * 4).to_plotly_json()["layout"]
+    small.pop("template")
+    assert all(big > little for (_, big), (_, little)
+               in zip(sizes, font_sizes(small), strict=True))
     p = points_trace_index(fig)
-    small = build(d=d)
-    assert fig.data[p].marker.size > small.data[p].marker.size
+    assert fig.data[p].marker.size > build(d=d).data[p].marker.size
 
 
-def test_run_figure_from_the_engine_history():
+def test_timeline_from_the_engine_history():
     kmeans = pytest.importorskip("clustering.engine._kmeans")
     rng = np.random.RandomState(1)
     X = np.vstack([rng.normal(c, 0.3, size=(40, 2)) for c in ((0, 0), (4, 0), (0, 4))])
     result = kmeans.kmeans(X, 3, init="random", random_state=0)
     h = result.history
     cols = np.arange(len(X)) if h.label_rows is None else h.label_rows
-    fig = run_figure(
+    fig = timeline_figure(
         X[cols], h.labels, h.centers, h.phase, h.iteration, h.objective,
         axis_titles=["x", "y"], ranges=[(-2, 6), (-2, 6)], style=DEFAULT_STYLE,
     )  # fmt: skip
@@ -377,7 +385,7 @@ def test_structure_holds_for_any_run_shape(d, k, m, n_steps, truth, seed):
     regions = None
     if d == 2 and seed % 2:
         regions = region_grids(centers, "euclidean", (-3, 3), (-3, 3), resolution=6)
-    fig = run_figure(
+    fig = timeline_figure(
         points, labels, centers, phases[:n_steps], iterations[:n_steps], rng.rand(n_steps),
         axis_titles=["a", "b", "c"][:d], ranges=[(-3, 3)] * d, regions=regions,
         true_labels=rng.choice(["x", "y", "z"], size=m) if truth else None,
@@ -388,4 +396,4 @@ def test_structure_holds_for_any_run_shape(d, k, m, n_steps, truth, seed):
     for s, f in enumerate(fig.frames):
         assert list(f.traces) == animated and len(f.data) == len(animated)
         np.testing.assert_array_equal(np.asarray(f.data[p].marker.color), labels[s])
-    assert fig.layout.sliders[0].active == n_steps - 1
+    assert meta(fig)["start"] == n_steps - 1

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from clustering.figures import MAX_BARS, run_figure, separation_figure
+from clustering.figures import MAX_BARS, separation_figure, timeline_figure
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -17,9 +17,9 @@ def small_run(rings=None, d=2):
     labels = np.tile(rng.integers(0, 3, 40), (3, 1))
     labels[0] = -1
     centers = np.stack([points[:3]] * 3)
-    return run_figure(points, labels, centers, ["init", "assign", "update"], [0, 1, 1],
-                      [np.nan, 3.0, 2.0], axis_titles=["a", "b", "c"][:d],
-                      ranges=[(-4, 4)] * d, rings=rings)
+    return timeline_figure(points, labels, centers, ["init", "assign", "update"], [0, 1, 1],
+                           [np.nan, 3.0, 2.0], axis_titles=["a", "b", "c"][:d],
+                           ranges=[(-4, 4)] * d, rings=rings)
 
 
 @pytest.mark.parametrize("d", [2, 3])

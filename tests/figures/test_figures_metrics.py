@@ -1,4 +1,4 @@
-"""Objective curve, contingency heatmap and cluster-size bars."""
+"""The timeline's objective panel and cursor, and the contingency heatmap."""
 
 from __future__ import annotations
 
@@ -6,15 +6,29 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clustering.figures import PRESENTATION_STYLE, contingency_heatmap, objective_figure
+from clustering.figures import (
+    DEFAULT_STYLE,
+    PRESENTATION_STYLE,
+    contingency_heatmap,
+    timeline_figure,
+)
+from clustering.figures._objective import objective_cursor, objective_panel
+from tests.figures.test_figures import make_run
 
 PHASES = ("init", "assign", "update", "assign", "update")
 ITERATIONS = [0, 1, 1, 2, 2]
 OBJECTIVE = [np.nan, 10.0, 8.0, 7.5, 7.0]
 
 
-def by_name(fig, name):
-    return next(t for t in fig.data if t.name == name)
+def by_name(traces, name):
+    return next(t for t in traces if t["name"] == name)
+
+
+def timeline(style=DEFAULT_STYLE, **kw):
+    """A small run's timeline (the objective of make_run is OBJECTIVE)."""
+    points, labels, centers, phases, iterations, objective, titles, ranges = make_run()
+    return timeline_figure(points, labels, centers, phases, iterations, objective,
+                           axis_titles=titles, ranges=ranges, style=style, **kw)
 
 
 def layout_font_sizes(fig):
@@ -36,32 +50,63 @@ def layout_font_sizes(fig):
 # --- objective ---------------------------------------------------------------------------
 
 
-def test_objective_places_half_steps_and_skips_nan():
-    fig = objective_figure(OBJECTIVE, PHASES, ITERATIONS)
-    assign, update = by_name(fig, "after assign"), by_name(fig, "after update")
-    assert list(assign.x) == [0.5, 1.5] and list(assign.y) == [10.0, 7.5]
-    assert list(update.x) == [1.0, 2.0] and list(update.y) == [8.0, 7.0]
-    assert assign.marker.symbol != update.marker.symbol
-    assert len(fig.data[0].x) == 4  # the line leaves out the NaN init step
+def test_objective_panel_counts_steps_and_skips_nan():
+    traces, axes = objective_panel(OBJECTIVE, PHASES, ITERATIONS, metric_label="x",
+                                   style=DEFAULT_STYLE)
+    assign, update = by_name(traces, "after assign"), by_name(traces, "after update")
+    # The x axis counts the timeline's steps (half-steps from 0), as the caption does.
+    assert list(assign["x"]) == [1.0, 3.0] and list(assign["y"]) == [10.0, 7.5]
+    assert list(update["x"]) == [2.0, 4.0] and list(update["y"]) == [8.0, 7.0]
+    assert assign["marker"]["symbol"] != update["marker"]["symbol"]
+    assert len(traces[0]["x"]) == 4  # the line leaves out the NaN init step
+    assert axes["xaxis2"]["range"] == [-0.5, 4.5] and axes["xaxis2"]["autorange"] is False
 
 
-def test_objective_marks_the_current_step():
-    fig = objective_figure(OBJECTIVE, PHASES, ITERATIONS, current_step=3)
-    current = by_name(fig, "current step")
-    assert list(current.x) == [1.5] and list(current.y) == [7.5]
-    assert fig.layout.shapes[0].x0 == 1.5
-    at_init = objective_figure(OBJECTIVE, PHASES, ITERATIONS, current_step=0)
-    assert not any(t.name == "current step" for t in at_init.data)
-    assert at_init.layout.shapes[0].x0 == 0
+def test_objective_cursor_marks_the_current_step():
+    y_range = [6.0, 11.0]
+    line, ring = objective_cursor(OBJECTIVE, 3, y_range, style=DEFAULT_STYLE)
+    assert list(line["x"]) == [3, 3] and list(line["y"]) == y_range
+    assert line["line"]["dash"] == "dash"
+    assert list(ring["x"]) == [3] and list(ring["y"]) == [7.5] and ring["text"] == ["7.5"]
+    # At init the objective is undefined: the line stays, the ring and its value go.
+    line0, ring0 = objective_cursor(OBJECTIVE, 0, y_range, style=DEFAULT_STYLE)
+    assert list(line0["x"]) == [0, 0]
+    assert ring0["y"] == [None] and ring0["text"] == [""]
+    # In the timeline, every frame carries the cursor of its own step.
+    fig = timeline(start_step=3)
+    at = fig.layout.meta["timeline"]["cursor"]
+    assert list(fig.data[at[1]].y) == [7.5]
+    for s, frame in enumerate(fig.frames):
+        assert list(frame.data[list(frame.traces).index(at[0])].x) == [s, s]
 
 
 def test_objective_escapes_and_validates():
-    fig = objective_figure(OBJECTIVE, PHASES, ITERATIONS, metric_label="<b>x</b>")
-    assert fig.layout.yaxis.title.text == "&lt;b&gt;x&lt;/b&gt;"
-    with pytest.raises(ValueError, match="current_step=9"):
-        objective_figure(OBJECTIVE, PHASES, ITERATIONS, current_step=9)
+    traces, axes = objective_panel(OBJECTIVE, PHASES, ITERATIONS, metric_label="<b>x</b>",
+                                   style=DEFAULT_STYLE)
+    assert axes["yaxis2"]["title"]["text"] == "&lt;b&gt;x&lt;/b&gt;"
+    assert "&lt;b&gt;x&lt;/b&gt;: 10" in by_name(traces, "after assign")["text"][0]
+    assert timeline(metric_label="<b>x</b>").layout.yaxis2.title.text == "&lt;b&gt;x&lt;/b&gt;"
+    with pytest.raises(ValueError, match="start_step=9"):
+        timeline(start_step=9)
     with pytest.raises(ValueError, match="one entry per step"):
-        objective_figure(OBJECTIVE, PHASES[:2], ITERATIONS)
+        objective_panel(OBJECTIVE, PHASES[:2], ITERATIONS, metric_label="x",
+                        style=DEFAULT_STYLE)
+
+
+def test_objective_panel_presentation_sizes():
+    big = objective_cursor(OBJECTIVE, 2, [0, 1], style=PRESENTATION_STYLE)[1]
+    small = objective_cursor(OBJECTIVE, 2, [0, 1], style=DEFAULT_STYLE)[1]
+    assert big["textfont"]["size"] >= 18  # the value beside the ring, read from the back
+    assert big["marker"]["size"] > small["marker"]["size"]
+    traces, _ = objective_panel(OBJECTIVE, PHASES, ITERATIONS, metric_label="x",
+                                style=PRESENTATION_STYLE)
+    plain, _ = objective_panel(OBJECTIVE, PHASES, ITERATIONS, metric_label="x",
+                               style=DEFAULT_STYLE)
+    assert traces[1]["marker"]["size"] > plain[1]["marker"]["size"]
+    # The panel's title is a step under the body text (it shares the width with the
+    # legend), and still larger on a projector than on a laptop.
+    title = timeline(style=PRESENTATION_STYLE).layout.yaxis2.title.font.size
+    assert title > timeline().layout.yaxis2.title.font.size
 
 
 # --- contingency -------------------------------------------------------------------------
@@ -98,10 +143,9 @@ def test_contingency_empty_says_why():
 @pytest.mark.parametrize(
     "make",
     [
-        lambda s: objective_figure(OBJECTIVE, PHASES, ITERATIONS, current_step=2, style=s),
         lambda s: contingency_heatmap(pd.DataFrame([[1, 2]], index=["a"]), style=s),
     ],
-    ids=["objective", "contingency"],
+    ids=["contingency"],
 )
 def test_presentation_fonts_at_least_18(make):
     sizes = layout_font_sizes(make(PRESENTATION_STYLE))

@@ -17,9 +17,8 @@ from clustering.evaluation._metrics import evaluate
 from clustering.evaluation._summary import hover_lines
 from clustering.evaluation._whatif import compare_runs
 from clustering.figures._metrics import contingency_heatmap
-from clustering.figures._objective import objective_figure
 from clustering.figures._pick import pick_figure
-from clustering.figures._run import run_figure
+from clustering.figures._run import timeline_figure
 from clustering.figures._style import PRESENTATION_STYLE
 from clustering.figures._whatif import whatif_figure
 from clustering.view._drawable import drawable_run
@@ -45,15 +44,13 @@ def validated(fig: go.Figure) -> go.Figure:
     return go.Figure(fig.to_dict())  # raises on any invalid property or value
 
 
-def test_run_and_objective_figures_validate(run):
+def test_the_run_timeline_with_its_objective_panel_validates(run):
     _, _, result, projection, inputs = run
     assert inputs.regions is not None
     for style in (None, PRESENTATION_STYLE):
         extra = {} if style is None else {"style": style}
-        validated(run_figure(**inputs.figure_kwargs(drawable_run(result)),
-                             axis_titles=projection.axis_titles, **extra))
-        h = result.history
-        validated(objective_figure(h.objective, h.phase, h.iteration, current_step=1, **extra))
+        validated(timeline_figure(**inputs.timeline_kwargs(drawable_run(result)),
+                                  axis_titles=projection.axis_titles, start_step=1, **extra))
 
 
 def test_metric_figures_validate(run):

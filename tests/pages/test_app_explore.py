@@ -18,19 +18,19 @@ from tests.pages.shown import literal
 pytestmark = pytest.mark.timeout(180)
 
 
-def run_figure(at):
+def run_chart(at):
     return figure_by_key(at, "explore_run_chart")
 
 
 def centroid_count(at) -> int:
-    fig = run_figure(at)
+    fig = run_chart(at)
     (trace,) = [t for t in fig["data"] if t.get("name") == "centroids"]
     return len(array(trace["x"]))
 
 
 def final_colors(at) -> set:
     """Distinct point colours in the run's last frame (one per cluster)."""
-    frame = run_figure(at)["frames"][-1]
+    frame = run_chart(at)["frames"][-1]
     points = frame["data"][0]
     return set(array(points["marker"]["color"]).tolist())
 
@@ -84,7 +84,7 @@ def test_explore_opens_on_iris_with_k3(explore):
     assert centroid_count(explore) == 3
     assert len(final_colors(explore)) == 3
     assert "K=3 on 150 rows" in summary(explore)
-    fig = run_figure(explore)
+    fig = run_chart(explore)
     assert len(fig["frames"]) >= 3  # init, assign, update at least
     # Iris carries species, so the external metrics and the contingency heatmap show.
     assert "Homogeneity" in metric_names(explore)
@@ -109,10 +109,10 @@ def test_distance_changes_objective(explore):
 
 
 def test_init_changes_the_start(explore):
-    start_before = run_figure(explore)["frames"][0]["data"]
+    start_before = run_chart(explore)["frames"][0]["data"]
     explore.selectbox(key="sb_init").set_value("farthest").run()
     assert not explore.exception
-    assert run_figure(explore)["frames"][0]["data"] != start_before
+    assert run_chart(explore)["frames"][0]["data"] != start_before
 
 
 def test_label_column_toggles_external_metrics(explore):
@@ -136,12 +136,12 @@ def test_label_column_toggles_external_metrics(explore):
     ids=["centre-rule", "scaling", "seed", "max-iter", "n-init"],
 )
 def test_every_knob_changes_the_run(explore, key, value):
-    before = (summary(explore), run_figure(explore)["frames"])
+    before = (summary(explore), run_chart(explore)["frames"])
     widget = explore.get_by_key(key) if hasattr(explore, "get_by_key") else None
     widget = widget or explore.selectbox(key=key)
     widget.set_value(value).run()
     assert not explore.exception
-    assert (summary(explore), run_figure(explore)["frames"]) != before
+    assert (summary(explore), run_chart(explore)["frames"]) != before
 
 
 def test_mismatched_pair_warns_in_words(explore):
@@ -212,7 +212,7 @@ def test_view_switches_do_not_rerun_kmeans(explore, monkeypatch):
     monkeypatch.setattr(engine, "kmeans", lambda *a, **k: calls.append(1) or original(*a, **k))
     explore.radio(key="explore_view").set_value("3d").run()
     assert not explore.exception
-    assert run_figure(explore)["data"][0]["type"] == "scatter3d"
+    assert run_chart(explore)["data"][0]["type"] == "scatter3d"
     explore.radio(key="explore_axes").set_value("features").run()
     assert not explore.exception
     assert calls == []
@@ -222,7 +222,7 @@ def test_regions_on_two_feature_data():
     at = page("pages/1_Explore.py", {"dataset": "blobs", "axes": "features", "voronoi": "1"})
     at.run()
     assert not at.exception
-    fig = run_figure(at)
+    fig = run_chart(at)
     assert any(t["type"] in ("heatmap", "contour") for t in fig["data"])
 
 
@@ -233,7 +233,7 @@ def test_one_timeline_whose_last_step_agrees_with_the_banner(query):
     at = page("pages/1_Explore.py", query).run()
     assert not at.exception
     assert not [b for b in at.button if b.key in ("explore_back", "explore_forward")]
-    frames = run_figure(at)["frames"]
+    frames = run_chart(at)["frames"]
     last = len(frames) - 1
     caption = frames[-1]["layout"]["title"]["text"]
     n_iter = int(re.search(r"after (\d+) iteration", summary(at)).group(1))
@@ -241,7 +241,7 @@ def test_one_timeline_whose_last_step_agrees_with_the_banner(query):
     assert str(n_iter) in [m.value for m in at.metric if "teration" in m.label]
     for s, frame in enumerate(frames):  # the objective cursor is on the caption's step
         assert frame["layout"]["title"]["text"].startswith(f"<b>Step {s} of {last}</b>")
-        cursor = run_figure(at)["layout"]["meta"]["timeline"]["cursor"][0]
+        cursor = run_chart(at)["layout"]["meta"]["timeline"]["cursor"][0]
         assert frame["data"][frame["traces"].index(cursor)]["x"][0] == s
 
 
@@ -303,7 +303,7 @@ def test_presentation_mode_from_url():
     at = page("pages/1_Explore.py", {"present": "1"}).run()
     assert not at.exception
     assert at.toggle(key="sb_present").value is True
-    fig = run_figure(at)
+    fig = run_chart(at)
     assert fig["layout"]["font"]["size"] >= 18
 
 
@@ -353,7 +353,7 @@ def test_one_feature_draws_a_strip_by_cluster():
     at = page("pages/1_Explore.py", {"features": "petal width (cm)"}).run()
     assert not at.exception, at.exception
     assert not at.error
-    fig = run_figure(at)
+    fig = run_chart(at)
     assert fig["layout"]["xaxis"]["title"]["text"] == "petal width (z-score)"
     assert fig["layout"]["yaxis"]["title"]["text"] == "(random spread, no meaning)"
     centers = [t for t in fig["data"] if t.get("name") == "centroids"][0]
@@ -365,7 +365,7 @@ def test_the_same_feature_on_both_axes_is_a_strip_too():
     at = page("pages/1_Explore.py", {"axes": "features", "x": "petal width (cm)",
                                      "y": "petal width (cm)"}).run()
     assert not at.exception and not at.error
-    assert run_figure(at)["layout"]["yaxis"]["title"]["text"] == "(random spread, no meaning)"
+    assert run_chart(at)["layout"]["yaxis"]["title"]["text"] == "(random spread, no meaning)"
 
 
 def _settings_record_script():
@@ -403,7 +403,7 @@ def test_3d_keeps_class_shapes_apart_from_the_centroid_mark():
     """Defect 7: in 3-D the virginica marker and the centroid mark were the same shape."""
     at = page("pages/1_Explore.py", {"view": "3d"}).run()
     assert not at.exception
-    fig = run_figure(at)
+    fig = run_chart(at)
     centroid = [t for t in fig["data"] if t.get("name") == "centroids"][0]["marker"]["symbol"]
     points = fig["data"][0]["marker"]["symbol"]
     assert centroid not in set(points)

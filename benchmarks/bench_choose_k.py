@@ -73,13 +73,11 @@ def iris_page() -> None:
 
 def apptest_page() -> None:
     import streamlit as st
-    from streamlit.testing.v1 import AppTest
+
+    from tests.apptest_helpers import app_test
 
     st.cache_data.clear()
-    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"),
-                           default_timeout=120)
-    at.run()
-    at.switch_page("pages/2_Choose_K.py")
+    at = app_test("pages/2_Choose_K.py", timeout=120)
     at.run()
     assert not at.exception, at.exception
 

@@ -77,10 +77,11 @@ def default_grid() -> None:
 def apptest(query: dict | None = None, change_one: bool = False,
             change_score: bool = False) -> tuple[float, float | None]:
     import streamlit as st
-    from streamlit.testing.v1 import AppTest
+
+    from tests.apptest_helpers import app_test
 
     st.cache_data.clear()
-    at = AppTest.from_file(str(REPO / "pages" / "3_Compare.py"), default_timeout=300)
+    at = app_test("pages/3_Compare.py", timeout=300)
     for name, value in (query or {}).items():
         at.query_params[name] = value
     start = time.perf_counter()

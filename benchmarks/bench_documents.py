@@ -120,13 +120,13 @@ def timed(fn, *args):
 
 def page_k_changes(repeat: int) -> None:
     """The Documents page under AppTest: first view, then K changes (medians)."""
-    from streamlit.testing.v1 import AppTest
+    from tests.apptest_helpers import app_test
 
-    page = str(Path(__file__).resolve().parents[1] / "pages" / "6_Documents.py")
-    t_cold, _ = timed(AppTest.from_file(page, default_timeout=600).run)
+    page = "pages/6_Documents.py"
+    t_cold, _ = timed(app_test(page, timeout=600).run)
     # A second visitor: imports done and the built-in corpus shared, but the words of this
     # session's corpus are counted again (they are kept per session).
-    at = AppTest.from_file(page, default_timeout=600)
+    at = app_test(page, timeout=600)
     t, _ = timed(at.run)
     assert not at.exception, at.exception
     times = []

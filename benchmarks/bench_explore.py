@@ -33,16 +33,17 @@ sys.path.insert(0, str(REPO))
 
 import numpy as np
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
-EXPLORE = str(REPO / "pages" / "1_Explore.py")
+from tests.apptest_helpers import app_test
+
+EXPLORE = "pages/1_Explore.py"
 MB = 1024 * 1024
 
 
 def k_change_times(query: dict[str, str], repeats: int,
                    view_change) -> tuple[list[float], list[float]]:
     st.cache_data.clear()
-    at = AppTest.from_file(EXPLORE, default_timeout=300)
+    at = app_test(EXPLORE, timeout=300)
     for name, value in query.items():
         at.query_params[name] = value
     at.run()
@@ -106,7 +107,7 @@ def big_upload(n_rows: int, repeats: int, reference: float) -> None:
     size = len(data)
     st.cache_data.clear()
     base = current_rss()
-    at = AppTest.from_file(EXPLORE, default_timeout=600)
+    at = app_test(EXPLORE, timeout=600)
     at.run()
     assert not at.exception, at.exception
     at.file_uploader(key="sb_upload").set_value(("big.csv", data, "text/csv"))

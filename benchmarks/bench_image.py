@@ -31,9 +31,9 @@ import numpy as np  # noqa: E402
 import streamlit as st  # noqa: E402
 from PIL import Image  # noqa: E402
 from sklearn.datasets import load_sample_image  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from clustering.image import mse, png_bytes, quantize
+from tests.apptest_helpers import app_test  # noqa: E402
 
 GOAL = 2.0
 
@@ -59,7 +59,7 @@ def engine_times(pixels: np.ndarray, space: str, repeats: int) -> dict[str, list
 
 def page_times(data: bytes, repeats: int) -> tuple[float, list[float]]:
     st.cache_data.clear()
-    at = AppTest.from_file(str(REPO / "pages" / "4_Image.py"), default_timeout=300)
+    at = app_test("pages/4_Image.py", timeout=300)
     at.run()
     at.slider(key="image_k").set_value(64)
     start = time.perf_counter()

@@ -17,6 +17,19 @@ APPTEST_TIMEOUT = 240
 300 s a test)."""
 
 
+def app_test(path: str, query: dict[str, str | list[str]] | None = None, *,
+             timeout: float = APPTEST_TIMEOUT) -> AppTest:
+    """An AppTest of ``path`` (relative to the repository) served as `streamlit run app.py`
+    serves it: app.py is the entry point and the page is switched to, so the sidebar's page
+    links (ui.layout.PAGES, relative to app.py) resolve as they do in the browser."""
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=timeout)
+    if path != "app.py":
+        at.switch_page(path)
+    for name, value in (query or {}).items():
+        at.query_params[name] = value
+    return at
+
+
 def page(path: str, query: dict[str, str | list[str]] | None = None, *,
          clear_cache: bool = True) -> AppTest:
     """A fresh AppTest of a page (caches cleared so tests do not see each other's runs).
@@ -28,10 +41,7 @@ def page(path: str, query: dict[str, str | list[str]] | None = None, *,
         st.cache_data.clear()
     # A hang guard, not a speed check: a loaded machine may take minutes (pyproject's
     # pytest timeout stops a real hang); speed is measured in benchmarks/.
-    at = AppTest.from_file(str(REPO / path), default_timeout=APPTEST_TIMEOUT)
-    for name, value in (query or {}).items():
-        at.query_params[name] = value
-    return at
+    return app_test(path, query)
 
 
 def figures(at: AppTest) -> dict[str, dict]:

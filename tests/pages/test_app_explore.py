@@ -372,10 +372,10 @@ def _settings_record_script():
     import streamlit as st
 
     from ui.data import data_and_knobs
-    from ui.layout import setup_page
     from ui.run_view import settings_record
+    from ui.state import start_run
 
-    setup_page("Explore")
+    start_run()  # what setup_page does for settings (its page links need app.py's pages)
     active, run = data_and_knobs()
     st.json(settings_record(active, run))
 

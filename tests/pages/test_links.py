@@ -19,7 +19,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from clustering.compare import ALGORITHMS
-from tests.apptest_helpers import REPO
+from tests.apptest_helpers import app_test
 from ui.state import BY_URL, COMPARE_FROM_SIDEBAR, SETTINGS, parse_query, to_query
 
 pytestmark = pytest.mark.timeout(600)
@@ -229,10 +229,7 @@ def _query(at: AppTest) -> dict[str, str | list[str]]:
 
 def _open(path: str, query: dict) -> AppTest:
     """A new session on a link (the cache is kept: results are keyed on their inputs)."""
-    at = AppTest.from_file(str(REPO / path), default_timeout=120)
-    for name, value in query.items():
-        at.query_params[name] = value
-    return at.run()
+    return app_test(path, query, timeout=120).run()
 
 
 def _groups() -> list[tuple[str, dict, list[list[str]]]]:
@@ -286,7 +283,7 @@ def test_a_copied_link_reopens_the_same_page(page_name, given, batches):
 
 def test_restoring_a_pin_leaves_other_pages_and_presentation_mode_alone():
     st.cache_data.clear()
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
+    at = app_test("app.py", timeout=120).run()
     at.switch_page(PAGES["learn"]).run()
     at.selectbox(key="learn_screen").set_value(4).run()
     at.switch_page(PAGES["compare"]).run()

@@ -17,7 +17,7 @@ import streamlit as st
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest_helpers import REPO
+from tests.apptest_helpers import app_test
 from tests.pages.shown import literal, shown
 from ui.state import notices_markdown
 from ui.text import md_escape
@@ -44,10 +44,7 @@ FILE_NAME = "![x](javascript:alert(1)) **b** :red[x] :material_home: <b>i<i> .cs
 
 
 def _open(path: str, query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(REPO / path), default_timeout=120)
-    for name, value in (query or {}).items():
-        at.query_params[name] = value
-    return at.run()
+    return app_test(path, (query or {}), timeout=120).run()
 
 
 def _sources(at: AppTest) -> list[str]:

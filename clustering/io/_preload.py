@@ -1,5 +1,7 @@
 """Imported once by the forkserver (and nowhere else): read a tiny table and image so that every
-module the readers import lazily is already loaded in each forked child.
+module the readers import lazily is already loaded in each forked child, and keep the children
+from re-running the parent's ``__main__`` (a Streamlit page while it runs; see
+:func:`clustering.io._sandbox.skip_main_script`).
 
 Without it each child paid about 150 ms on its first ``read_csv``, ``Table.from_pandas`` and
 ``Image.open`` (pandas, pyarrow and Pillow import parts of themselves on first use), for every
@@ -17,6 +19,7 @@ from PIL import Image
 from clustering.image import read_image
 from clustering.io._limits import Limits
 from clustering.io._loader import _table_task, _unpack
+from clustering.io._sandbox import skip_main_script
 
 
 def _warm() -> None:
@@ -29,4 +32,5 @@ def _warm() -> None:
     read_image(png.getvalue(), limits=limits)
 
 
+skip_main_script()
 _warm()

@@ -56,11 +56,10 @@ MAX_CHILDREN = max(2, os.cpu_count() or 2)
 #: Largest JSON header a child may send back.
 MAX_HEADER_BYTES = 4_000_000
 #: Modules the forkserver imports once, so a forked child starts with them loaded.
-#: ``__main__`` is the server's entry script (``streamlit``'s, guarded by
-#: ``if __name__ == "__main__"``): imported once there, children need not re-run it.
 #: ``_preload`` reads a tiny table and image, which loads what pandas, pyarrow and Pillow
-#: import lazily (about 150 ms that every child would pay again).
-PRELOAD = ["__main__", "clustering.io._preload"]
+#: import lazily (about 150 ms that every child would pay again), and keeps children off the
+#: parent's ``__main__`` (:func:`skip_main_script`).
+PRELOAD = ["clustering.io._preload"]
 
 # One process-wide guard on concurrent children: a resource count, like a pool, not data.
 _SLOTS = threading.BoundedSemaphore(MAX_CHILDREN)
@@ -151,6 +150,34 @@ def start_readers() -> None:
 
         _context()
         forkserver.ensure_running()
+
+
+def skip_main_script(spawn_module=None) -> bool:
+    """In the forkserver: its children start without re-running the parent's ``__main__``.
+
+    While a page runs, Streamlit installs the page as ``sys.modules["__main__"]`` (a module
+    with a ``__file__`` and no ``__spec__``). ``Process.start`` records that path, and each
+    child of the forkserver re-runs it as ``__mp_main__`` before its task: the whole page,
+    before the child's limits apply, for every upload. The tasks are module-level functions of
+    this package and need nothing from ``__main__``.
+
+    This is the one place that reaches into multiprocessing's private ``spawn`` helpers
+    (``_fixup_main_from_path``, ``_fixup_main_from_name``, unchanged from Python 3.8 to 3.14).
+    Where they are missing the children re-run the main script as before: slower, but the task
+    still runs. Returns whether the children skip it.
+    """
+    if spawn_module is None:
+        from multiprocessing import spawn as spawn_module
+    names = ("_fixup_main_from_path", "_fixup_main_from_name")
+    if not all(callable(getattr(spawn_module, name, None)) for name in names):
+        return False
+    for name in names:
+        setattr(spawn_module, name, _keep_main)
+    return True
+
+
+def _keep_main(_main: str) -> None:
+    """Stands in for multiprocessing's re-run of the parent's main script: nothing to do."""
 
 
 def _context() -> mp.context.BaseContext:

@@ -9,14 +9,16 @@ from __future__ import annotations
 import io
 import os
 import signal
+import sys
 import time
+import types
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from clustering.image import ImageError, read_image
-from clustering.io import Limits, TableError, _loader, load_table, run_contained
+from clustering.io import Limits, TableError, _loader, _sandbox, load_table, run_contained
 from tests.io.hostile import numbers_xlsx
 
 SMALL = Limits(max_memory_mb=100, max_seconds=1.0)
@@ -124,3 +126,25 @@ def test_images_are_decoded_in_a_child_with_the_same_limits():
     assert str(info.value).startswith("The file needs more than 5 MB of memory to read")
     image = read_image(buf.getvalue())
     assert image.rgb.shape == (2_000, 2_000, 3) and image.alpha is None
+
+
+def test_a_child_never_reruns_the_page_that_is_main_while_it_runs(monkeypatch, tmp_path):
+    """While a page runs, Streamlit makes it ``sys.modules["__main__"]`` (a ``__file__``, no
+    ``__spec__``); multiprocessing would re-run that script in every child before the task.
+    Here the "page" kills any process that runs it: the upload must still be read."""
+    page = tmp_path / "page.py"
+    page.write_text("import os\nos._exit(9)\n")
+    main = types.ModuleType("__main__")
+    main.__file__ = str(page)
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    table = load_table(numbers_xlsx(20), "book.xlsx")
+    assert len(table.frame) == 20
+
+
+def test_without_multiprocessings_private_helpers_the_children_rerun_main_as_before():
+    stand_in = types.SimpleNamespace(_fixup_main_from_path=print)  # no _fixup_main_from_name
+    assert not _sandbox.skip_main_script(stand_in)
+    assert stand_in._fixup_main_from_path is print  # left alone
+    both = types.SimpleNamespace(_fixup_main_from_path=print, _fixup_main_from_name=print)
+    assert _sandbox.skip_main_script(both)
+    assert both._fixup_main_from_path("page.py") is None and both._fixup_main_from_name is not print

@@ -24,15 +24,17 @@ run: $(VENV)/.installed
 browser: $(VENV)/.installed
 	$(BIN)/python tests/browser/find_chromium.py
 
-test: $(VENV)/.installed browser
-	$(BIN)/python -m pytest
+# Every test: the unit + AppTest part on every core (pytest-xdist; a file stays on one worker,
+# so its module fixtures are built once), then the real-browser part, one test at a time
+# (each drives a server and a browser of its own).
+test: $(VENV)/.installed browser test-fast test-browser
 
 # The two parts of `make test` alone: unit + AppTest page tests, or the real-browser tests.
 test-fast: $(VENV)/.installed
-	$(BIN)/python -m pytest --ignore=tests/browser
+	$(BIN)/python -m pytest -n auto --dist loadfile --durations=15 --ignore=tests/browser
 
 test-browser: $(VENV)/.installed browser
-	$(BIN)/python -m pytest tests/browser
+	$(BIN)/python -m pytest --durations=15 tests/browser
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -22,6 +22,8 @@ from clustering.io import Limits, TableError, _loader, _sandbox, load_table, run
 from tests.io.hostile import numbers_xlsx
 
 SMALL = Limits(max_memory_mb=100, max_seconds=1.0)
+#: For outcomes other than the time limit: a busy machine may take seconds to start a child.
+ROOMY = Limits(max_memory_mb=100, max_seconds=120.0)
 
 
 def contained(task, data, limits: Limits = SMALL) -> str:
@@ -31,7 +33,7 @@ def contained(task, data, limits: Limits = SMALL) -> str:
 
 
 def test_a_child_that_allocates_too_much_is_refused_with_the_memory_limit():
-    assert contained(bytearray, 2_000_000_000) == (
+    assert contained(bytearray, 2_000_000_000, ROOMY) == (
         "The file needs more than 100 MB of memory to read, the limit for one upload."
     )
 
@@ -51,7 +53,7 @@ def test_a_child_that_spins_is_stopped_by_the_cpu_or_wall_limit():
 @pytest.mark.parametrize("task, arg", [(os._exit, 3), (signal.raise_signal, signal.SIGSEGV)],
                          ids=["exit", "segfault"])
 def test_a_child_that_dies_is_one_sentence(task, arg):
-    assert contained(task, arg) == (
+    assert contained(task, arg, ROOMY) == (
         "The file could not be read: the reader stopped, because the file is damaged or needs "
         "more than 100 MB of memory."
     )
@@ -59,11 +61,11 @@ def test_a_child_that_dies_is_one_sentence(task, arg):
 
 def test_the_tasks_own_refusal_comes_back_as_its_sentence():
     with pytest.raises(ValueError, match="invalid literal"):
-        run_contained(int, "not a number", {}, limits=SMALL, refusal=ValueError)
+        run_contained(int, "not a number", {}, limits=ROOMY, refusal=ValueError)
 
 
 def test_a_task_that_fails_otherwise_gives_the_generic_sentence():
-    assert contained(len, 5) == (
+    assert contained(len, 5, ROOMY) == (
         "The file could not be read; it may be damaged or in an unusual format."
     )
 

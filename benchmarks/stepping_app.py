@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from clustering.data import load_dataset, prepare  # noqa: E402
 from clustering.engine import kmeans  # noqa: E402
-from clustering.figures import figure_json, timeline_figure  # noqa: E402
+from clustering.figures import figure_json, timeline_figure, timeline_spec  # noqa: E402
 from clustering.view import (  # noqa: E402
     drawable_run,
     fit_projection,
@@ -51,7 +51,7 @@ run, replay, titles = inputs(points)
 kwargs = replay.timeline_kwargs(run)
 
 if mode == "browser":
-    fig = timeline_figure(**kwargs, axis_titles=titles, start_step=0)
+    fig = timeline_spec(**kwargs, axis_titles=titles, start_step=0)
     timeline(figure_json(fig), key="bench_timeline", height=640)
 else:
     st.session_state.setdefault("bench_step", 0)

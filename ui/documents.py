@@ -60,7 +60,7 @@ from clustering.figures import (
     document_lengths_figure,
     figure_json,
     term_frequency_figure,
-    timeline_figure,
+    timeline_spec,
     top_terms_figure,
 )
 from clustering.io import TableError
@@ -388,7 +388,7 @@ def doc_map(data: Keyed[DocData], knobs: Knobs, style: str) -> str:
     hover = hover_lines(doc_hover(data), run.drawn.rows)
     inputs = replay_inputs(d.space.X, run.drawn, projection, hover_text=hover,
                            true_labels=d.truth, distance=knobs.distance)
-    figure = timeline_figure(
+    figure = timeline_spec(
         **inputs.timeline_kwargs(run.drawn),
         axis_titles=axis_titles(projection),
         metric_label=METRICS["objective"].label,

@@ -29,7 +29,7 @@ from clustering.figures import (
     lesson_ranges,
     metric_bars_figure,
     points_figure,
-    timeline_figure,
+    timeline_spec,
     two_runs_figure,
     update_timeline,
 )
@@ -249,7 +249,7 @@ def _update(lesson: Lesson, slots: Slots) -> None:
 def _run_timeline(lesson: Lesson, *, start: int | None, residuals: bool = False):
     run, h = lesson.run, lesson.run.history
     phases, iterations = display_steps(h.phase, h.iteration, run.n_iter)
-    return timeline_figure(
+    return timeline_spec(
         lesson.data.X, h.labels, h.centers, phases, iterations, h.objective,
         axis_titles=lesson.titles, ranges=lesson.ranges, shapes="cluster",
         metric_label="Total error", start_step=start, style=figure_style(),

@@ -18,7 +18,7 @@ import streamlit as st
 from clustering.data import DATASETS
 from clustering.engine import DEFAULT_CENTER, MOVE_PHASE
 from clustering.evaluation import METRICS, describe_run
-from clustering.figures import figure_json, timeline_figure
+from clustering.figures import figure_json, timeline_spec
 from clustering.view import (
     DrawableRun,
     axis_titles,
@@ -303,7 +303,7 @@ def timeline_json(spec: cache.RunSpec, view_key: tuple, style: str, shapes: str,
     kwargs = inputs.timeline_kwargs(drawn)
     # After a move the timeline opens on it (where the run goes on); otherwise at the end.
     moved = [s for s, phase in enumerate(kwargs["phases"]) if phase == MOVE_PHASE]
-    figure = timeline_figure(
+    figure = timeline_spec(
         **kwargs,
         axis_titles=axis_titles(projection, spec.data.prepared.scaling),
         metric_label=METRICS["objective"].label,

@@ -47,7 +47,7 @@ from clustering.figures._lesson import (
 )
 from clustering.figures._metrics import contingency_heatmap
 from clustering.figures._pick import pick_figure
-from clustering.figures._run import SCATTER_WIDTH, timeline_figure
+from clustering.figures._run import SCATTER_WIDTH, timeline_figure, timeline_spec
 from clustering.figures._separation import MAX_BARS, separation_figure
 from clustering.figures._style import (
     DEFAULT_STYLE,
@@ -64,6 +64,7 @@ __all__ = [
     "plotly_js_path",
     "plotly_js_version",
     "timeline_figure",
+    "timeline_spec",
     "assign_timeline",
     "update_timeline",
     "DEFAULT_STYLE",

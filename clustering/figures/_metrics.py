@@ -17,7 +17,9 @@ from clustering.figures._style import (
     apply_style,
     cluster_name,
     escape_text,
+    merge,
     new_figure,
+    style_layout,
 )
 
 
@@ -79,37 +81,24 @@ def contingency_heatmap(
         for r, zrow in zip(rows, z, strict=True)
         for row_title_esc in [escape_text(row_title, MAX_LABEL_LENGTH)]
     ]
-    fig = new_figure(
-        style,
-        go.Heatmap(
-            z=z,
-            x=list(range(len(cols))),
-            y=list(range(len(rows))),
-            text=hover,
-            hovertemplate="%{text}<extra></extra>",
-            texttemplate="%{z:d}",
-            textfont={"size": style.font_size},
-            colorscale="Blues",
-            showscale=False,
-            xgap=2,
-            ygap=2,
-        ),
-    )
-    apply_style(fig, style, escape_text(title) if title else None)
-    fig.update_xaxes(
-        title_text="Cluster",
-        tickvals=list(range(len(cols))),
-        ticktext=cols,
-        showgrid=False,
-        side="bottom",
-    )
-    fig.update_yaxes(
-        title_text=escape_text(row_title, MAX_LABEL_LENGTH),
-        tickvals=list(range(len(rows))),
-        ticktext=rows,
-        autorange="reversed",
-        showgrid=False,
-    )
+    # One construction from dicts: plotly's update_* calls parse every key path and cost
+    # most of this figure's time (about 60 ms of 85 on Iris).
+    trace = {
+        "type": "heatmap", "z": z, "x": list(range(len(cols))), "y": list(range(len(rows))),
+        "text": hover, "hovertemplate": "%{text}<extra></extra>", "texttemplate": "%{z:d}",
+        "textfont": {"size": style.font_size}, "colorscale": "Blues", "showscale": False,
+        "xgap": 2, "ygap": 2,
+    }
     cell = style.font_size * 3
-    fig.update_layout(height=max(260, cell * len(rows) + 160))
-    return fig
+    layout = merge(
+        style_layout(style, escape_text(title) if title else None),
+        {
+            "xaxis": {"title": {"text": "Cluster"}, "tickvals": list(range(len(cols))),
+                      "ticktext": cols, "showgrid": False, "side": "bottom"},
+            "yaxis": {"title": {"text": escape_text(row_title, MAX_LABEL_LENGTH)},
+                      "tickvals": list(range(len(rows))), "ticktext": rows,
+                      "autorange": "reversed", "showgrid": False},
+            "height": max(260, cell * len(rows) + 160),
+        },
+    )
+    return new_figure(style, [trace], layout=layout)

@@ -43,7 +43,6 @@ from clustering.figures._style import (
     escape_text,
     label_colorscale,
     merge,
-    new_figure,
     style_layout,
 )
 from clustering.view import RegionGrid
@@ -318,7 +317,7 @@ _PANEL_GAP = 0.09
 PANEL_BOTTOM = 0.55  # the objective panel's lower edge (share of the height)
 
 
-def timeline_figure(
+def timeline_spec(
     points: np.ndarray,
     step_labels: np.ndarray,
     centers: np.ndarray,
@@ -344,7 +343,7 @@ def timeline_figure(
     uirevision: str | None = None,
     rings: Sequence[int] | None = None,
     ring_name: str = "flagged outliers",
-) -> go.Figure:
+) -> dict:
     """A k-means run as one timeline: scatter, centroid paths, objective and caption, all
     moved by the same frames.
 
@@ -417,10 +416,17 @@ def timeline_figure(
 
     Returns
     -------
-    go.Figure
-        ``len(fig.frames) == n_steps``; ``layout.meta["timeline"]`` holds the start step,
-        the number of steps, the trace indices of the centroids and of the cursor, and
-        ``movable``.
+    dict
+        The figure as plotly's plain dict (``data``, ``layout``, ``frames``), built without
+        plotly's validation: plotly validates every frame's traces on construction whatever
+        ``_validate`` says (most of a page's rerun on Iris), and the browser reads the dict as
+        JSON (:func:`figure_json`). ``len(spec["frames"]) == n_steps``;
+        ``layout.meta["timeline"]`` holds the start step, the number of steps, the trace
+        indices of the centroids and of the cursor, and ``movable``.
+
+    See Also
+    --------
+    timeline_figure : the same figure as a validated ``go.Figure``.
     """
     points, step_labels, centers = _check_run(
         points, step_labels, centers, phases, iterations, objective
@@ -538,8 +544,18 @@ def timeline_figure(
     )
     extra = [] if rings is None else [_ring_trace(points, rings, ring_name, style, d)]
     cursor = objective_cursor(obj, s0, y_range, style=style)
-    return new_figure(style, scatter_traces + panel + cursor + scatter.key() + extra, frames,
-                      layout)
+    return {"data": scatter_traces + panel + cursor + scatter.key() + extra,
+            "layout": {"template": style.template, **layout}, "frames": frames}
+
+
+def timeline_figure(*args, **kwargs) -> go.Figure:
+    """The run's timeline as a validated ``go.Figure``: :func:`timeline_spec`'s figure.
+
+    Takes :func:`timeline_spec`'s arguments. Pages send :func:`timeline_spec`'s dict to the
+    browser; this is for code that reads the figure (``fig.frames[s].data``), and validating
+    it checks every property the builder wrote.
+    """
+    return go.Figure(timeline_spec(*args, **kwargs))
 
 
 def _ring_trace(points: np.ndarray, rings, name: str, style: FigureStyle, d: int) -> dict:
@@ -560,4 +576,4 @@ def _ring_trace(points: np.ndarray, rings, name: str, style: FigureStyle, d: int
     }
 
 
-__all__ = ["SCATTER_WIDTH", "timeline_figure"]
+__all__ = ["SCATTER_WIDTH", "timeline_figure", "timeline_spec"]

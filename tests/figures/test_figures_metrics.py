@@ -150,3 +150,30 @@ def test_contingency_empty_says_why():
 def test_presentation_fonts_at_least_18(make):
     sizes = layout_font_sizes(make(PRESENTATION_STYLE))
     assert sizes and min(sizes) >= 18
+
+
+@pytest.mark.parametrize("style", [DEFAULT_STYLE, PRESENTATION_STYLE], ids=["default", "present"])
+def test_contingency_heatmap_built_in_one_go_equals_the_step_by_step_build(style):
+    """The heatmap is built from one layout dict (plotly's update calls were most of its
+    time); it must be the figure the old calls built, property for property."""
+    import json
+
+    import plotly.graph_objects as go
+
+    from clustering.figures._style import apply_style
+
+    df = pd.DataFrame([[40, 2, 0], [1, 30, 9]], index=["setosa", "<b>x</b>"], columns=[0, 1, 2])
+    fig = contingency_heatmap(df, style, row_title="species", title="Counts")
+    old = go.Figure(go.Heatmap(
+        z=df.to_numpy(dtype=float), x=[0, 1, 2], y=[0, 1], text=fig.data[0].text,
+        hovertemplate="%{text}<extra></extra>", texttemplate="%{z:d}",
+        textfont={"size": style.font_size}, colorscale="Blues", showscale=False, xgap=2, ygap=2,
+    ), layout={"template": style.template})
+    apply_style(old, style, "Counts")
+    old.update_xaxes(title_text="Cluster", tickvals=[0, 1, 2], showgrid=False, side="bottom",
+                     ticktext=["Cluster 0", "Cluster 1", "Cluster 2"])
+    old.update_yaxes(title_text="species", tickvals=[0, 1], autorange="reversed",
+                     showgrid=False, ticktext=["setosa", "&lt;b&gt;x&lt;/b&gt;"])
+    old.update_layout(height=max(260, style.font_size * 3 * 2 + 160))
+    # Validated as the browser reads it (named colour scale and template expanded).
+    assert json.loads(go.Figure(fig.to_dict()).to_json()) == json.loads(old.to_json())

@@ -6,8 +6,6 @@ Split from :mod:`clustering.figures` so that module holds only the per-step trac
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
-
 from clustering.figures._style import (
     CLUSTER_SYMBOLS,
     MAX_LABEL_LENGTH,
@@ -49,76 +47,58 @@ def class_marker(i: int, d: int) -> str:
 def legend_key(
     k: int, has_unassigned: bool, classes: list[str] | None, style: FigureStyle, d: int,
     *, cluster_shapes: bool = False, gl: bool = True,
-) -> list:
+) -> list[dict]:
     """Legend-only traces (drawn nowhere): clusters, unassigned, centroid, true classes.
 
     The points are one trace whose colours change per frame, so the legend is a key, not
     a set of toggles; the figure turns legend clicks off. ``gl=False`` keys a 2-D figure
     drawn in SVG (no WebGL context for traces that draw nothing).
     """
-    scatter = (go.Scattergl if gl else go.Scatter) if d == 2 else go.Scatter3d
-    empty = {"x": [None], "y": [None], "mode": "markers"}
-    if d == 3:
-        empty["z"] = [None]
     size = style.marker_size * 1.4
+
+    def entry(name: str, group: str, marker: dict, title: str | None = None) -> dict:
+        return _legend_entry(d, gl, name, group, marker, title)
+
     key = []
     for j in range(k):
         # With true classes, shape is the class: the cluster key shows colour alone.
         sym = cluster_shape(j, d) if cluster_shapes else "circle"
-        key.append(
-            scatter(
-                **empty,
-                name=cluster_name(j),
-                legendgroup="clusters",
-                legendgrouptitle_text="Clusters" if j == 0 else None,
-                marker={"color": cluster_color(j), "size": size, "symbol": sym},
-            )
-        )
+        key.append(entry(cluster_name(j), "clusters",
+                         {"color": cluster_color(j), "size": size, "symbol": sym},
+                         "Clusters" if j == 0 else None))
     if has_unassigned:
-        key.append(
-            scatter(
-                **empty,
-                name=cluster_name(-1),
-                legendgroup="clusters",
-                marker={"color": cluster_color(-1), "size": size},
-            )
-        )
-    key.append(
-        scatter(
-            **empty,
-            name="centroid",
-            legendgroup="centroids",
-            marker={
-                "symbol": centroid_symbol(d),
-                "color": "#FFFFFF",
-                "size": style.centroid_size * 0.7,
-                "line": {"width": 2, "color": OUTLINE_COLOR},
-            },
-        )
-    )
+        key.append(entry(cluster_name(-1), "clusters",
+                         {"color": cluster_color(-1), "size": size}))
+    key.append(entry("centroid", "centroids", {
+        "symbol": centroid_symbol(d), "color": "#FFFFFF", "size": style.centroid_size * 0.7,
+        "line": {"width": 2, "color": OUTLINE_COLOR}}))
     for i, c in enumerate(classes or []):
-        key.append(
-            scatter(
-                **empty,
-                name=escape_text(c, MAX_LABEL_LENGTH),
-                legendgroup="classes",
-                legendgrouptitle_text="True class" if i == 0 else None,
-                marker={"color": "#555555", "size": size, "symbol": class_marker(i, d)},
-            )
-        )
+        key.append(entry(escape_text(c, MAX_LABEL_LENGTH), "classes",
+                         {"color": "#555555", "size": size, "symbol": class_marker(i, d)},
+                         "True class" if i == 0 else None))
     return key
 
 
 def direction_key(style: FigureStyle, d: int, gl: bool = True) -> dict:
     """Legend entry of the centres as computed, when centroids are drawn at their members'
     mean (a cosine centre is a unit-length direction, away from its points)."""
-    scatter = (go.Scattergl if gl else go.Scatter) if d == 2 else go.Scatter3d
-    empty = {"x": [None], "y": [None], "mode": "markers"}
+    return _legend_entry(d, gl, "centre as computed (unit length)", "centroids",
+                         {"symbol": "diamond-open", "color": OUTLINE_COLOR,
+                          "size": style.centroid_size * 0.5, "line": {"width": 2}})
+
+
+def _legend_entry(d: int, gl: bool, name: str, group: str, marker: dict,
+                  title: str | None = None) -> dict:
+    """A trace that draws nothing and shows one legend entry, as a plain dict (a validated
+    trace object costs about a millisecond per rerun)."""
+    trace = {"type": ("scattergl" if gl else "scatter") if d == 2 else "scatter3d",
+             "x": [None], "y": [None], "mode": "markers", "name": name,
+             "legendgroup": group, "marker": marker}
     if d == 3:
-        empty["z"] = [None]
-    return scatter(**empty, name="centre as computed (unit length)", legendgroup="centroids",
-                   marker={"symbol": "diamond-open", "color": OUTLINE_COLOR,
-                           "size": style.centroid_size * 0.5, "line": {"width": 2}})
+        trace["z"] = [None]
+    if title is not None:
+        trace["legendgrouptitle"] = {"text": title}
+    return trace
 
 
 def axes_layout(axis_titles, ranges, equal_aspect: bool, style: FigureStyle) -> dict:

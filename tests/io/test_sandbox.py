@@ -1,16 +1,14 @@
 """The child process that contains a parse: limits hit in the child become one sentence here.
 
-The tasks are standard-library callables (``bytearray``, ``time.sleep``...): the child
-imports them by name, and each stands for a parser that allocates, loops, hangs or crashes.
+The tasks are small module-level functions (``tests/io/stand_ins.py``) or standard-library
+callables: the child imports them by name, and each stands for a parser that allocates, loops,
+hangs or crashes. The upload's bytes are the task's argument, as for a real reader.
 """
 
 from __future__ import annotations
 
 import io
-import os
-import signal
 import sys
-import time
 import types
 
 import numpy as np
@@ -19,6 +17,7 @@ import pytest
 
 from clustering.image import ImageError, read_image
 from clustering.io import Limits, TableError, _loader, _sandbox, load_table, run_contained
+from tests.io import stand_ins
 from tests.io.hostile import numbers_xlsx
 
 SMALL = Limits(max_memory_mb=100, max_seconds=1.0)
@@ -33,24 +32,24 @@ def contained(task, data, limits: Limits = SMALL) -> str:
 
 
 def test_a_child_that_allocates_too_much_is_refused_with_the_memory_limit():
-    assert contained(bytearray, 2_000_000_000, ROOMY) == (
+    assert contained(stand_ins.allocate, b"2000000000", ROOMY) == (
         "The file needs more than 100 MB of memory to read, the limit for one upload."
     )
 
 
 def test_a_child_that_hangs_is_killed_and_refused_with_the_time_limit():
-    assert contained(time.sleep, 60) == (
+    assert contained(stand_ins.hang, b"60") == (
         "The file needs more than 1 s to read, the limit for one upload."
     )
 
 
 def test_a_child_that_spins_is_stopped_by_the_cpu_or_wall_limit():
-    assert contained(sum, range(10**12)) == (
+    assert contained(stand_ins.spin, b"1000000000000") == (
         "The file needs more than 1 s to read, the limit for one upload."
     )
 
 
-@pytest.mark.parametrize("task, arg", [(os._exit, 3), (signal.raise_signal, signal.SIGSEGV)],
+@pytest.mark.parametrize("task, arg", [(stand_ins.exit_now, b"3"), (stand_ins.segfault, b"")],
                          ids=["exit", "segfault"])
 def test_a_child_that_dies_is_one_sentence(task, arg):
     assert contained(task, arg, ROOMY) == (
@@ -61,11 +60,11 @@ def test_a_child_that_dies_is_one_sentence(task, arg):
 
 def test_the_tasks_own_refusal_comes_back_as_its_sentence():
     with pytest.raises(ValueError, match="invalid literal"):
-        run_contained(int, "not a number", {}, limits=ROOMY, refusal=ValueError)
+        run_contained(int, b"not a number", {}, limits=ROOMY, refusal=ValueError)
 
 
 def test_a_task_that_fails_otherwise_gives_the_generic_sentence():
-    assert contained(len, 5, ROOMY) == (
+    assert contained(len, b"5", ROOMY) == (  # returns a number, not a Parcel
         "The file could not be read; it may be damaged or in an unusual format."
     )
 
@@ -150,3 +149,15 @@ def test_without_multiprocessings_private_helpers_the_children_rerun_main_as_bef
     both = types.SimpleNamespace(_fixup_main_from_path=print, _fixup_main_from_name=print)
     assert _sandbox.skip_main_script(both)
     assert both._fixup_main_from_path("page.py") is None and both._fixup_main_from_name is not print
+
+
+def test_a_pipe_that_cannot_be_widened_still_carries_the_upload(monkeypatch):
+    import fcntl
+
+    def refuse(*args):
+        raise PermissionError("pipe-max-size")
+
+    monkeypatch.setattr(fcntl, "fcntl", refuse)
+    data = numbers_xlsx(300)
+    here = load_table(data, "book.xlsx", limits=Limits(isolate=False))
+    pd.testing.assert_frame_equal(load_table(data, "book.xlsx").frame, here.frame)

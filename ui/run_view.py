@@ -1,6 +1,6 @@
 """Explore's replay: the view controls, the run's timeline, the banner and moved centres.
 
-The run is one timeline (:func:`clustering.figures.timeline_figure` in the ``ui.timeline``
+The run is one timeline (:func:`clustering.figures.timeline_spec` in the ``ui.timeline``
 component): scatter, centroid paths, objective panel and caption move together and step in
 the browser, with no server round trip per step. The only thing that comes back to the
 server is a centre the user moved: it becomes a setting (``explore_moves``, so in the link)
@@ -325,7 +325,7 @@ def show_timeline(figure: str, key: str) -> dict | None:
     Parameters
     ----------
     figure : str
-        :func:`clustering.figures.timeline_figure` as plotly JSON.
+        :func:`clustering.figures.timeline_spec` as plotly JSON.
     key : str
         The component's widget key.
 

@@ -2,7 +2,7 @@
 
 ``st.plotly_chart`` cannot take keyboard handlers and steps a replay through the server, so
 the timeline is a small custom component (``ui/timeline_frontend``): plotly.js draws
-:func:`clustering.figures.timeline_figure` and steps its frames in the browser, with buttons,
+:func:`clustering.figures.timeline_spec` and steps its frames in the browser, with buttons,
 a scrubber, a speed choice and keys (Left/Right, Space, Home/End, +/-, M to move a centre).
 A step never reaches the server; only a moved centre does (the component's value).
 
@@ -78,7 +78,7 @@ def timeline(figure_json: str, *, key: str, height: int = 620, fit: bool = False
     Parameters
     ----------
     figure_json : str
-        :func:`clustering.figures.timeline_figure` (or any figure) as plotly JSON
+        :func:`clustering.figures.timeline_spec` (or any figure) as plotly JSON
         (:func:`clustering.figures.figure_json`); a figure without frames is shown still.
     key : str
         The widget key.

@@ -6,6 +6,8 @@ Split from :mod:`clustering.figures` so that module holds only the per-step trac
 
 from __future__ import annotations
 
+import functools
+
 from clustering.figures._style import (
     CLUSTER_SYMBOLS,
     MAX_LABEL_LENGTH,
@@ -55,10 +57,7 @@ def legend_key(
     drawn in SVG (no WebGL context for traces that draw nothing).
     """
     size = style.marker_size * 1.4
-
-    def entry(name: str, group: str, marker: dict, title: str | None = None) -> dict:
-        return _legend_entry(d, gl, name, group, marker, title)
-
+    entry = functools.partial(_legend_entry, d, gl)
     key = []
     for j in range(k):
         # With true classes, shape is the class: the cluster key shows colour alone.

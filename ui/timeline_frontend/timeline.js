@@ -32,7 +32,8 @@
     frames: [], // frame objects (data + traces only) in step order
     captions: [], // plain-text captions, one per step
     captionHtml: [], // the figure's own captions (escaped by the figure builder)
-    step: 0,
+    step: 0, // the step being drawn (or drawn)
+    shown: 0, // the step whose chart, caption and controls are all on screen
     target: 0,
     steps: 0,
     redraw: false,
@@ -197,7 +198,7 @@
     bindPlotEvents();
     scrub.max = String(Math.max(state.steps - 1, 0));
     buttons.move.hidden = !meta.movable;
-    state.step = state.target = start;
+    state.step = state.target = state.shown = start;
     updateControls();
     resize();
   }
@@ -205,7 +206,9 @@
   function updateControls() {
     const s = state.step;
     const last = state.steps - 1;
-    scrub.value = String(s);
+    // The slider shows where the queue of steps ends: a press while a step is still being
+    // drawn then counts from there, not from the step on screen (which would undo it).
+    scrub.value = String(state.target);
     scrub.setAttribute("aria-valuetext", state.captions[s] || "");
     buttons.first.disabled = buttons.back.disabled = s <= 0;
     buttons.forward.disabled = buttons.last.disabled = s >= last;
@@ -275,6 +278,7 @@
     if (state.steps < 2) return state.busy;
     const s = Math.min(Math.max(target, 0), state.steps - 1);
     state.target = s;
+    scrub.value = String(s);
     state.busy = state.busy.then(async () => {
       if (s !== state.step) {
         state.step = s;
@@ -286,6 +290,7 @@
         });
       }
       updateControls();
+      state.shown = s;
       if (started !== undefined) {
         // Timed to the first paint after the change (rAF runs before it, the timeout after).
         requestAnimationFrame(() => setTimeout(() => {
@@ -505,9 +510,9 @@
   // For tests and benchmarks: the cursor as the page sees it.
   window.timeline = {
     go: (s) => go(s, performance.now()),
-    step: () => state.step,
+    step: () => state.shown,
     steps: () => state.steps,
-    caption: () => state.captions[state.step] || "",
+    caption: () => state.captions[state.shown] || "",
   };
 
   listenOnPage();

@@ -85,7 +85,9 @@ def app_url() -> Iterator[str]:
     """Start `streamlit run app.py` on a free port and yield its base URL."""
     port = _free_port()
     (REPO / "test-artifacts").mkdir(exist_ok=True)
-    log = open(REPO / "test-artifacts" / "streamlit.log", "w")  # closed after the server stops
+    # One server per pytest-xdist worker, each with its own log.
+    log_name = f"streamlit-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.log"
+    log = open(REPO / "test-artifacts" / log_name, "w")  # closed after the server stops
     proc = subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
@@ -112,7 +114,7 @@ def app_url() -> Iterator[str]:
         healthy = False
     if not healthy:
         proc.terminate()
-        pytest.fail("streamlit did not come up; see test-artifacts/streamlit.log")
+        pytest.fail(f"streamlit did not come up; see test-artifacts/{log_name}")
     yield url
     proc.terminate()
     try:
@@ -155,10 +157,26 @@ def context(browser):
     context.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test, so the ``page`` fixture knows a test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture()
-def page(context):
+def page(context, request):
     page = context.new_page()
     yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        # What the page showed when the test failed: the first thing to look at in CI.
+        try:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"FAILED-{request.node.name[:120]}.png"))
+        except Exception as exc:  # a crashed page must not hide the test's own error
+            print(f"no screenshot of the failed page: {exc}")
     page.close()
 
 
@@ -300,6 +318,24 @@ def drawn(page, chart, minimum: int, saturation: int = 60) -> int:
     """Wait until ``chart`` (locator or selector) shows more than ``minimum`` colored pixels."""
     return eventually(page, lambda: chart_pixels(page, chart, saturation),
                       lambda n: n > minimum, f"colored pixels of {chart}")
+
+
+def inked_pixels(chart) -> int:
+    """Pixels clearly darker or more coloured than the white background (0 = blank chart)."""
+    rgb = np.asarray(Image.open(io.BytesIO(chart.screenshot())).convert("RGB")).astype(int)
+    return int(((rgb.min(axis=2) < 150) | (rgb.max(axis=2) - rgb.min(axis=2) > 60)).sum())
+
+
+def inked(page, what: str, key: str = "learn_chart") -> None:
+    """Wait until the chart keyed ``key`` is drawn (plotly paints after the script finishes)."""
+    chart = wait_for_chart(page, key)
+    eventually(page, lambda: inked_pixels(chart), lambda n: n > 3000,
+               f"{what}: inked pixels of the chart")
+
+
+def header(page) -> str:
+    """The page's first subheader (a Learn screen's "N. title")."""
+    return page.locator("[data-testid=stHeading] h2").first.inner_text()
 
 
 def sidebar_link(page, label: str):

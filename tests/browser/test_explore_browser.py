@@ -19,8 +19,8 @@ from tests.browser.conftest import (
     press,
     rerun,
     screenshot,
-    sidebar_link,
     settle,
+    sidebar_link,
     wait_for_app,
     wait_for_chart,
 )

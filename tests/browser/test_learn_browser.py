@@ -6,21 +6,16 @@ chart that renders blank passes every JSON assertion and fails a class).
 
 from __future__ import annotations
 
-import io
-
-import numpy as np
-import pytest
-from PIL import Image
 from playwright.sync_api import expect
 
 from clustering.lesson._screens import SCREENS
 from tests.browser.conftest import (
-    eventually,
+    header,
+    inked,
     press,
     rerun,
     screenshot,
     sidebar_link,
-    sized_page,
     wait_for_app,
     wait_for_chart,
 )
@@ -33,23 +28,6 @@ def open_learn(page, app_url: str, query: str = "") -> None:
     page.goto(f"{app_url}/Learn{query}")
     wait_for_chart(page, CHART)
     wait_for_app(page)
-
-
-def inked_pixels(chart) -> int:
-    """Pixels clearly darker or more coloured than the white background (0 = blank chart)."""
-    rgb = np.asarray(Image.open(io.BytesIO(chart.screenshot())).convert("RGB")).astype(int)
-    return int(((rgb.min(axis=2) < 150) | (rgb.max(axis=2) - rgb.min(axis=2) > 60)).sum())
-
-
-def inked(page, what: str) -> None:
-    """Wait until the lesson chart is drawn (plotly paints after the script finishes)."""
-    chart = wait_for_chart(page, CHART)
-    eventually(page, lambda: inked_pixels(chart), lambda n: n > 3000,
-               f"{what}: inked pixels of the chart")
-
-
-def header(page) -> str:
-    return page.locator("[data-testid=stHeading] h2").first.inner_text()
 
 
 def test_walk_every_screen_with_next(page, app_url):
@@ -109,26 +87,3 @@ def test_lesson_survives_a_visit_to_another_page(page, app_url):
     assert header(page).startswith("4. ")
     assert "screen=4" in page.url
     assert page.locator(".st-key-learn_k input[type=range]").get_attribute("value") == "4"
-
-
-@pytest.fixture()
-def big_page(context):
-    page = sized_page(context, 1920, 1080)
-    yield page
-    page.close()
-
-
-@pytest.mark.parametrize("screen", [s.number for s in SCREENS])
-def test_presentation_mode_at_1920x1080(big_page, app_url, screen):
-    page = big_page
-    open_learn(page, app_url, f"?present=1&screen={screen}")
-    assert header(page).startswith(f"{screen}. ")
-    assert "present=1" in page.url
-    assert screen == 1 or f"screen={screen}" in page.url  # the default is left out of links
-    body = page.locator("[data-testid=stMarkdownContainer] p").first
-    size = body.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
-    assert size >= 18
-    # Nothing spills sideways: the page is no wider than the window.
-    assert page.evaluate("document.documentElement.scrollWidth") <= 1920
-    inked(page, f"screen {screen} presented")
-    screenshot(page, f"learn_present_screen_{screen}")

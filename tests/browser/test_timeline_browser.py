@@ -2,10 +2,11 @@
 
 At 1920x1080 and 1280x720, each minus 100 px of browser toolbar, Explore and every Learn
 screen in presentation mode show the chart, the step controls, the caption and the objective
-panel without scrolling, with every centre (and the "predict" point) inside the plot; a
-screenshot of each is kept in test-artifacts/screenshots/. Scrubbing moves the scatter, the
-objective cursor and the caption together, the keys step the chart, and a centre dropped on
-the plot continues the run from there (in the link).
+panel without scrolling, in projector-sized text (18 px or more) and no wider than the
+window, with every centre (and the "predict" point) inside the plot; a screenshot of each is
+kept in test-artifacts/screenshots/. Scrubbing moves the scatter, the objective cursor and
+the caption together, the keys step the chart, and a centre dropped on the plot continues
+the run from there (in the link).
 """
 
 from __future__ import annotations
@@ -13,7 +14,14 @@ from __future__ import annotations
 import pytest
 
 from clustering.lesson import SCREENS
-from tests.browser.conftest import ARTIFACTS, WAIT, sized_page, wait_for_app
+from tests.browser.conftest import (
+    ARTIFACTS,
+    WAIT,
+    header,
+    inked,
+    sized_page,
+    wait_for_app,
+)
 
 TOOLBAR = 100  # px a browser's own toolbar takes from a projector's screen
 SIZES = [(1920, 1080 - TOOLBAR), (1280, 720 - TOOLBAR)]
@@ -114,6 +122,15 @@ def test_every_learn_screen_fits_one_projector_screen(context, app_url, size):
             page.goto(f"{app_url}/Learn?present=1&screen={screen.number}")
             wait_for_app(page)
             frame = timeline_frame(page, "learn_chart")
+            # Presentation mode: the screen the link asked for, projector-sized text, the
+            # setting kept in the link, a chart with ink on it, nothing spilling sideways.
+            assert header(page).startswith(f"{screen.number}. ")
+            assert "present=1" in page.url
+            assert screen.number == 1 or f"screen={screen.number}" in page.url
+            body = page.locator("[data-testid=stMarkdownContainer] p").first
+            assert body.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 18
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            inked(page, f"screen {screen.number} presented")
             boxes = _fits(frame, height, width)
             if screen.key in ("repeat", "error"):
                 assert boxes["objective"] and boxes["steps"] > 2, screen.key

@@ -232,6 +232,23 @@ def rerun(page, timeout: float = WAIT) -> Iterator[None]:
     wait_for_app(page, timeout)
 
 
+def choose(page, key: str, option: str) -> None:
+    """Pick the option ``option`` (its visible text) of the selectbox keyed ``key`` and wait
+    for the rerun it starts.
+
+    Typed, not clicked: the list is filtered down to the option and Enter picks it, so a
+    dropdown still opening on a loaded machine cannot catch a click meant for another entry.
+    """
+    box = page.locator(f".st-key-{key} [role=combobox]")
+    with rerun(page):
+        box.click()
+        box.fill(option)
+        page.get_by_role("option", name=option, exact=True).wait_for()
+        box.press("Enter")
+    if not box.input_value().startswith(option):
+        raise AssertionError(f"{key} shows {box.input_value()!r}, not {option!r}")
+
+
 def press(page, widget, key: str, times: int = 1) -> None:
     """Press ``key`` on a widget ``times`` times, each rerun finished before the next press.
 

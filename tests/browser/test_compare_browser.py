@@ -13,7 +13,14 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from clustering.compare._run import ALGORITHMS, DEFAULT_ALGORITHMS, TOY_SETS
-from tests.browser.conftest import colored_pixels, rerun, screenshot, settle, wait_for_app
+from tests.browser.conftest import (
+    choose,
+    colored_pixels,
+    rerun,
+    screenshot,
+    settle,
+    wait_for_app,
+)
 
 GRID = ".st-key-compare_grid .js-plotly-plot"
 TABLE = "[data-testid=stDataFrame]"
@@ -91,9 +98,7 @@ def test_large_data_runs_with_guards(page, app_url):
     assert min(panel_pixels(page)) > 50
     screenshot(page, "compare_100k_blobs")
     # Changing the corner score reruns from the cache and shows the new score.
-    with rerun(page):
-        page.locator(".st-key-compare_score [role=combobox]").click()
-        page.get_by_role("option", name="Silhouette", exact=True).click()
+    choose(page, "compare_score", "Silhouette")
     expect(page.locator(GRID)).to_contain_text("Silhouette")
 
 

@@ -13,6 +13,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import (
+    choose,
     drawn,
     hover_point,
     plotly_chart,
@@ -62,13 +63,6 @@ def wait_for_summary(page, text: str) -> None:
     """Wait until the run summary says ``text``, then for that run to finish."""
     expect(page.locator(SUMMARY).first).to_contain_text(text)
     wait_for_app(page)
-
-
-def choose(page, key: str, option: str) -> None:
-    """Pick an option of a selectbox by its visible text."""
-    with rerun(page):
-        page.locator(f".st-key-{key} [role=combobox]").click()
-        page.get_by_role("option", name=option, exact=True).click()
 
 
 def test_opens_on_iris_with_k3_and_draws_the_chart(page, app_url):

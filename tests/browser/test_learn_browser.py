@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from clustering.lesson._screens import SCREENS
 from tests.browser.conftest import (
+    choose,
     header,
     inked,
     press,
@@ -64,9 +65,7 @@ def test_farthest_start_on_iris_draws_the_why(page, app_url):
     with rerun(page):
         page.locator(".st-key-learn_dataset [role=radiogroup] label").nth(1).click()
     expect(wait_for_chart(page, CHART).locator(".xtitle").first).to_contain_text("petal length")
-    with rerun(page):
-        page.locator(".st-key-learn_init [role=combobox]").click()
-        page.get_by_role("option", name="Farthest point", exact=True).click()
+    choose(page, "learn_init", "Farthest point")
     expect(page.locator("[data-testid=stAlertContentInfo]").first).to_contain_text(
         "Farthest point")
     inked(page, "farthest start on Iris")

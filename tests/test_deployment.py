@@ -53,3 +53,6 @@ def test_the_shared_deployment_defaults_hold():
     assert set(server["allowedHosts"]) == {"localhost", "127.0.0.1", "::1"}
     assert client["showErrorDetails"] == "none"
     assert CONFIG["browser"]["gatherUsageStats"] is False
+    # No reload-on-save watcher: it re-scans and watches every imported library file (.venv
+    # lies inside the project) and made each new session seconds slower.
+    assert server["fileWatcherType"] == "none" and server["runOnSave"] is False

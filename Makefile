@@ -25,8 +25,9 @@ browser: $(VENV)/.installed
 	$(BIN)/python tests/browser/find_chromium.py
 
 # Every test: the unit + AppTest part on every core (pytest-xdist; a file stays on one worker,
-# so its module fixtures are built once), then the real-browser part, one test at a time
-# (each drives a server and a browser of its own).
+# so its module fixtures are built once), then the real-browser part on two workers (each
+# worker serves the app with its own `streamlit run` and drives its own Chromium; tests wait
+# for conditions, never for time, so two side by side on two cores only make each slower).
 test: $(VENV)/.installed browser test-fast test-browser
 
 # The two parts of `make test` alone: unit + AppTest page tests, or the real-browser tests.
@@ -34,7 +35,7 @@ test-fast: $(VENV)/.installed
 	$(BIN)/python -m pytest -n auto --dist loadfile --durations=15 --ignore=tests/browser
 
 test-browser: $(VENV)/.installed browser
-	$(BIN)/python -m pytest --durations=15 tests/browser
+	$(BIN)/python -m pytest -n 2 --dist load --durations=15 tests/browser
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

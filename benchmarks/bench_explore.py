@@ -45,6 +45,15 @@ ANALYST_TABS = ("Outliers", "What sets clusters apart", "Score new rows", "Downl
 MB = 1024 * 1024
 
 
+def timed_run(at) -> float:
+    """Seconds of one rerun of the page (which must not raise)."""
+    start = time.perf_counter()
+    at.run()
+    seconds = time.perf_counter() - start
+    assert not at.exception, at.exception
+    return seconds
+
+
 def k_change_times(query: dict[str, str], repeats: int,
                    view_change) -> tuple[list[float], list[float]]:
     st.cache_data.clear()
@@ -57,14 +66,9 @@ def k_change_times(query: dict[str, str], repeats: int,
     for i in range(repeats):
         # A K not seen before, so nothing in the run's path is cached.
         at.slider(key="sb_k").set_value(4 + i % 2 if i < 2 else 3 + i)
-        start = time.perf_counter()
-        at.run()
-        k_times.append(time.perf_counter() - start)
-        assert not at.exception, at.exception
+        k_times.append(timed_run(at))
         view_change(at, i)
-        start = time.perf_counter()
-        at.run()
-        view_times.append(time.perf_counter() - start)
+        view_times.append(timed_run(at))
     return k_times, view_times
 
 
@@ -94,10 +98,7 @@ def analyst_k_change_times(tab: str, repeats: int) -> list[float]:
     times = []
     for i in range(repeats):
         at.slider(key="sb_k").set_value(4 + i)  # a K not seen before
-        start = time.perf_counter()
-        at.run()
-        times.append(time.perf_counter() - start)
-        assert not at.exception, at.exception
+        times.append(timed_run(at))
     return times
 
 
@@ -150,23 +151,14 @@ def big_upload(n_rows: int, repeats: int, reference: float) -> None:
     assert not at.exception, at.exception
     at.file_uploader(key="sb_upload").set_value(("big.csv", data, "text/csv"))
     del data
-    start = time.perf_counter()
-    at.run()
-    first = time.perf_counter() - start
-    assert not at.exception, at.exception
+    first = timed_run(at)
     assert at.selectbox(key="sb_dataset").value == "upload", "the upload was not used"
     k_times, view_times = [], []
     for i in range(repeats):
         at.slider(key="sb_k").set_value(4 + i)  # a K not seen before
-        start = time.perf_counter()
-        at.run()
-        k_times.append(time.perf_counter() - start)
-        assert not at.exception, at.exception
+        k_times.append(timed_run(at))
         at.radio(key="explore_view").set_value("3d" if i % 2 == 0 else "2d")
-        start = time.perf_counter()
-        at.run()
-        view_times.append(time.perf_counter() - start)
-        assert not at.exception, at.exception
+        view_times.append(timed_run(at))
     rss, peak = current_rss(), peak_rss()
     print(f"\nExplore on a {n_rows:,} x 8 CSV upload ({size / MB:.0f} MB; RSS before the page "
           f"{base / MB:.0f} MB)")

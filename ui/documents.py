@@ -65,7 +65,13 @@ from clustering.figures import (
 )
 from clustering.io import TableError
 from clustering.text import cluster_name
-from clustering.view import Projection, axis_titles, fit_projection, replay_inputs
+from clustering.view import (
+    Projection,
+    axis_titles,
+    fit_projection,
+    replay_inputs,
+    stop_reason,
+)
 from ui import cache
 from ui.cache import Keyed, cached
 from ui.charts import show_chart
@@ -394,6 +400,7 @@ def doc_map(data: Keyed[DocData], knobs: Knobs, style: str) -> str:
         metric_label=METRICS["objective"].label,
         shapes="class",
         style=STYLES[style],
+        last_note=stop_reason(run.drawn.phase, run.drawn.n_iter, knobs.max_iter),
         movable=False,
         uirevision=data.key,  # same documents, same axes: zoom survives a change of K
     )

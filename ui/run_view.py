@@ -23,6 +23,7 @@ from clustering.view import (
     DrawableRun,
     axis_titles,
     lift_point,
+    stop_reason,
 )
 from ui import cache
 from ui.data import ActiveData
@@ -184,14 +185,6 @@ def _converged(result: DrawableRun, run: RunSettings) -> bool:
     return result.phase[-1] == "update" or result.n_iter < run.max_iter
 
 
-def _stop_note(result: DrawableRun, run: RunSettings) -> str:
-    if result.phase[-1] == "update":
-        return "converged: no point changed cluster"
-    if result.n_iter < run.max_iter:
-        return "converged: the centres moved less than the tolerance"
-    return f"stopped at the iteration cap (max_iter={run.max_iter})"
-
-
 def settings_record(active: ActiveData, settings: RunSettings) -> dict:
     """Everything needed to reproduce the run (``run_settings.json``): the data and its own
     seed and size, the features, the label column, missing values, scaling, the k-means
@@ -310,7 +303,7 @@ def timeline_json(spec: cache.RunSpec, view_key: tuple, style: str, shapes: str,
         shapes=shapes,
         start_step=moved[-1] if moved else None,
         style=STYLES[style],
-        last_note=_stop_note(drawn, spec.settings),
+        last_note=stop_reason(drawn.phase, drawn.n_iter, spec.settings.max_iter),
         equal_aspect=inputs.regions is not None,
         movable=dims == 2,
         uirevision=f"{spec.key}-{view_key}",

@@ -17,6 +17,7 @@ from clustering.view._timeline import (
     is_strip,
     lift_point,
     member_means,
+    stop_reason,
     strip_offsets,
 )
 
@@ -38,5 +39,6 @@ __all__ = [
     "is_strip",
     "lift_point",
     "member_means",
+    "stop_reason",
     "strip_offsets",
 ]

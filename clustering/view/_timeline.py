@@ -17,7 +17,7 @@ import numpy as np
 from clustering.view._projection import NO_AXIS_TITLE, Projection
 
 __all__ = ["FINAL_PHASE", "SCALED_UNITS", "STRIP_TITLE", "axis_titles", "display_steps",
-           "is_strip", "lift_point", "member_means", "strip_offsets"]
+           "is_strip", "lift_point", "member_means", "stop_reason", "strip_offsets"]
 
 
 FINAL_PHASE = "final"
@@ -65,6 +65,33 @@ def display_steps(phase: Sequence[str], iteration: Sequence[int], n_iter: int
         phases[-1] = FINAL_PHASE
         its[-1] = n_iter
     return tuple(phases), its
+
+
+def stop_reason(phase: Sequence[str], n_iter: int, max_iter: int) -> str:
+    """Why a run ended, in words for its timeline's last caption.
+
+    Parameters
+    ----------
+    phase : sequence of str, length n_steps
+        The run's recorded phases (:attr:`DrawableRun.phase`).
+    n_iter : int
+        Iterations run.
+    max_iter : int
+        The run's iteration cap.
+
+    Returns
+    -------
+    str
+        "converged: no point changed cluster" (an update changed nothing), "converged: the
+        centres moved less than the tolerance", or "stopped at the iteration cap (...)".
+    """
+    if not len(phase):
+        raise ValueError("phase is empty: a run has at least its init step")
+    if phase[-1] == "update":
+        return "converged: no point changed cluster"
+    if n_iter < max_iter:
+        return "converged: the centres moved less than the tolerance"
+    return f"stopped at the iteration cap (max_iter={max_iter})"
 
 
 def axis_titles(projection: Projection, scaling: str = "none") -> list[str]:

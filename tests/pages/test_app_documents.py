@@ -104,6 +104,8 @@ def test_the_default_page_clusters_the_labelled_corpus(newsgroups):
     assert len(spec["frames"]) > 2  # the replay: init, then assign/update steps
     assert "updatemenus" not in spec["layout"] and "sliders" not in spec["layout"]
     assert spec["layout"]["meta"]["timeline"]["movable"] is False
+    # The last step says why the run stopped, as Explore's does.
+    assert "converged: " in spec["frames"][-1]["layout"]["title"]["text"]
     assert "sci.space" in str(spec["data"])  # true topics shape the points
     open_tab(at, "Topics")
 

@@ -15,6 +15,7 @@ from clustering.view import (
     lift_point,
     member_means,
     replay_inputs,
+    stop_reason,
 )
 
 
@@ -115,3 +116,22 @@ def test_a_drop_needs_a_2d_view(four_features):
     view3 = fit_projection(four_features, method="pca", n_components=3)
     with pytest.raises(ValueError, match="2-D"):
         lift_point(view3, four_features[0], [0.0, 0.0])
+
+
+def test_stop_reason_names_what_ended_the_run():
+    assert stop_reason(("init", "assign", "update"), 1, 100) == (
+        "converged: no point changed cluster")
+    assert stop_reason(("init", "assign", "update", "assign"), 1, 100) == (
+        "converged: the centres moved less than the tolerance")
+    assert stop_reason(("init", "assign", "update", "assign"), 3, 3) == (
+        "stopped at the iteration cap (max_iter=3)")
+    with pytest.raises(ValueError, match="phase is empty"):
+        stop_reason((), 0, 100)
+
+
+def test_stop_reason_of_real_runs():
+    X = np.random.default_rng(0).normal(size=(300, 2))
+    capped = kmeans(X, 5, init="random", max_iter=1, random_state=0, tol=0)
+    assert stop_reason(drawable_run(capped).phase, capped.n_iter, 1).startswith("stopped at")
+    free = kmeans(X, 5, init="random", max_iter=300, random_state=0, tol=0)
+    assert stop_reason(drawable_run(free).phase, free.n_iter, 300).startswith("converged")

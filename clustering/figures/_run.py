@@ -446,7 +446,9 @@ def timeline_spec(
     panel, panel_axes = objective_panel(obj, phases, iterations, metric_label=metric_label,
                                         style=style)
     y_range = panel_axes["yaxis2"]["range"]
-    label = escape_text(metric_label, MAX_LABEL_LENGTH)
+    # The panel is short on a 720p projector: a long title's parenthesis gets a line of its
+    # own, so "Objective (total error)" is not cut off (the markup is ours, after escaping).
+    label = escape_text(metric_label, MAX_LABEL_LENGTH).replace(" (", "<br>(", 1)
 
     def caption(s: int) -> str:
         return step_caption(s, last, phases[s], iterations[s], center_rule,

@@ -86,6 +86,9 @@ def test_objective_escapes_and_validates():
     assert axes["yaxis2"]["title"]["text"] == "&lt;b&gt;x&lt;/b&gt;"
     assert "&lt;b&gt;x&lt;/b&gt;: 10" in by_name(traces, "after assign")["text"][0]
     assert timeline(metric_label="<b>x</b>").layout.yaxis2.title.text == "&lt;b&gt;x&lt;/b&gt;"
+    # A parenthesis goes on its own line: the panel is short on a 720p projector.
+    assert timeline(metric_label="Objective (total <i>error)").layout.yaxis2.title.text == (
+        "Objective<br>(total &lt;i&gt;error)")
     with pytest.raises(ValueError, match="start_step=9"):
         timeline(start_step=9)
     with pytest.raises(ValueError, match="one entry per step"):

@@ -218,7 +218,9 @@ def rerun(page, timeout: float = WAIT) -> Iterator[None]:
     """Around an action that reruns the app: afterwards, wait until that rerun has finished.
 
     Waiting for "not running" alone could pass before the rerun even starts (a slider sends
-    its value after a debounce), so the script state must first be seen changing.
+    its value after a debounce), so the script state must first be seen changing. A rerun
+    with everything cached can start and end within one render of the page, leaving no
+    change to see: around such an action, wait for what only that rerun draws instead.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 

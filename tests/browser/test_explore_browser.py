@@ -115,8 +115,12 @@ def test_upload_good_file_clusters_it_and_downloads_labels(page, app_url):
     drawn(page, run_chart(page), 500)
     screenshot(page, "explore_upload_good")
 
-    with rerun(page):  # the open tab is a setting: opening one reruns the page
-        page.get_by_role("tab", name="Download").click()
+    # The open tab is a setting: opening one reruns the page, and only that rerun draws the
+    # script buttons. Waiting for them, not for the script state to flip: a rerun this short
+    # can start and end between two renders of the page, with no change to observe.
+    page.get_by_role("tab", name="Download").click()
+    page.get_by_role("button", name="Python script (.py)").wait_for()
+    wait_for_app(page)
     with page.expect_download() as info:
         page.get_by_role("button", name="Labelled table (CSV)").click()
     download = info.value

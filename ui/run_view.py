@@ -22,6 +22,7 @@ from clustering.figures import figure_json, timeline_spec
 from clustering.view import (
     DrawableRun,
     axis_titles,
+    converged,
     lift_point,
     stop_reason,
 )
@@ -159,9 +160,9 @@ def run_banner(active: ActiveData, run: RunSettings, result: DrawableRun) -> Non
     """What ran, on which features and with which scaling; "raw" (or standardised) one
     click away, with a note that the clusters and metrics depend on the scaling."""
     prepared = active.prepared
+    done = converged(result.phase, result.n_iter, run.max_iter)
     sentence = describe_run(prepared.X.shape[0], prepared.X.shape[1], run.n_clusters,
-                            result.n_iter, _converged(result, run), result.inertia,
-                            "total reconstruction error")
+                            result.n_iter, done, result.inertia, "total reconstruction error")
     names = list(prepared.feature_names)
     shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
     moved = (f" You moved {len(run.moves)} centre{'s' * (len(run.moves) != 1)}; the run went "
@@ -179,10 +180,6 @@ def run_banner(active: ActiveData, run: RunSettings, result: DrawableRun) -> Non
     if run.moves:
         st.button("Undo my centre moves", key="explore_moves_clear", on_click=set_value,
                   args=("explore_moves", ()))
-
-
-def _converged(result: DrawableRun, run: RunSettings) -> bool:
-    return result.phase[-1] == "update" or result.n_iter < run.max_iter
 
 
 def settings_record(active: ActiveData, settings: RunSettings) -> dict:

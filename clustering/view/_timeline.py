@@ -16,8 +16,9 @@ import numpy as np
 
 from clustering.view._projection import NO_AXIS_TITLE, Projection
 
-__all__ = ["FINAL_PHASE", "SCALED_UNITS", "STRIP_TITLE", "axis_titles", "display_steps",
-           "is_strip", "lift_point", "member_means", "stop_reason", "strip_offsets"]
+__all__ = ["FINAL_PHASE", "SCALED_UNITS", "STRIP_TITLE", "axis_titles", "converged",
+           "display_steps", "is_strip", "lift_point", "member_means", "stop_reason",
+           "strip_offsets"]
 
 
 FINAL_PHASE = "final"
@@ -85,13 +86,20 @@ def stop_reason(phase: Sequence[str], n_iter: int, max_iter: int) -> str:
         "converged: no point changed cluster" (an update changed nothing), "converged: the
         centres moved less than the tolerance", or "stopped at the iteration cap (...)".
     """
-    if not len(phase):
-        raise ValueError("phase is empty: a run has at least its init step")
+    if not converged(phase, n_iter, max_iter):
+        return f"stopped at the iteration cap (max_iter={max_iter})"
     if phase[-1] == "update":
         return "converged: no point changed cluster"
-    if n_iter < max_iter:
-        return "converged: the centres moved less than the tolerance"
-    return f"stopped at the iteration cap (max_iter={max_iter})"
+    return "converged: the centres moved less than the tolerance"
+
+
+def converged(phase: Sequence[str], n_iter: int, max_iter: int) -> bool:
+    """Whether a run converged (an update changed nothing, or it stopped on the tolerance
+    before its cap) rather than being stopped by ``max_iter``; arguments as
+    :func:`stop_reason`."""
+    if not len(phase):
+        raise ValueError("phase is empty: a run has at least its init step")
+    return phase[-1] == "update" or n_iter < max_iter
 
 
 def axis_titles(projection: Projection, scaling: str = "none") -> list[str]:

@@ -8,6 +8,7 @@ from clustering.view import (
     FINAL_PHASE,
     STRIP_TITLE,
     axis_titles,
+    converged,
     display_steps,
     drawable_run,
     fit_projection,
@@ -127,6 +128,8 @@ def test_stop_reason_names_what_ended_the_run():
         "stopped at the iteration cap (max_iter=3)")
     with pytest.raises(ValueError, match="phase is empty"):
         stop_reason((), 0, 100)
+    assert converged(("init", "assign", "update"), 3, 3)  # an update that changed nothing
+    assert not converged(("init", "assign", "update", "assign"), 3, 3)
 
 
 def test_stop_reason_of_real_runs():

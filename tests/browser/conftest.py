@@ -345,7 +345,7 @@ def inked_pixels(chart) -> int:
     return int(((rgb.min(axis=2) < 150) | (rgb.max(axis=2) - rgb.min(axis=2) > 60)).sum())
 
 
-def inked(page, what: str, key: str = "learn_chart") -> None:
+def inked(page, key: str, what: str) -> None:
     """Wait until the chart keyed ``key`` is drawn (plotly paints after the script finishes)."""
     chart = wait_for_chart(page, key)
     eventually(page, lambda: inked_pixels(chart), lambda n: n > 3000,

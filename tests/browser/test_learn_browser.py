@@ -38,7 +38,7 @@ def test_walk_every_screen_with_next(page, app_url):
         # The default screen may be left out of the URL.
         assert f"screen={screen.number}" in page.url or (
             screen.number == 1 and "screen=" not in page.url)
-        inked(page, f"screen {screen.number}")
+        inked(page, CHART, f"screen {screen.number}")
         screenshot(page, f"learn_screen_{screen.number}")
         if screen.number < len(SCREENS):
             with rerun(page):
@@ -56,7 +56,7 @@ def test_link_opens_a_screen_and_the_predict_moment_reveals_the_answer(page, app
     verdict = page.locator("[data-testid=stAlertContentSuccess], [data-testid=stAlertContentError]")
     verdict.first.wait_for()
     assert "nearest centroid is" in verdict.first.inner_text()
-    inked(page, "predict answer")
+    inked(page, CHART, "predict answer")
     screenshot(page, "learn_predict_answer")
 
 
@@ -68,7 +68,7 @@ def test_farthest_start_on_iris_draws_the_why(page, app_url):
     choose(page, "learn_init", "Farthest point")
     expect(page.locator("[data-testid=stAlertContentInfo]").first).to_contain_text(
         "Farthest point")
-    inked(page, "farthest start on Iris")
+    inked(page, CHART, "farthest start on Iris")
     screenshot(page, "learn_screen_2_farthest_iris")
 
 

@@ -130,7 +130,7 @@ def test_every_learn_screen_fits_one_projector_screen(context, app_url, size):
             body = page.locator("[data-testid=stMarkdownContainer] p").first
             assert body.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 18
             assert page.evaluate("document.documentElement.scrollWidth") <= width
-            inked(page, f"screen {screen.number} presented")
+            inked(page, "learn_chart", f"screen {screen.number} presented")
             boxes = _fits(frame, height, width)
             if screen.key in ("repeat", "error"):
                 assert boxes["objective"] and boxes["steps"] > 2, screen.key
